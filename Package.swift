@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: NetworkModel → Annotation → Rendering → Graphviz → CGraphviz.
+// The bpviz executable is thin glue on top.
+let package = Package(
+    name: "bpviz",
+    products: [
+        .executable(name: "bpviz", targets: ["bpviz"]),
+        .library(name: "NetworkModel", targets: ["NetworkModel"]),
+        .library(name: "Graphviz", targets: ["Graphviz"]),
+        .library(name: "Annotation", targets: ["Annotation"]),
+        .library(name: "Rendering", targets: ["Rendering"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
+        .target(name: "Graphviz", dependencies: ["CGraphviz"]),
+        .target(name: "NetworkModel", dependencies: ["Yams"]),
+        .target(name: "Annotation", dependencies: ["NetworkModel"]),
+        .target(name: "Rendering", dependencies: ["Annotation", "Graphviz", "Yams"]),
+        .executableTarget(
+            name: "bpviz",
+            dependencies: [
+                "NetworkModel", "Annotation", "Rendering", "Graphviz",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "NetworkModelTests", dependencies: ["NetworkModel", "TestSupport"]),
+        .testTarget(name: "GraphvizTests", dependencies: ["Graphviz", "TestSupport"]),
+        .testTarget(name: "AnnotationTests", dependencies: ["Annotation", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["bpviz", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,128 @@
+/// Text with real subscripts and superscripts, kept as structure until a renderer decides
+/// how to draw it (HTML-like Graphviz labels, HTML, LaTeX or plain text).
+public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
+    public enum Position: Equatable, Sendable { case base, sub, sup }
+
+    public struct Span: Equatable, Sendable {
+        public var text: String
+        public var position: Position
+        public init(_ text: String, _ position: Position = .base) {
+            self.text = text
+            self.position = position
+        }
+    }
+
+    public var spans: [Span]
+
+    public init(_ spans: [Span] = []) { self.spans = spans }
+    public init(stringLiteral value: String) { spans = [Span(value)] }
+    public init(_ text: String) { spans = [Span(text)] }
+
+    public static func + (a: MathText, b: MathText) -> MathText { MathText(a.spans + b.spans) }
+    public static func + (a: MathText, b: String) -> MathText { a + MathText(b) }
+    public static func + (a: String, b: MathText) -> MathText { MathText(a) + b }
+    public static func += (a: inout MathText, b: MathText) { a = a + b }
+
+    public static func joined(_ parts: [MathText], separator: String) -> MathText {
+        var out = MathText()
+        for (i, p) in parts.enumerated() {
+            if i > 0 { out += MathText(separator) }
+            out += p
+        }
+        return out
+    }
+
+    /// `w_21^(1)`: the form PARAM arguments and plain-text tooltips use.
+    public var plain: String {
+        spans.map { span in
+            switch span.position {
+            case .base: span.text
+            case .sub: "_" + (span.text.count > 1 && span.text.contains(",") ? "{\(span.text)}" : span.text)
+            case .sup: "^" + span.text
+            }
+        }.joined()
+    }
+
+    /// `w₂₁⁽¹⁾` where Unicode has the characters, else the plain form: for terminals.
+    public var unicode: String {
+        spans.map { span in
+            switch span.position {
+            case .base: return span.text
+            case .sub: return MathText.map(span.text, MathText.subscripts) ?? "_" + span.text
+            case .sup: return MathText.map(span.text, MathText.superscripts) ?? "^" + span.text
+            }
+        }.joined()
+    }
+
+    /// LaTeX math-mode source.
+    public var latex: String {
+        spans.map { span in
+            let t = MathText.latexEscape(span.text)
+            switch span.position {
+            case .base: return t
+            case .sub: return "_{\(t)}"
+            case .sup: return "^{\(t)}"
+            }
+        }.joined()
+    }
+
+    /// HTML with <sub> and <sup>, text escaped.
+    public var html: String {
+        spans.map { span in
+            let t = MathText.htmlEscape(span.text)
+            switch span.position {
+            case .base: return t
+            case .sub: return "<sub>\(t)</sub>"
+            case .sup: return "<sup>\(t)</sup>"
+            }
+        }.joined()
+    }
+
+    public static func htmlEscape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static let latexMap: [Character: String] = [
+        "∂": "\\partial ", "α": "\\alpha ", "β": "\\beta ", "γ": "\\gamma ", "σ": "\\sigma ", "η": "\\eta ",
+        "−": "-", "·": "\\cdot ", "Σ": "\\sum ", "×": "\\times ", "→": "\\to ", "θ": "\\theta ", "ω": "\\omega ",
+        "δ": "\\delta ", "λ": "\\lambda ", "μ": "\\mu ", "ŷ": "\\hat{y}", "½": "\\tfrac{1}{2}", "²": "^2", "∞": "\\infty ",
+        "#": "\\#", "%": "\\%", "&": "\\&", "_": "\\_", "{": "\\{", "}": "\\}", "$": "\\$", "≈": "\\approx ", "…": "\\ldots ",
+        "\\": "\\backslash ", "^": "\\hat{}", "~": "\\sim ",
+    ]
+
+    public static func latexEscape(_ s: String) -> String {
+        var out = ""
+        for c in s { out += latexMap[c] ?? String(c) }
+        return out
+    }
+
+    static let subscripts: [Character: Character] = [
+        "0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇", "8": "₈", "9": "₉",
+        "(": "₍", ")": "₎", ",": ",", "+": "₊", "-": "₋", "k": "ₖ", "j": "ⱼ", "i": "ᵢ",
+    ]
+    static let superscripts: [Character: Character] = [
+        "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",
+        "(": "⁽", ")": "⁾", "+": "⁺", "-": "⁻", "′": "′", "L": "ᴸ",
+    ]
+
+    static func map(_ text: String, _ table: [Character: Character]) -> String? {
+        var out = ""
+        for c in text {
+            guard let m = table[c] else { return nil }
+            out.append(m)
+        }
+        return out
+    }
+}

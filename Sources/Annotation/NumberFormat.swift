@@ -1,0 +1,50 @@
+import Foundation
+
+/// How values print in diagrams and captions (SPEC.md): integers without a decimal point,
+/// other values with `precision` significant digits and trailing zeros trimmed, and a real
+/// minus sign (−), not a hyphen.
+public struct NumberFormat: Equatable, Sendable {
+    public var precision: Int
+
+    public init(precision: Int = 4) { self.precision = max(1, min(17, precision)) }
+
+    public func string(_ x: Double) -> String {
+        if x.isNaN { return "NaN" }
+        if x.isInfinite { return x > 0 ? "∞" : "−∞" }
+        if x == 0 { return "0" }
+        let magnitude = abs(x)
+        var text: String
+        if x == x.rounded(), magnitude < 1e15 {
+            text = String(Int64(magnitude))
+        } else if magnitude >= 1e-4 && magnitude < 1e15 {
+            text = String(format: "%.\(precision)g", magnitude)
+            if text.contains("e") { text = scientific(magnitude) } else { text = trimZeros(text) }
+        } else {
+            text = scientific(magnitude)
+        }
+        return (x < 0 ? "−" : "") + text
+    }
+
+    /// 1.5e−07 → "1.5e−7": mantissa trimmed, exponent without padding, real minus.
+    private func scientific(_ magnitude: Double) -> String {
+        let raw = String(format: "%.\(max(0, precision - 1))e", magnitude)
+        let parts = raw.split(separator: "e")
+        let mantissa = trimZeros(String(parts[0]))
+        let exponent = Int(parts[1]) ?? 0
+        return "\(mantissa)e\(exponent < 0 ? "−" : "")\(abs(exponent))"
+    }
+
+    private func trimZeros(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var t = text
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t
+    }
+
+    /// A value as a factor in a product: negative values in parentheses, `(−1)`.
+    public func factor(_ x: Double) -> String {
+        let s = string(x)
+        return s.hasPrefix("−") ? "(\(s))" : s
+    }
+}

@@ -1,0 +1,52 @@
+import NetworkModel
+
+/// The symbols of one network in its notation: w_jk^(L), b_k^(L), Z_k^(L), H_k^(L), x_i,
+/// and ∂Loss/∂ of each. A layer with a single unit drops the k subscript (H^(3), b^(3)).
+public struct Symbols: Sendable {
+    public let notation: Notation
+    public let widths: [Int]
+
+    public init(network: Network) {
+        notation = network.notation
+        widths = network.widths
+    }
+
+    /// A subscript from indices: "21" when all are one digit, "10,3" otherwise.
+    static func indexText(_ indices: [Int]) -> String {
+        indices.allSatisfy({ $0 < 10 }) ? indices.map(String.init).joined() : indices.map(String.init).joined(separator: ",")
+    }
+
+    private func layered(_ base: String, _ k: Int?, _ layer: Int) -> MathText {
+        var spans = [MathText.Span(base)]
+        if let k, widths[layer] > 1 { spans.append(.init(String(k), .sub)) }
+        spans.append(.init("(\(layer))", .sup))
+        return MathText(spans)
+    }
+
+    /// x_i (α_i in question 1): the input nodes, H^(0).
+    public func input(_ i: Int) -> MathText {
+        MathText([.init(notation.input), .init(String(i), .sub)])
+    }
+
+    /// H_k^(L); for L = 0 the input symbol.
+    public func activation(_ k: Int, layer: Int) -> MathText {
+        layer == 0 ? input(k) : layered(notation.activation, k, layer)
+    }
+
+    public func preactivation(_ k: Int, layer: Int) -> MathText { layered(notation.preactivation, k, layer) }
+    public func bias(_ k: Int, layer: Int) -> MathText { layered(notation.bias, k, layer) }
+
+    /// w_jk^(L): the weight from unit j of layer L−1 into unit k of layer L. Keeps both
+    /// indices even for single-unit layers (w_11^(3)), as the document does.
+    public func weight(_ j: Int, _ k: Int, layer: Int) -> MathText {
+        MathText([.init(notation.weight), .init(Symbols.indexText([j, k]), .sub), .init("(\(layer))", .sup)])
+    }
+
+    public var loss: MathText { MathText(notation.loss) }
+
+    /// ∂Loss/∂s.
+    public func gradient(_ s: MathText) -> MathText { MathText("∂\(notation.loss)/∂") + s }
+
+    /// ∂a/∂b for a chain-rule factor.
+    public func partial(_ a: MathText, _ b: MathText) -> MathText { "∂" + a + "/∂" + b }
+}

@@ -1,0 +1,110 @@
+import NetworkModel
+
+/// Every value and gradient of a solved network as rows grouped by layer, output layer
+/// first, in the order the worked example's summary lists them (bias, then the weights into
+/// unit 1, unit 2, …), followed by the node values. Shared by the table, CSV and Markdown
+/// forms of `bpviz values`.
+public struct ValueTable: Sendable {
+    public struct Row: Sendable {
+        public var layer: Int
+        public var quantity: String      // "w", "b", "Z", "H", "dw", "db", "dZ", "dH", "x", "dx", "w'", "b'", "loss"
+        public var symbol: MathText
+        public var value: Double
+    }
+
+    public struct Group: Sendable {
+        public var title: String
+        public var rows: [Row]
+    }
+
+    public var groups: [Group]
+
+    public init(_ s: Solution) {
+        let net = s.network
+        let sym = Symbols(network: net)
+        let L = net.depth
+        var groups: [Group] = []
+        groups.append(Group(title: "Loss (\(net.loss.rawValue))", rows:
+            [Row(layer: L + 1, quantity: "loss", symbol: sym.loss, value: s.loss)] +
+            net.target.indices.map { Row(layer: L + 1, quantity: "Y", symbol: MathText([.init("Y"), .init(net.target.count > 1 ? String($0 + 1) : "", .sub)].filter { !$0.text.isEmpty }), value: net.target[$0]) }))
+        for l in stride(from: L, through: 1, by: -1) {
+            let layer = net.layers[l - 1]
+            var rows: [Row] = []
+            for k in 0..<layer.units {
+                rows.append(Row(layer: l, quantity: "db", symbol: sym.gradient(sym.bias(k + 1, layer: l)), value: s.db[l][k]))
+                for j in 0..<layer.weights.rows {
+                    rows.append(Row(layer: l, quantity: "dw", symbol: sym.gradient(sym.weight(j + 1, k + 1, layer: l)), value: s.dW[l][j, k]))
+                }
+            }
+            for k in 0..<layer.units {
+                rows.append(Row(layer: l, quantity: "Z", symbol: sym.preactivation(k + 1, layer: l), value: s.Z[l][k]))
+                rows.append(Row(layer: l, quantity: "H", symbol: sym.activation(k + 1, layer: l), value: s.H[l][k]))
+                rows.append(Row(layer: l, quantity: "dZ", symbol: sym.gradient(sym.preactivation(k + 1, layer: l)), value: s.dZ[l][k]))
+                rows.append(Row(layer: l, quantity: "dH", symbol: sym.gradient(sym.activation(k + 1, layer: l)), value: s.dH[l][k]))
+            }
+            for k in 0..<layer.units {
+                rows.append(Row(layer: l, quantity: "b", symbol: sym.bias(k + 1, layer: l), value: layer.bias[k]))
+                for j in 0..<layer.weights.rows {
+                    rows.append(Row(layer: l, quantity: "w", symbol: sym.weight(j + 1, k + 1, layer: l), value: layer.weights[j, k]))
+                }
+            }
+            if let u = s.update {
+                for k in 0..<layer.units {
+                    rows.append(Row(layer: l, quantity: "b'", symbol: sym.bias(k + 1, layer: l) + "′", value: u.b[l][k]))
+                    for j in 0..<layer.weights.rows {
+                        rows.append(Row(layer: l, quantity: "w'", symbol: sym.weight(j + 1, k + 1, layer: l) + "′", value: u.W[l][j, k]))
+                    }
+                }
+            }
+            let kind = l == L ? "output layer" : "hidden layer \(l)"
+            groups.append(Group(title: "Layer \(l) (\(kind), \(layer.activation.name), \(layer.units) unit\(layer.units == 1 ? "" : "s"))", rows: rows))
+        }
+        var inputRows: [Row] = []
+        for i in net.input.indices {
+            inputRows.append(Row(layer: 0, quantity: "x", symbol: sym.input(i + 1), value: net.input[i]))
+        }
+        for i in net.input.indices {
+            inputRows.append(Row(layer: 0, quantity: "dx", symbol: sym.gradient(sym.input(i + 1)), value: s.dX[i]))
+        }
+        groups.append(Group(title: "Layer 0 (input, \(net.input.count) value\(net.input.count == 1 ? "" : "s"))", rows: inputRows))
+        self.groups = groups
+    }
+
+    public func text(format: NumberFormat) -> String {
+        var out = ""
+        for g in groups {
+            out += g.title + "\n"
+            let names = g.rows.map { $0.symbol.unicode }
+            let width = names.map(\.count).max() ?? 0
+            for (row, name) in zip(g.rows, names) {
+                out += "  " + name + String(repeating: " ", count: width - name.count) + " = " + format.string(row.value) + "\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    public func csv() -> String {
+        var out = "layer,quantity,symbol,value\n"
+        for g in groups {
+            for r in g.rows {
+                out += "\(r.layer),\(r.quantity),\(csvField(r.symbol.plain)),\(r.value)\n"
+            }
+        }
+        return out
+    }
+
+    public func markdown(format: NumberFormat) -> String {
+        var out = ""
+        for g in groups {
+            out += "### \(g.title)\n\n| symbol | value |\n| --- | ---: |\n"
+            for r in g.rows { out += "| \(r.symbol.html) | \(format.string(r.value)) |\n" }
+            out += "\n"
+        }
+        return out
+    }
+
+    private func csvField(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}

@@ -1,0 +1,158 @@
+import CGraphviz
+import Foundation
+
+/// How a graph is laid out before it is rendered.
+public enum LayoutEngine: Equatable, Sendable {
+    /// Layered layout, for graphs whose structure should decide the picture.
+    case dot
+    /// Spring layout.
+    case neato
+    /// `neato -n2`: nodes stay where their `pos` puts them (in points); edges without a `pos`
+    /// are routed, and edges with one are drawn as given. Graphviz's `nop2` engine.
+    case pinned
+    /// Any other engine by name (`fdp`, `circo`, …).
+    case named(String)
+
+    var name: String {
+        switch self {
+        case .dot: "dot"
+        case .neato: "neato"
+        case .pinned: "nop2"
+        case .named(let n): n
+        }
+    }
+}
+
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case dot, xdot, svg, png, pdf, json
+}
+
+/// The public face of the binding. Every function is safe to call from many threads or
+/// tasks at once: each takes the process-wide Graphviz lock for its whole C conversation,
+/// and no C pointer leaves it.
+public enum Graphviz {
+    /// Lays the graph out once and renders it in each of `formats`.
+    public static func render(_ graph: Graph, engine: LayoutEngine = .dot, formats: [OutputFormat]) throws -> [Data] {
+        try render(dot: prepared(graph, for: engine).dot, engine: engine, formats: formats)
+    }
+
+    public static func render(_ graph: Graph, engine: LayoutEngine = .dot, format: OutputFormat) throws -> Data {
+        try render(graph, engine: engine, formats: [format])[0]
+    }
+
+    /// With pinned positions the caller's coordinates are the picture's: ask Graphviz not to
+    /// shift the drawing so its corner sits at the origin.
+    static func prepared(_ graph: Graph, for engine: LayoutEngine) -> Graph {
+        guard engine == .pinned, graph.attributes["notranslate"] == nil else { return graph }
+        var g = graph
+        g.attributes["notranslate"] = "true"
+        return g
+    }
+
+    /// Renders DOT text: read, lay out once, render each format.
+    public static func render(dot text: String, engine: LayoutEngine = .dot, formats: [OutputFormat],
+                              diagnostics: UnsafeMutablePointer<Diagnostics>? = nil) throws -> [Data] {
+        try withLaidOutGraph(text, engine: engine, diagnostics: diagnostics) { gvc, g in
+            try formats.map { try renderData(gvc, g, $0.rawValue) }
+        }
+    }
+
+    /// Renders to a format given by name (any format Graphviz's plugins know: `jpg`, `eps`…).
+    public static func render(dot text: String, engine: LayoutEngine = .dot, formatNamed name: String) throws -> Data {
+        try withLaidOutGraph(text, engine: engine, diagnostics: nil) { gvc, g in try renderData(gvc, g, name) }
+    }
+
+    /// Lays the graph out and reads back where everything went, in points, y up.
+    public static func layout(_ graph: Graph, engine: LayoutEngine = .dot) throws -> Layout {
+        try withLaidOutGraph(prepared(graph, for: engine).dot, engine: engine, diagnostics: nil) { gvc, g in
+            // Rendering to "dot" attaches the computed positions as attributes.
+            _ = try renderData(gvc, g, "dot")
+            return Layout(reading: g)
+        }
+    }
+
+    /// The size in points of each label, as Graphviz's text layout measures it with the given
+    /// node attributes (font, size, margin, shape).
+    public static func measure(_ labels: [Value], nodeAttributes: Attributes) throws -> [Size] {
+        var graph = Graph(name: "measure", nodeDefaults: nodeAttributes.merging(["pos": "0,0!", "width": "0", "height": "0"]) { a, _ in a })
+        for (i, label) in labels.enumerated() { graph.addNode("m\(i)", ["label": label]) }
+        let laidOut = try layout(graph, engine: .pinned)
+        return labels.indices.map { laidOut.nodes["m\($0)"]?.size ?? Size(width: 0, height: 0) }
+    }
+
+    /// Reads DOT text into a Graph: nodes, edges, subgraphs and every attribute that differs
+    /// from its default.
+    public static func read(dot text: String) throws -> Graph {
+        try GraphvizRuntime.shared.withContext { _ in
+            let (result, errors, _) = GraphvizRuntime.shared.capturingMessages { () -> Graph? in
+                guard let g = agmemread(text) else { return nil }
+                defer { agclose(g) }
+                return GraphReader.graph(from: g)
+            }
+            guard let result else { throw GraphvizError(stage: .read, messages: errors.isEmpty ? ["not a DOT graph"] : errors) }
+            return result
+        }
+    }
+
+    /// DOT text as Graphviz itself writes it (`agwrite`), for a canonical form.
+    public static func canonicalDOT(_ text: String) throws -> String {
+        try GraphvizRuntime.shared.withContext { _ in
+            let (result, errors, _) = GraphvizRuntime.shared.capturingMessages { () -> String? in
+                guard let g = agmemread(text) else { return nil }
+                defer { agclose(g) }
+                var buffer: UnsafeMutablePointer<CChar>?
+                var size = 0
+                guard let stream = open_memstream(&buffer, &size) else { return nil }
+                let status = agwrite(g, UnsafeMutableRawPointer(stream))
+                fclose(stream)
+                defer { free(buffer) }
+                guard status == 0, let buffer else { return nil }
+                return String(cString: buffer)
+            }
+            guard let result else { throw GraphvizError(stage: .read, messages: errors.isEmpty ? ["could not write the graph"] : errors) }
+            return result
+        }
+    }
+
+    /// Whether Graphviz is usable here (plugins configured); the error says what to do if not.
+    public static func checkSetup() throws {
+        try GraphvizRuntime.shared.withContext { _ in }
+    }
+
+    // MARK: - The one C conversation
+
+    struct StageFailure: Error { var stage: GraphvizError.Stage }
+
+    private static func withLaidOutGraph<T>(_ text: String, engine: LayoutEngine,
+                                            diagnostics: UnsafeMutablePointer<Diagnostics>?,
+                                            _ body: (OpaquePointer, UnsafeMutablePointer<Agraph_t>) throws -> T) throws -> T {
+        try GraphvizRuntime.shared.withContext { gvc in
+            let (result, errors, warnings) = GraphvizRuntime.shared.capturingMessages { () -> Result<T, Error> in
+                guard let g = agmemread(text) else { return .failure(StageFailure(stage: .read)) }
+                defer { agclose(g) }
+                guard gvLayout(gvc, g, engine.name) == 0 else { return .failure(StageFailure(stage: .layout)) }
+                defer { gvFreeLayout(gvc, g) }
+                return Result { try body(gvc, g) }
+            }
+            diagnostics?.pointee.warnings = warnings
+            switch result {
+            case .success(let value): return value
+            case .failure(let failure as StageFailure):
+                throw GraphvizError(stage: failure.stage, messages: errors.isEmpty ? ["failed without a message"] : errors)
+            case .failure(let other): throw other
+            }
+        }
+    }
+
+    private static func renderData(_ gvc: OpaquePointer, _ g: UnsafeMutablePointer<Agraph_t>, _ format: String) throws -> Data {
+        var result: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        guard gvRenderData(gvc, g, format, &result, &length) == 0 else {
+            if let result { gvFreeRenderData(result) }
+            throw StageFailure(stage: .render)
+        }
+        defer { gvFreeRenderData(result) }
+        guard let result else { return Data() }
+        return Data(bytes: result, count: Int(length))
+    }
+}

@@ -1,0 +1,101 @@
+/// A builder for Graphviz's HTML-like labels. Text given to `.text` is always
+/// entity-escaped, so user strings with `<`, `&` or `"` appear literally.
+public indirect enum HTML: Equatable, Sendable {
+    case text(String)
+    case sub(HTML)
+    case sup(HTML)
+    case bold(HTML)
+    case italic(HTML)
+    case font(HTML, color: String? = nil, size: Double? = nil, face: String? = nil)
+    case lineBreak(align: Alignment? = nil)
+    case sequence([HTML])
+    case table(Table)
+    /// Markup inserted as it is: for labels read back from Graphviz, never for user text.
+    case raw(String)
+
+    public enum Alignment: String, Sendable { case left = "LEFT", center = "CENTER", right = "RIGHT" }
+
+    public struct Table: Equatable, Sendable {
+        public var rows: [[Cell]]
+        public var attributes: [String: String]
+        public init(rows: [[Cell]], attributes: [String: String] = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0"]) {
+            self.rows = rows
+            self.attributes = attributes
+        }
+    }
+
+    public struct Cell: Equatable, Sendable {
+        public var content: HTML
+        public var attributes: [String: String]
+        public init(_ content: HTML, attributes: [String: String] = [:]) {
+            self.content = content
+            self.attributes = attributes
+        }
+    }
+
+    /// The label body, without the enclosing `<` `>` of DOT.
+    public var markup: String {
+        var out = ""
+        write(to: &out)
+        return out
+    }
+
+    func write(to out: inout String) {
+        switch self {
+        case .text(let s): out += HTML.escape(s)
+        case .raw(let s): out += s
+        case .sub(let h): out += "<SUB>"; h.write(to: &out); out += "</SUB>"
+        case .sup(let h): out += "<SUP>"; h.write(to: &out); out += "</SUP>"
+        case .bold(let h): out += "<B>"; h.write(to: &out); out += "</B>"
+        case .italic(let h): out += "<I>"; h.write(to: &out); out += "</I>"
+        case let .font(h, color, size, face):
+            out += "<FONT"
+            if let color { out += " COLOR=\"\(HTML.escape(color))\"" }
+            if let size { out += " POINT-SIZE=\"\(HTML.number(size))\"" }
+            if let face { out += " FACE=\"\(HTML.escape(face))\"" }
+            out += ">"
+            h.write(to: &out)
+            out += "</FONT>"
+        case .lineBreak(let align):
+            out += align.map { "<BR ALIGN=\"\($0.rawValue)\"/>" } ?? "<BR/>"
+        case .sequence(let parts): for p in parts { p.write(to: &out) }
+        case .table(let t):
+            out += "<TABLE"
+            for key in t.attributes.keys.sorted() { out += " \(key)=\"\(HTML.escape(t.attributes[key]!))\"" }
+            out += ">"
+            for row in t.rows {
+                out += "<TR>"
+                for cell in row {
+                    out += "<TD"
+                    for key in cell.attributes.keys.sorted() { out += " \(key)=\"\(HTML.escape(cell.attributes[key]!))\"" }
+                    out += ">"
+                    cell.content.write(to: &out)
+                    out += "</TD>"
+                }
+                out += "</TR>"
+            }
+            out += "</TABLE>"
+        }
+    }
+
+    /// Escapes the five XML specials. Graphviz's HTML parser (expat) decodes them back.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(x)
+    }
+}

@@ -1,0 +1,92 @@
+import CGraphviz
+
+public struct Point: Equatable, Sendable {
+    public var x: Double
+    public var y: Double
+    public init(x: Double, y: Double) { self.x = x; self.y = y }
+}
+
+public struct Size: Equatable, Sendable {
+    public var width: Double
+    public var height: Double
+    public init(width: Double, height: Double) { self.width = width; self.height = height }
+}
+
+/// Where Graphviz put everything, in points with y growing upwards (Graphviz's own frame).
+public struct Layout: Equatable, Sendable {
+    public struct NodeGeometry: Equatable, Sendable {
+        public var center: Point
+        public var size: Size
+    }
+
+    public struct EdgeGeometry: Equatable, Sendable {
+        public var tail: String
+        public var head: String
+        /// The spline's control points, start to end (arrowhead point excluded).
+        public var points: [Point]
+        public var labelPosition: Point?
+    }
+
+    public var boundingBox: (lower: Point, upper: Point) { (lower, upper) }
+    public var lower: Point
+    public var upper: Point
+    public var nodes: [String: NodeGeometry]
+    public var edges: [EdgeGeometry]
+
+    public static func == (a: Layout, b: Layout) -> Bool {
+        a.lower == b.lower && a.upper == b.upper && a.nodes == b.nodes && a.edges == b.edges
+    }
+
+    init(reading g: UnsafeMutablePointer<Agraph_t>) {
+        let bb = Layout.numbers(Layout.attribute(g, "bb"))
+        lower = Point(x: bb.count > 0 ? bb[0] : 0, y: bb.count > 1 ? bb[1] : 0)
+        upper = Point(x: bb.count > 2 ? bb[2] : 0, y: bb.count > 3 ? bb[3] : 0)
+        var nodes: [String: NodeGeometry] = [:]
+        var edges: [EdgeGeometry] = []
+        var n = agfstnode(g)
+        while let node = n {
+            let name = String(cString: agnameof(UnsafeMutableRawPointer(node)))
+            let p = Layout.numbers(Layout.attribute(node, "pos"))
+            let w = Double(Layout.attribute(node, "width")) ?? 0
+            let h = Double(Layout.attribute(node, "height")) ?? 0
+            nodes[name] = NodeGeometry(center: Point(x: p.first ?? 0, y: p.count > 1 ? p[1] : 0),
+                                       size: Size(width: w * 72, height: h * 72))
+            // agfstout yields out-edges, whose `node` field is the head (cgraph.h).
+            var e = agfstout(g, node)
+            while let edge = e {
+                let tail = String(cString: agnameof(UnsafeMutableRawPointer(node)))
+                let head = String(cString: agnameof(UnsafeMutableRawPointer(edge.pointee.node)))
+                let points = Layout.splinePoints(Layout.attribute(edge, "pos"))
+                let lp = Layout.numbers(Layout.attribute(edge, "lp"))
+                edges.append(EdgeGeometry(tail: tail, head: head, points: points,
+                                          labelPosition: lp.count >= 2 ? Point(x: lp[0], y: lp[1]) : nil))
+                e = agnxtout(g, edge)
+            }
+            n = agnxtnode(g, node)
+        }
+        self.nodes = nodes
+        self.edges = edges
+    }
+
+    static func attribute(_ object: UnsafeMutableRawPointer?, _ name: String) -> String {
+        guard let object, let value = agget(object, UnsafeMutablePointer(mutating: name)) else { return "" }
+        return String(cString: value)
+    }
+
+    static func attribute<T>(_ object: UnsafeMutablePointer<T>, _ name: String) -> String {
+        attribute(UnsafeMutableRawPointer(object), name)
+    }
+
+    static func numbers(_ text: String) -> [Double] {
+        text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "!" }).compactMap { Double($0) }
+    }
+
+    /// "e,x,y s,x,y x1,y1 x2,y2 …": the bare points are the spline.
+    static func splinePoints(_ text: String) -> [Point] {
+        text.split(separator: " ").compactMap { part -> Point? in
+            if part.hasPrefix("e,") || part.hasPrefix("s,") { return nil }
+            let xy = part.split(separator: ",").compactMap { Double($0) }
+            return xy.count == 2 ? Point(x: xy[0], y: xy[1]) : nil
+        }
+    }
+}

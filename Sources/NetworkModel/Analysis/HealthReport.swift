@@ -1,0 +1,68 @@
+/// Units and layers through which little or no gradient flows for this input.
+///
+/// - A ReLU unit is dead when Z ≤ 0: its derivative is 0 (ReLU′(0) = 0), so nothing upstream
+///   of it learns from this example.
+/// - A sigmoid or tanh unit is saturated when its derivative is below `saturation` (0.01):
+///   |Z| above about 4.6 for sigmoid, 3 for tanh.
+/// - A layer vanishes when ‖∂Loss/∂W^(L)‖ is below `vanishing` (10⁻³) times the output layer's,
+///   and explodes above `exploding` (10³) times it.
+public struct HealthReport: Sendable {
+    public struct Thresholds: Sendable {
+        public var saturation = 0.01
+        public var vanishing = 1e-3
+        public var exploding = 1e3
+        public init() {}
+    }
+
+    public enum Finding: Equatable, Sendable {
+        case deadReLU(layer: Int, unit: Int, z: Double)
+        case saturated(layer: Int, unit: Int, derivative: Double)
+        case vanishing(layer: Int, ratio: Double)
+        case exploding(layer: Int, ratio: Double)
+    }
+
+    public var findings: [Finding]
+    /// ‖∂Loss/∂W^(L)‖ (Frobenius) per layer, index 0 unused.
+    public var weightGradientNorms: [Double]
+
+    public init(_ s: Solution, thresholds: Thresholds = Thresholds()) {
+        let net = s.network
+        var findings: [Finding] = []
+        var norms = [0.0]
+        for l in 1...net.depth {
+            norms.append(s.dW[l].storage.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        }
+        for l in 1...net.depth {
+            let activation = net.layers[l - 1].activation
+            for k in 0..<net.layers[l - 1].units {
+                let z = s.Z[l][k]
+                switch activation {
+                case .relu where z <= 0:
+                    findings.append(.deadReLU(layer: l, unit: k + 1, z: z))
+                case .sigmoid, .tanh:
+                    let d = activation.derivativeElement(z: z, h: s.H[l][k])
+                    if d < thresholds.saturation { findings.append(.saturated(layer: l, unit: k + 1, derivative: d)) }
+                default: break
+                }
+            }
+        }
+        let reference = norms[net.depth]
+        if reference > 0 {
+            for l in 1..<net.depth {
+                let ratio = norms[l] / reference
+                if ratio < thresholds.vanishing { findings.append(.vanishing(layer: l, ratio: ratio)) }
+                if ratio > thresholds.exploding { findings.append(.exploding(layer: l, ratio: ratio)) }
+            }
+        }
+        self.findings = findings
+        self.weightGradientNorms = norms
+    }
+
+    public func isDead(layer: Int, unit: Int) -> Bool {
+        findings.contains { if case let .deadReLU(l, k, _) = $0 { return l == layer && k == unit }; return false }
+    }
+
+    public func isSaturated(layer: Int, unit: Int) -> Bool {
+        findings.contains { if case let .saturated(l, k, _) = $0 { return l == layer && k == unit }; return false }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Yams
+
+/// Reads network files (YAML, or JSON, which is the same tree in flow style) into a
+/// validated `Network`. It walks Yams' node tree rather than using Codable so that every
+/// complaint can carry the line and column of the value it is about.
+public enum NetworkFile {
+    /// Limits that keep a typo (an extra zero) from exhausting memory.
+    public static let maxUnits = 100_000
+    public static let maxWeights = 100_000_000
+    public static let maxLayers = 1_000
+
+    public static func load(path: String) throws -> Network {
+        try parse(text: readText(path: path), file: path)
+    }
+
+    /// Reads a text file, turning every way it can fail into one sentence.
+    public static func readText(path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError(file: path, "no such file; expected a network file (YAML or JSON)")
+        }
+        if isDirectory.boolValue {
+            throw InputError(file: path, "is a directory; expected a network file (YAML or JSON)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, "cannot be read (permission denied?); expected a readable network file")
+        }
+        if data.count > 64 << 20 {
+            throw InputError(file: path, "is \(data.count >> 20) MiB; expected a network file under 64 MiB")
+        }
+        if data.contains(0) {
+            throw InputError(file: path, "contains NUL bytes (a binary file?); expected UTF-8 text")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            let offset = firstInvalidUTF8Offset(data)
+            let (line, column) = lineAndColumn(of: offset, in: data)
+            throw InputError(file: path, line: line, column: column, "is not valid UTF-8 text (byte offset \(offset)); expected a UTF-8 network file")
+        }
+        return text
+    }
+
+    public static func parse(text: String, file: String) throws -> Network {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw yamlError(error, file: file)
+        }
+        guard let root else {
+            throw InputError(file: file, line: 1, column: 1, "is empty; expected a network with `input`, `target` and `layers`")
+        }
+        return try NetworkFileReader(file: file).network(root)
+    }
+
+    static func yamlError(_ error: YamlError, file: String) -> InputError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            var message = "invalid YAML/JSON: \(problem)"
+            if let context { message += " (\(context.text) at line \(context.mark.line))" }
+            return InputError(file: file, line: mark.line, column: mark.column, message + "; expected a well-formed network file")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return InputError(file: file, line: context.mark.line, column: context.mark.column,
+                              "duplicate key `\(duplicates.joined(separator: "`, `"))`; expected each key once")
+        case let .reader(problem, _, _, _):
+            return InputError(file: file, "cannot be read as text: \(problem); expected UTF-8 text")
+        default:
+            return InputError(file: file, "cannot be parsed (\(error)); expected a YAML or JSON network file")
+        }
+    }
+
+    static func firstInvalidUTF8Offset(_ data: Data) -> Int {
+        var decoder = UTF8()
+        var bytes = Array(data).makeIterator()
+        var offset = 0
+        while case .scalarValue(let scalar) = decoder.decode(&bytes) {
+            offset += UTF8.width(scalar)
+        }
+        return offset
+    }
+
+    static func lineAndColumn(of offset: Int, in data: Data) -> (Int, Int) {
+        var line = 1, column = 1
+        for byte in data.prefix(offset) {
+            if byte == 10 { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return (line, column)
+    }
+}

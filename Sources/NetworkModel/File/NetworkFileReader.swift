@@ -1,0 +1,325 @@
+import Yams
+
+/// Walks the node tree of one network file, checking each value where it stands.
+struct NetworkFileReader {
+    let file: String
+
+    static let topKeys = ["name", "input", "target", "loss", "notation", "layers", "learning_rate"]
+    static let layerKeys = ["units", "activation", "weights", "bias", "slope"]
+    static let initKeys = ["init", "seed", "low", "high", "std"]
+
+    func network(_ root: Node) throws -> Network {
+        let top = try mapping(root, what: "the network file", allowed: Self.topKeys, context: "")
+        let name = try top["name"].map { try string($0, what: "`name`") }
+        guard let inputNode = top["input"] else { throw missing("input", in: root, expected: "the input values X, e.g. `input: [1, 2, -1]`") }
+        guard let targetNode = top["target"] else { throw missing("target", in: root, expected: "the target values Y, e.g. `target: [0]`") }
+        guard let layersNode = top["layers"] else { throw missing("layers", in: root, expected: "a list of layers, hidden first, output last") }
+        let input = try numbers(inputNode, what: "`input`")
+        guard !input.isEmpty else { throw error(at: inputNode, "`input` is empty; expected at least one input value") }
+        guard input.count <= NetworkFile.maxUnits else {
+            throw error(at: inputNode, "`input` has \(input.count) values; expected at most \(NetworkFile.maxUnits)")
+        }
+        let target = try numbers(targetNode, what: "`target`")
+
+        var lossFunction = LossFunction.rss
+        if let lossNode = top["loss"] {
+            let text = try string(lossNode, what: "`loss`")
+            guard let parsed = LossFunction(fileName: text) else {
+                throw error(at: lossNode, "unknown loss `\(text)`\(suggestion(text, LossFunction.knownNames)); expected one of \(LossFunction.knownNames.joined(separator: ", "))")
+            }
+            lossFunction = parsed
+        }
+
+        var notation = Notation()
+        if let notationNode = top["notation"] {
+            let map = try mapping(notationNode, what: "`notation`", allowed: Notation.keys, context: "notation ")
+            func symbol(_ key: String) throws -> String? {
+                guard let node = map[key] else { return nil }
+                let text = try string(node, what: "`notation.\(key)`")
+                guard !text.isEmpty, text.count <= 16, !text.contains(where: \.isNewline) else {
+                    throw error(at: node, "`notation.\(key)` is `\(text)`; expected a short symbol of 1 to 16 characters on one line")
+                }
+                return text
+            }
+            notation.input = try symbol("input") ?? notation.input
+            notation.activation = try symbol("activation") ?? notation.activation
+            notation.preactivation = try symbol("preactivation") ?? notation.preactivation
+            notation.weight = try symbol("weight") ?? notation.weight
+            notation.bias = try symbol("bias") ?? notation.bias
+            notation.loss = try symbol("loss") ?? notation.loss
+        }
+
+        var learningRate: Double?
+        if let node = top["learning_rate"] {
+            let eta = try number(node, what: "`learning_rate`")
+            guard eta > 0 else { throw error(at: node, "`learning_rate` is \(eta); expected a positive number") }
+            learningRate = eta
+        }
+
+        guard case .sequence(let layerSequence) = layersNode else {
+            throw error(at: layersNode, "`layers` is \(kind(layersNode)); expected a list of layers")
+        }
+        guard !layerSequence.isEmpty else {
+            throw error(at: layersNode, "`layers` is empty; expected at least the output layer")
+        }
+        guard layerSequence.count <= NetworkFile.maxLayers else {
+            throw error(at: layersNode, "`layers` has \(layerSequence.count) layers; expected at most \(NetworkFile.maxLayers)")
+        }
+        var layers: [Layer] = []
+        var previousUnits = input.count
+        var totalWeights = 0
+        for (position, node) in layerSequence.enumerated() {
+            let index = position + 1
+            let isOutput = position == layerSequence.count - 1
+            let layer = try self.layer(node, index: index, previousUnits: previousUnits, isOutput: isOutput, totalWeights: &totalWeights)
+            layers.append(layer)
+            previousUnits = layer.units
+        }
+
+        let output = layers[layers.count - 1]
+        guard target.count == output.units else {
+            throw error(at: targetNode, "`target` has \(target.count) value\(target.count == 1 ? "" : "s"); expected \(output.units), the number of units of the output layer \(layers.count)")
+        }
+        if let required = lossFunction.requiredOutputActivation, output.activation.name != required {
+            throw error(at: top["loss"] ?? root, "loss `\(lossFunction.rawValue)` needs a \(required) output layer, but layer \(layers.count) uses \(output.activation.name); expected `activation: \(required)` on the output layer or another loss")
+        }
+        switch lossFunction {
+        case .bce:
+            if let bad = target.first(where: { $0 < 0 || $0 > 1 }) {
+                throw error(at: targetNode, "`target` contains \(bad); expected values between 0 and 1 for bce")
+            }
+        case .crossEntropy:
+            if let bad = target.first(where: { $0 < 0 }) {
+                throw error(at: targetNode, "`target` contains \(bad); expected non-negative class probabilities for cross_entropy")
+            }
+        default: break
+        }
+        return Network(name: name, input: input, target: target, loss: lossFunction, notation: notation,
+                       layers: layers, learningRate: learningRate)
+    }
+
+    private func layer(_ node: Node, index: Int, previousUnits: Int, isOutput: Bool, totalWeights: inout Int) throws -> Layer {
+        let what = "layer \(index)"
+        let map = try mapping(node, what: what, allowed: Self.layerKeys, context: "\(what) ")
+        guard let unitsNode = map["units"] else { throw missing("units", in: node, expected: "the number of units of \(what)", owner: what) }
+        let units = try integer(unitsNode, what: "\(what) `units`")
+        guard units >= 1 else { throw error(at: unitsNode, "\(what) has \(units) units; expected at least 1") }
+        guard units <= NetworkFile.maxUnits else {
+            throw error(at: unitsNode, "\(what) has \(units) units; expected at most \(NetworkFile.maxUnits)")
+        }
+        totalWeights += units * previousUnits
+        guard totalWeights <= NetworkFile.maxWeights else {
+            throw error(at: unitsNode, "the network has \(totalWeights) weights up to \(what); expected at most \(NetworkFile.maxWeights)")
+        }
+
+        var activation = Activation.identity
+        if let node = map["activation"] {
+            let text = try string(node, what: "\(what) `activation`")
+            switch text {
+            case "identity", "linear": activation = .identity
+            case "relu": activation = .relu
+            case "leaky_relu": activation = .leakyReLU(slope: 0.01)
+            case "sigmoid": activation = .sigmoid
+            case "tanh": activation = .tanh
+            case "softplus": activation = .softplus
+            case "softmax":
+                guard isOutput else {
+                    throw error(at: node, "\(what) uses softmax, which is only allowed on the output layer; expected another activation for a hidden layer")
+                }
+                activation = .softmax
+            default:
+                throw error(at: node, "\(what): unknown activation `\(text)`\(suggestion(text, Activation.knownNames)); expected one of \(Activation.knownNames.joined(separator: ", "))")
+            }
+        } else if !isOutput {
+            throw missing("activation", in: node, expected: "the activation of hidden \(what), e.g. `activation: relu`", owner: what)
+        }
+        if let slopeNode = map["slope"] {
+            guard case .leakyReLU = activation else {
+                throw error(at: slopeNode, "\(what) has `slope`, which only applies to leaky_relu; expected `activation: leaky_relu` or no slope")
+            }
+            activation = .leakyReLU(slope: try number(slopeNode, what: "\(what) `slope`"))
+        }
+
+        let weights: Matrix
+        if let node = map["weights"] {
+            weights = try self.weights(node, layer: index, rows: previousUnits, columns: units)
+        } else {
+            throw missing("weights", in: node, expected: "a number, a \(previousUnits) × \(units) matrix or `{ init: he, seed: 1 }`", owner: what)
+        }
+
+        var bias = [Double](repeating: 0, count: units)
+        if let node = map["bias"] {
+            if case .sequence = node {
+                bias = try numbers(node, what: "\(what) `bias`")
+                guard bias.count == units else {
+                    throw error(at: node, "\(what) bias: expected \(units) value\(units == 1 ? "" : "s") (one per unit), got \(bias.count)")
+                }
+            } else {
+                bias = [Double](repeating: try number(node, what: "\(what) `bias`"), count: units)
+            }
+        }
+        return Layer(units: units, activation: activation, weights: weights, bias: bias)
+    }
+
+    private func weights(_ node: Node, layer: Int, rows: Int, columns: Int) throws -> Matrix {
+        let what = "layer \(layer) weights"
+        switch node {
+        case .scalar:
+            return Matrix(rows: rows, columns: columns, repeating: try number(node, what: what))
+        case .mapping:
+            let map = try mapping(node, what: what, allowed: Self.initKeys, context: "\(what) ")
+            guard let kindNode = map["init"] else {
+                throw missing("init", in: node, expected: "uniform, normal, xavier or he", owner: what)
+            }
+            let kind = try string(kindNode, what: "\(what) `init`")
+            var seed: UInt64 = 0
+            if let seedNode = map["seed"] {
+                let value = try integer(seedNode, what: "\(what) `seed`")
+                guard value >= 0 else { throw error(at: seedNode, "\(what) seed is \(value); expected a whole number ≥ 0") }
+                seed = UInt64(value)
+            }
+            func only(_ allowed: [String]) throws {
+                for key in ["low", "high", "std"] where !allowed.contains(key) {
+                    if let extra = map[key] {
+                        throw error(at: extra, "\(what): `\(key)` does not apply to init `\(kind)`; expected \(allowed.isEmpty ? "only `init` and `seed`" : allowed.map { "`\($0)`" }.joined(separator: " or "))")
+                    }
+                }
+            }
+            let recipe: WeightInit
+            switch kind {
+            case "uniform":
+                try only(["low", "high"])
+                let low = try map["low"].map { try number($0, what: "\(what) `low`") } ?? -1
+                let high = try map["high"].map { try number($0, what: "\(what) `high`") } ?? 1
+                guard low < high else { throw error(at: map["low"] ?? node, "\(what): low \(low) is not below high \(high); expected low < high") }
+                recipe = .uniform(low: low, high: high)
+            case "normal":
+                try only(["std"])
+                let std = try map["std"].map { try number($0, what: "\(what) `std`") } ?? 1
+                guard std >= 0 else { throw error(at: map["std"]!, "\(what): std is \(std); expected a standard deviation ≥ 0") }
+                recipe = .normal(std: std)
+            case "xavier": try only([]); recipe = .xavier
+            case "he": try only([]); recipe = .he
+            default:
+                throw error(at: kindNode, "\(what): unknown init `\(kind)`\(suggestion(kind, ["uniform", "normal", "xavier", "he"])); expected uniform, normal, xavier or he")
+            }
+            return recipe.matrix(rows: rows, columns: columns, seed: seed, layer: layer)
+        case .sequence(let sequence):
+            let shape = "expected \(rows) row\(rows == 1 ? "" : "s") × \(columns) column\(columns == 1 ? "" : "s") (units of layer \(layer - 1) × units of layer \(layer))"
+            var matrix = Matrix(rows: rows, columns: columns)
+            let gotRows = sequence.count
+            var rowLengths: [Int] = []
+            for row in sequence {
+                if case .sequence(let r) = row { rowLengths.append(r.count) } else {
+                    throw error(at: row, "\(what): a row is \(kind(row)); \(shape), each row a list")
+                }
+            }
+            if gotRows != rows || rowLengths.contains(where: { $0 != columns }) {
+                let widths = Set(rowLengths)
+                let got = widths.count <= 1 ? "\(gotRows) × \(widths.first ?? 0)" : "\(gotRows) rows of lengths \(rowLengths.map(String.init).joined(separator: ", "))"
+                throw error(at: node, "\(what): \(shape), got \(got)")
+            }
+            for (j, row) in sequence.enumerated() {
+                let values = try numbers(row, what: what)
+                for k in 0..<columns { matrix[j, k] = values[k] }
+            }
+            return matrix
+        case .alias:
+            throw error(at: node, "\(what) uses a YAML alias; expected the weights written out (anchors and aliases are not supported)")
+        }
+    }
+
+    // MARK: - Typed values
+
+    private func mapping(_ node: Node, what: String, allowed: [String], context: String) throws -> [String: Node] {
+        guard case .mapping(let map) = node else {
+            throw error(at: node, "\(what) is \(kind(node)); expected a mapping of keys (\(allowed.joined(separator: ", ")))")
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in map {
+            guard case .scalar(let key) = keyNode else {
+                throw error(at: keyNode, "\(context)key is \(kind(keyNode)); expected one of \(allowed.joined(separator: ", "))")
+            }
+            guard allowed.contains(key.string) else {
+                throw error(at: keyNode, "\(context.isEmpty ? "" : context)unknown key `\(key.string)`\(suggestion(key.string, allowed)); expected one of \(allowed.joined(separator: ", "))")
+            }
+            guard result[key.string] == nil else {
+                throw error(at: keyNode, "duplicate key `\(key.string)`; expected each key once")
+            }
+            result[key.string] = value
+        }
+        return result
+    }
+
+    private func string(_ node: Node, what: String) throws -> String {
+        guard case .scalar(let scalar) = node else {
+            throw error(at: node, "\(what) is \(kind(node)); expected a single word or text")
+        }
+        return scalar.string
+    }
+
+    func number(_ node: Node, what: String) throws -> Double {
+        guard case .scalar(let scalar) = node else {
+            throw error(at: node, "\(what) is \(kind(node)); expected a number")
+        }
+        let text = scalar.string.trimmingCharacters(in: .whitespaces)
+        if scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
+            throw error(at: node, "\(what) is the quoted text \"\(text)\"; expected a number without quotes")
+        }
+        let lowered = text.lowercased()
+        let bare = lowered.hasPrefix("+") || lowered.hasPrefix("-") ? String(lowered.dropFirst()) : lowered
+        if [".nan", "nan", ".inf", "inf", "infinity", ".infinity"].contains(bare) {
+            throw error(at: node, "\(what) is \(text), which is not a finite number; expected a finite number (NaN and infinities are not allowed)")
+        }
+        guard !text.isEmpty, let value = Double(text.replacingOccurrences(of: "_", with: "")), !text.lowercased().hasPrefix("0x") else {
+            throw error(at: node, "\(what) is `\(text.prefix(40))`; expected a number")
+        }
+        guard value.isFinite else {
+            throw error(at: node, "\(what) is \(text), which overflows a double; expected a finite number of magnitude below 1.8e308")
+        }
+        return value
+    }
+
+    private func numbers(_ node: Node, what: String) throws -> [Double] {
+        guard case .sequence(let sequence) = node else {
+            throw error(at: node, "\(what) is \(kind(node)); expected a list of numbers like [1, 2, -1]")
+        }
+        guard sequence.count <= NetworkFile.maxUnits else {
+            throw error(at: node, "\(what) has \(sequence.count) values; expected at most \(NetworkFile.maxUnits)")
+        }
+        return try sequence.map { try number($0, what: "a value of \(what)") }
+    }
+
+    private func integer(_ node: Node, what: String) throws -> Int {
+        guard case .scalar(let scalar) = node, scalar.style != .singleQuoted, scalar.style != .doubleQuoted,
+              let value = Int(scalar.string.trimmingCharacters(in: .whitespaces)) else {
+            let shown: String
+            if case .scalar(let s) = node { shown = "`\(s.string.prefix(40))`" } else { shown = kind(node) }
+            throw error(at: node, "\(what) is \(shown); expected a whole number")
+        }
+        return value
+    }
+
+    // MARK: - Messages
+
+    private func kind(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): "`\(s.string.prefix(40))`"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    private func suggestion(_ word: String, _ known: [String]) -> String {
+        nearest(word, in: known).map { " (did you mean `\($0)`?)" } ?? ""
+    }
+
+    private func error(at node: Node, _ message: String) -> InputError {
+        InputError(file: file, line: node.mark?.line, column: node.mark?.column, message)
+    }
+
+    private func missing(_ key: String, in node: Node, expected: String, owner: String? = nil) -> InputError {
+        error(at: node, "\(owner.map { "\($0) is " } ?? "")missing `\(key)`; expected \(expected)")
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The activation functions a layer may use. `softmax` couples its units, so it has no
+/// element-wise derivative; the backward pass applies its Jacobian instead.
+public enum Activation: Equatable, Sendable {
+    case identity
+    case relu
+    case leakyReLU(slope: Double)
+    case sigmoid
+    case tanh
+    case softplus
+    case softmax
+
+    /// The name used in network files and exports.
+    public var name: String {
+        switch self {
+        case .identity: "identity"
+        case .relu: "relu"
+        case .leakyReLU: "leaky_relu"
+        case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        case .softplus: "softplus"
+        case .softmax: "softmax"
+        }
+    }
+
+    /// How the document writes the function: ReLU(2), σ(0.5).
+    public var displayName: String {
+        switch self {
+        case .identity: "identity"
+        case .relu: "ReLU"
+        case .leakyReLU: "LeakyReLU"
+        case .sigmoid: "σ"
+        case .tanh: "tanh"
+        case .softplus: "softplus"
+        case .softmax: "softmax"
+        }
+    }
+
+    public static let knownNames = ["identity", "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax"]
+
+    /// Whether the derivative has a kink at zero, where finite differences are unreliable.
+    public var hasKink: Bool {
+        switch self {
+        case .relu, .leakyReLU: true
+        default: false
+        }
+    }
+
+    public func apply(_ z: [Double]) -> [Double] {
+        switch self {
+        case .softmax:
+            // Shift by the maximum so exp never overflows.
+            let m = z.max() ?? 0
+            let e = z.map { Foundation.exp($0 - m) }
+            let s = e.reduce(0, +)
+            return e.map { $0 / s }
+        default:
+            return z.map(applyElement)
+        }
+    }
+
+    @inline(__always)
+    public func applyElement(_ z: Double) -> Double {
+        switch self {
+        case .identity: return z
+        case .relu: return z > 0 ? z : 0
+        case .leakyReLU(let slope): return z > 0 ? z : slope * z
+        case .sigmoid: return Activation.sigmoid(z)
+        case .tanh: return Foundation.tanh(z)
+        case .softplus: return Activation.softplus(z)
+        case .softmax: preconditionFailure("softmax is not element-wise")
+        }
+    }
+
+    /// dH/dZ for element-wise activations. ReLU′(0) = 0, as PyTorch.
+    @inline(__always)
+    public func derivativeElement(z: Double, h: Double) -> Double {
+        switch self {
+        case .identity: return 1
+        case .relu: return z > 0 ? 1 : 0
+        case .leakyReLU(let slope): return z > 0 ? 1 : slope
+        case .sigmoid: return h * (1 - h)
+        case .tanh: return 1 - h * h
+        case .softplus: return Activation.sigmoid(z)
+        case .softmax: preconditionFailure("softmax is not element-wise")
+        }
+    }
+
+    /// ∂Loss/∂Z from ∂Loss/∂H: element-wise, or the softmax Jacobian-vector product
+    /// dZ_i = H_i · (dH_i − Σ_j H_j dH_j).
+    public func backward(z: [Double], h: [Double], dH: [Double]) -> [Double] {
+        switch self {
+        case .softmax:
+            var dot = 0.0
+            for i in h.indices { dot += h[i] * dH[i] }
+            return h.indices.map { h[$0] * (dH[$0] - dot) }
+        default:
+            return z.indices.map { derivativeElement(z: z[$0], h: h[$0]) * dH[$0] }
+        }
+    }
+
+    static func sigmoid(_ z: Double) -> Double {
+        // Two branches keep exp's argument non-positive, so neither branch overflows.
+        if z >= 0 { return 1 / (1 + Foundation.exp(-z)) }
+        let e = Foundation.exp(z)
+        return e / (1 + e)
+    }
+
+    static func softplus(_ z: Double) -> Double {
+        // log(1 + e^z) = max(z, 0) + log1p(e^−|z|), stable for large |z|.
+        max(z, 0) + Foundation.log1p(Foundation.exp(-abs(z)))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// The losses of SPEC.md, all summed over the output units (as the document's RSS), except
+/// `mse`, which divides by the number of outputs.
+public enum LossFunction: String, Equatable, Sendable, CaseIterable {
+    case rss
+    case halfSSE = "half_sse"
+    case mse
+    case bce
+    case crossEntropy = "cross_entropy"
+
+    public static let knownNames = ["rss", "sse", "half_sse", "mse", "bce", "cross_entropy"]
+
+    public init?(fileName: String) {
+        if fileName == "sse" { self = .rss; return }
+        self.init(rawValue: fileName)
+    }
+
+    /// The activation an output layer must have for this loss, when it needs one.
+    public var requiredOutputActivation: String? {
+        switch self {
+        case .bce: "sigmoid"
+        case .crossEntropy: "softmax"
+        default: nil
+        }
+    }
+
+    /// The loss from the output layer's pre-activation and activation. BCE and cross-entropy
+    /// are computed from Z (log-sigmoid, log-softmax) so a saturated output gives a large
+    /// finite loss instead of log(0).
+    public func value(z: [Double], yHat: [Double], target y: [Double]) -> Double {
+        switch self {
+        case .rss, .halfSSE, .mse:
+            var s = 0.0
+            for i in y.indices { let d = y[i] - yHat[i]; s += d * d }
+            switch self {
+            case .halfSSE: return s / 2
+            case .mse: return s / Double(y.count)
+            default: return s
+            }
+        case .bce:
+            // −[y log σ(z) + (1−y) log(1−σ(z))], with log σ(z) = −softplus(−z).
+            var s = 0.0
+            for i in y.indices {
+                s += y[i] * Activation.softplus(-z[i]) + (1 - y[i]) * Activation.softplus(z[i])
+            }
+            return s
+        case .crossEntropy:
+            let m = z.max() ?? 0
+            let logSum = m + Foundation.log(z.reduce(0) { $0 + Foundation.exp($1 - m) })
+            var s = 0.0
+            for i in y.indices where y[i] != 0 { s -= y[i] * (z[i] - logSum) }
+            return s
+        }
+    }
+
+    /// ∂Loss/∂ŷ.
+    public func gradient(yHat: [Double], target y: [Double]) -> [Double] {
+        switch self {
+        case .rss: return y.indices.map { -2 * (y[$0] - yHat[$0]) }
+        case .halfSSE: return y.indices.map { -(y[$0] - yHat[$0]) }
+        case .mse: return y.indices.map { -2 * (y[$0] - yHat[$0]) / Double(y.count) }
+        case .bce: return y.indices.map { (yHat[$0] - y[$0]) / (yHat[$0] * (1 - yHat[$0])) }
+        case .crossEntropy: return y.indices.map { y[$0] == 0 ? 0 : -y[$0] / yHat[$0] }
+        }
+    }
+
+    /// ∂Loss/∂Z of the output layer where the pair (activation, loss) has a closed form that
+    /// stays finite when the output saturates: sigmoid+BCE and softmax+cross-entropy.
+    public func fusedOutputGradient(activation: Activation, yHat: [Double], target y: [Double]) -> [Double]? {
+        switch (self, activation) {
+        case (.bce, .sigmoid):
+            return y.indices.map { yHat[$0] - y[$0] }
+        case (.crossEntropy, .softmax):
+            let total = y.reduce(0, +)
+            return y.indices.map { yHat[$0] * total - y[$0] }
+        default:
+            return nil
+        }
+    }
+
+    /// The formula as the document writes it, in terms of the output symbol and Y.
+    public func formula(output: String, target: String = "Y") -> String {
+        switch self {
+        case .rss: "(\(target) − \(output))²"
+        case .halfSSE: "½(\(target) − \(output))²"
+        case .mse: "mean (\(target) − \(output))²"
+        case .bce: "−[\(target) log \(output) + (1 − \(target)) log(1 − \(output))]"
+        case .crossEntropy: "−Σ \(target) log \(output)"
+        }
+    }
+}

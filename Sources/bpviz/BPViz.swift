@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct BPViz: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bpviz",
+        abstract: "Textbook diagrams of a small neural network's forward and backward passes.",
+        version: "0.1.0",
+        subcommands: [RenderCommand.self, SlidesCommand.self, ValuesCommand.self, ExplainCommand.self,
+                      CheckCommand.self, ThemesCommand.self]
+    )
+}

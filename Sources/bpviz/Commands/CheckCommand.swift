@@ -1,0 +1,46 @@
+import Annotation
+import ArgumentParser
+import Foundation
+import NetworkModel
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a network file and compare every gradient with finite differences.")
+
+    @Argument(help: "The network file (YAML or JSON).") var network: String
+    @Option(help: "Largest acceptable relative error.") var tolerance: Double = 1e-5
+
+    func run() throws {
+        try reportingFailures {
+            let (net, solution) = try loadSolved(network)
+            let check = GradientCheck(network: net, solution: solution, tolerance: tolerance)
+            let symbols = Symbols(network: net)
+            func name(_ e: GradientCheck.Entry) -> String {
+                switch e.kind {
+                case "w": symbols.gradient(symbols.weight(e.j, e.k, layer: e.layer)).unicode
+                case "b": symbols.gradient(symbols.bias(e.k, layer: e.layer)).unicode
+                default: symbols.gradient(symbols.input(e.j)).unicode
+                }
+            }
+            var out = "\(network): valid; \(net.widths.map(String.init).joined(separator: "-")) network, loss \(net.loss.rawValue) = \(NumberFormat(precision: 6).string(solution.loss))\n"
+            out += "compared \(check.entries.count - check.kinkCount) gradients with central finite differences"
+            if check.entries.count < net.parameterCount + net.input.count {
+                out += " (an evenly spaced sample of \(net.parameterCount + net.input.count))"
+            }
+            out += "\n"
+            if let worst = check.worst {
+                out += "largest relative error: \(String(format: "%.3g", worst.error)) at \(name(worst)) (analytic \(worst.analytic), numeric \(worst.numeric)); tolerance \(tolerance)\n"
+            }
+            if check.kinkCount > 0 {
+                out += "not compared: \(check.kinkCount) gradient\(check.kinkCount == 1 ? "" : "s") where a ReLU input sits at its kink (0), where finite differences are undefined\n"
+            }
+            for warning in HealthReport(solution).warnings(symbols: Symbols(network: solution.network)) { out += "warning: \(warning)\n" }
+            FileHandle.standardOutput.write(Data(out.utf8))
+            if !check.passed {
+                printError("\(network): gradient check failed: largest relative error \(String(format: "%.3g", check.worst?.error ?? 0)) exceeds the tolerance \(tolerance)")
+                throw ExitCode.failure
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+
+/// Every failure the user can fix reaches them as one line on stderr and exit status 1;
+/// ArgumentParser's own usage errors keep their status 64.
+func reportingFailures(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        printError("\(error)")
+        throw ExitCode.failure
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("bpviz: " + message + "\n").utf8))
+}
+
+/// A failure that is not about a file's content: a bad option value, an output path.
+struct UsageFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import FoundationXML
+import Graphviz
+import TestSupport
+import XCTest
+
+final class GraphvizTests: XCTestCase {
+    func sampleGraph(label: String = "a < b & \"c\"") -> Graph {
+        var g = Graph(name: "sample", attributes: ["rankdir": "LR", "bgcolor": "white"],
+                      nodeDefaults: ["shape": "circle", "fontname": "DejaVu Sans"])
+        g.addNode("L0_1", ["label": .html(.sequence([.text("w"), .sub(.text("21")), .sup(.text("(1)"))]))])
+        g.addNode("L0_2", ["label": .text(label)])
+        g.addNode("L1_1", ["label": .html(.text(label)), "tooltip": "full precision"])
+        g.addEdge("L0_1", "L1_1", ["label": "1", "color": "red"])
+        g.addEdge("L0_2", "L1_1", ["label": .html(.font(.text("2"), color: "blue", size: 10))])
+        g.subgraphs.append(Subgraph("cluster_input", attributes: ["label": "inputs"], nodeIDs: ["L0_1", "L0_2"]))
+        return g
+    }
+
+    func testDOTIsDeterministicAndSorted() {
+        let a = sampleGraph().dot, b = sampleGraph().dot
+        XCTAssertEqual(a, b)
+        XCTAssertTrue(a.contains("graph [bgcolor=\"white\", rankdir=\"LR\"];"), a)
+        XCTAssertTrue(a.contains("label=<w<SUB>21</SUB><SUP>(1)</SUP>>"), a)
+        XCTAssertTrue(a.contains("label=\"a < b & \\\"c\\\"\""), a)
+        XCTAssertTrue(a.contains("label=<a &lt; b &amp; &quot;c&quot;>"), a)
+    }
+
+    func testDOTRoundTripKeepsTheGraph() throws {
+        let original = sampleGraph()
+        let read = try Graphviz.read(dot: original.dot)
+        XCTAssertEqual(read.nodes.map(\.id), original.nodes.map(\.id))
+        XCTAssertEqual(read.edges.map { "\($0.tail)->\($0.head)" }, original.edges.map { "\($0.tail)->\($0.head)" })
+        XCTAssertEqual(read.attributes["rankdir"], .escaped("LR"))
+        XCTAssertEqual(read.subgraphs.first?.nodeIDs, ["L0_1", "L0_2"])
+        // The HTML label stays HTML, the text label text.
+        guard case .html(let html)? = read.nodes[0].attributes["label"] else { return XCTFail("HTML label lost") }
+        XCTAssertEqual(html.markup, "w<SUB>21</SUB><SUP>(1)</SUP>")
+        XCTAssertEqual(read.nodes[1].attributes["label"], .escaped("a < b & \"c\""))
+        // Reading the written form again gives the same DOT: a fixed point.
+        let again = try Graphviz.read(dot: read.dot)
+        XCTAssertEqual(again.dot, read.dot)
+        // agwrite's canonical form reads back to the same nodes and edges.
+        let canonical = try Graphviz.canonicalDOT(original.dot)
+        XCTAssertEqual(try Graphviz.read(dot: canonical).nodes.map(\.id), original.nodes.map(\.id))
+    }
+
+    func testUserTextRendersLiterally() throws {
+        let svg = String(decoding: try Graphviz.render(sampleGraph(), format: .svg), as: UTF8.self)
+        // In SVG text the specials are escaped once: the picture shows a < b & "c".
+        XCTAssertTrue(svg.contains("a &lt; b &amp; &quot;c&quot;") || svg.contains("a &lt; b &amp; \"c\""), svg)
+        XCTAssertNoThrow(try XMLDocument(data: Data(svg.utf8)))
+    }
+
+    func testEveryFormatHasItsMagic() throws {
+        let formats: [OutputFormat] = [.dot, .xdot, .svg, .png, .pdf, .json]
+        let outputs = try Graphviz.render(sampleGraph(), formats: formats)
+        XCTAssertEqual(Array(outputs[3].prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertEqual(String(decoding: outputs[4].prefix(4), as: UTF8.self), "%PDF")
+        XCTAssertNoThrow(try XMLDocument(data: outputs[2]))
+        XCTAssertTrue(String(decoding: outputs[0], as: UTF8.self).hasPrefix("digraph sample"))
+        XCTAssertTrue(String(decoding: outputs[1], as: UTF8.self).contains("_draw_"))
+        let json = try JSONSerialization.jsonObject(with: outputs[5]) as? [String: Any]
+        XCTAssertEqual(json?["name"] as? String, "sample")
+    }
+
+    func testPinnedPositionsSurviveLayout() throws {
+        var g = Graph(name: "pinned", nodeDefaults: ["shape": "circle", "width": "0.5", "fixedsize": "true"])
+        let positions = [("a", 10.0, 20.0), ("b", 300.0, 40.0), ("c", 150.0, 250.0)]
+        for (id, x, y) in positions { g.addNode(id, ["pos": .text("\(x),\(y)!")]) }
+        g.addEdge("a", "b", ["label": "ab"])
+        g.addEdge("b", "c")
+        let layout = try Graphviz.layout(g, engine: .pinned)
+        for (id, x, y) in positions {
+            let center = try XCTUnwrap(layout.nodes[id]?.center)
+            XCTAssertEqual(center.x, x, accuracy: 0.01)
+            XCTAssertEqual(center.y, y, accuracy: 0.01)
+        }
+        XCTAssertEqual(layout.edges.count, 2)
+        XCTAssertFalse(layout.edges[0].points.isEmpty, "the edge was routed")
+        XCTAssertNotNil(layout.edges[0].labelPosition)
+    }
+
+    func testFailuresAreTypedAndSilent() throws {
+        let good = sampleGraph().dot
+        let cases: [(String, GraphvizError.Stage, () throws -> Void)] = [
+            ("malformed DOT", .read, { _ = try Graphviz.render(dot: "digraph { a -> ; }", formats: [.svg]) }),
+            ("unknown engine", .layout, { _ = try Graphviz.render(dot: good, engine: .named("no-such-engine"), formats: [.svg]) }),
+            ("unknown format", .render, { _ = try Graphviz.render(dot: good, formatNamed: "no-such-format") }),
+        ]
+        for (name, stage, body) in cases {
+            let (error, stderrText) = TestSupport.capturingStderr { () -> Error? in
+                do { try body(); return nil } catch { return error }
+            }
+            let typed = try XCTUnwrap(error as? GraphvizError, "\(name) did not fail with GraphvizError")
+            XCTAssertEqual(typed.stage, stage, name)
+            XCTAssertFalse(typed.messages.isEmpty, name)
+            XCTAssertEqual(stderrText, "", "Graphviz printed to stderr for \(name)")
+        }
+    }
+
+    func testConcurrentRendersAreCorrect() async throws {
+        let expected = try Graphviz.render(sampleGraph(), format: .svg)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for i in 0..<50 {
+                        let format: OutputFormat = (task + i) % 5 == 0 ? .png : .svg
+                        let data = try Graphviz.render(self.sampleGraph(), format: format)
+                        if format == .svg && data != expected { return false }
+                        if format == .png && data.prefix(4) != Data([0x89, 0x50, 0x4E, 0x47]) { return false }
+                    }
+                    return true
+                }
+            }
+            for try await ok in group { XCTAssertTrue(ok) }
+        }
+    }
+
+    func testRepeatedRendersKeepMemoryFlat() throws {
+        let dot = sampleGraph().dot
+        for _ in 0..<50 { _ = try Graphviz.render(dot: dot, formats: [.svg]) }
+        let before = TestSupport.residentBytes()
+        for _ in 0..<1000 { _ = try Graphviz.render(dot: dot, formats: [.svg]) }
+        let growth = TestSupport.residentBytes() - before
+        XCTAssertLessThan(growth, 20 << 20, "resident memory grew by \(growth) bytes over 1,000 renders")
+    }
+
+    func testMeasureGivesTextSizes() throws {
+        let sizes = try Graphviz.measure([.text("x"), .text("a much longer label")],
+                                         nodeAttributes: ["shape": "plaintext", "margin": "0", "fontsize": "14"])
+        XCTAssertEqual(sizes.count, 2)
+        XCTAssertGreaterThan(sizes[1].width, sizes[0].width * 3)
+    }
+}
+

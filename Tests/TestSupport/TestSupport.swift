@@ -1,0 +1,97 @@
+import Foundation
+
+/// Helpers shared by every test target.
+public enum TestSupport {
+    /// The package root, found from this file's location.
+    public static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    public static func sample(_ name: String) -> String { root.appendingPathComponent("Samples/\(name)").path }
+
+    public static var allSamples: [String] {
+        let dir = root.appendingPathComponent("Samples")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+            .map { dir.appendingPathComponent($0).path }
+    }
+
+    /// The built `bpviz` executable, beside the test bundle.
+    public static var executable: String {
+        let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundleDir, bundleDir.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("bpviz").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return root.appendingPathComponent(".build/debug/bpviz").path
+    }
+
+    public struct ProcessResult {
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: String
+        public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    }
+
+    /// Runs the bpviz executable with arguments, in `directory` when given.
+    public static func run(_ arguments: [String], directory: String? = nil, input: Data? = nil) throws -> ProcessResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes while the process runs so a large output cannot block it.
+        var outData = Data(), errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh empty directory under the system's temporary directory.
+    public static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "bpviz-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Everything written to file descriptor 2 while `body` runs.
+    public static func capturingStderr<T>(_ body: () throws -> T) rethrows -> (T, String) {
+        fflush(stderr)
+        let pipe = Pipe()
+        let saved = dup(2)
+        dup2(pipe.fileHandleForWriting.fileDescriptor, 2)
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            fflush(stderr); dup2(saved, 2); close(saved)
+            throw error
+        }
+        fflush(stderr)
+        dup2(saved, 2)
+        close(saved)
+        pipe.fileHandleForWriting.closeFile()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        return (result, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Resident set size of this process in bytes, from /proc.
+    public static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
