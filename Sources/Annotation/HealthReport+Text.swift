@@ -2,20 +2,31 @@ import Foundation
 import NetworkModel
 
 extension HealthReport {
-    /// One sentence per finding, in the network's notation.
+    /// One sentence per finding, in the network's notation. Wide layers with many dead
+    /// units get one line per layer rather than one per unit.
     public func warnings(symbols: Symbols) -> [String] {
         let f = NumberFormat(precision: 3)
-        return findings.map { finding in
+        var deadByLayer: [Int: [Int]] = [:]
+        for case let .deadReLU(l, k, _) in findings { deadByLayer[l, default: []].append(k) }
+        var lines: [String] = []
+        for (l, units) in deadByLayer.sorted(by: { $0.key < $1.key }) where units.count > 4 {
+            let names = units.prefix(4).map { symbols.activation($0, layer: l).unicode }.joined(separator: ", ")
+            lines.append("dead ReLU: \(units.count) of \(symbols.widths[l]) units of layer \(l) have Z ≤ 0 (\(names), …), so no gradient flows through them for this input")
+        }
+        for finding in findings {
             switch finding {
-            case let .deadReLU(l, k, z):
-                "dead ReLU: \(symbols.preactivation(k, layer: l).unicode) = \(f.string(z)) ≤ 0, so no gradient flows through \(symbols.activation(k, layer: l).unicode) for this input"
+            case let .deadReLU(l, k, z) where deadByLayer[l, default: []].count <= 4:
+                lines.append("dead ReLU: \(symbols.preactivation(k, layer: l).unicode) = \(f.string(z)) ≤ 0, so no gradient flows through \(symbols.activation(k, layer: l).unicode) for this input")
+            case .deadReLU:
+                break
             case let .saturated(l, k, d):
-                "saturated unit: \(symbols.activation(k, layer: l).unicode) has derivative \(f.string(d)) < 0.01, so its gradient nearly vanishes"
+                lines.append("saturated unit: \(symbols.activation(k, layer: l).unicode) has derivative \(f.string(d)) < 0.01, so its gradient nearly vanishes")
             case let .vanishing(l, ratio):
-                "vanishing gradient: layer \(l)'s ‖∂\(symbols.notation.loss)/∂\(symbols.notation.weight)‖ is \(f.string(ratio)) × the output layer's (below 10⁻³)"
+                lines.append("vanishing gradient: layer \(l)'s ‖∂\(symbols.notation.loss)/∂\(symbols.notation.weight)‖ is \(f.string(ratio)) × the output layer's (below 10⁻³)")
             case let .exploding(l, ratio):
-                "exploding gradient: layer \(l)'s ‖∂\(symbols.notation.loss)/∂\(symbols.notation.weight)‖ is \(f.string(ratio)) × the output layer's (above 10³)"
+                lines.append("exploding gradient: layer \(l)'s ‖∂\(symbols.notation.loss)/∂\(symbols.notation.weight)‖ is \(f.string(ratio)) × the output layer's (above 10³)")
             }
         }
+        return lines
     }
 }

@@ -25,7 +25,7 @@ public struct GradientCheck: Sendable {
 
     public static let floor = 1e-4
 
-    public init(network: Network, solution: Solution, tolerance: Double = 1e-5, maxEntries: Int = 20_000) {
+    public init(network: Network, solution: Solution, tolerance: Double = 1e-5, maxEntries: Int = 3_000) {
         self.tolerance = tolerance
         var entries: [Entry] = []
         var net = network

@@ -49,7 +49,7 @@ public struct SeededRandom: Sendable {
     /// Natural logarithm for x in (0, 1], from basic IEEE operations only (square root is
     /// correctly rounded by IEEE 754, so it is portable too). x = m·2^e with m in [√½, √2);
     /// ln m = 2·atanh(s), s = (m−1)/(m+1), |s| < 0.172, summed until the terms vanish.
-    static func portableLog(_ x: Double) -> Double {
+    public static func portableLog(_ x: Double) -> Double {
         var m = x.significand          // in [1, 2)
         var e = Double(x.exponent)
         if m > 1.4142135623730951 { m /= 2; e += 1 }

@@ -39,10 +39,15 @@ extension Network {
     public func solve(learningRate override: Double? = nil) throws -> Solution {
         let (Z, H, loss) = forward()
         let L = layers.count
+        // Names follow the notation's single-unit rule: Z^(3), not Z_1^(3).
+        let widths = self.widths
+        func name(_ symbol: String, _ k: Int, _ l: Int) -> String {
+            widths[l] == 1 ? "\(symbol)^(\(l))" : "\(symbol)_\(k + 1)^(\(l))"
+        }
         try Network.checkFinite(H[0], name: { "\(notation.input)_\($0 + 1)" })
         for l in 1...L {
-            try Network.checkFinite(Z[l], name: { "\(notation.preactivation)_\($0 + 1)^(\(l))" })
-            try Network.checkFinite(H[l], name: { "\(notation.activation)_\($0 + 1)^(\(l))" })
+            try Network.checkFinite(Z[l], name: { name(notation.preactivation, $0, l) })
+            try Network.checkFinite(H[l], name: { name(notation.activation, $0, l) })
         }
         if !loss.isFinite { throw SolveError.overflow(what: notation.loss, value: loss) }
 
@@ -78,7 +83,7 @@ extension Network {
             dH[l - 1] = back
         }
         for l in 1...L {
-            try Network.checkFinite(dZ[l], name: { "∂\(notation.loss)/∂\(notation.preactivation)_\($0 + 1)^(\(l))" })
+            try Network.checkFinite(dZ[l], name: { "∂\(notation.loss)/∂" + name(notation.preactivation, $0, l) })
             try Network.checkFinite(dW[l].storage, name: { i in
                 "∂\(notation.loss)/∂\(notation.weight)_\(i / dW[l].columns + 1)\(i % dW[l].columns + 1)^(\(l))"
             })

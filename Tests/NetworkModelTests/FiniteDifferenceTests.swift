@@ -1,0 +1,117 @@
+import Foundation
+import NetworkModel
+import XCTest
+
+/// Analytic gradients against central finite differences on seeded random networks of every
+/// activation and every loss: the finite differences share only the forward pass.
+final class FiniteDifferenceTests: XCTestCase {
+    let hidden: [Activation] = [.identity, .relu, .leakyReLU(slope: 0.1), .sigmoid, .tanh, .softplus]
+
+    func randomNetwork(seed: UInt64, hiddenActivation: Activation, output: Activation, loss: LossFunction) -> Network {
+        var rng = SeededRandom(seed: seed)
+        let widths = [2 + Int(rng.nextUInt64() % 3), 2 + Int(rng.nextUInt64() % 4), 2 + Int(rng.nextUInt64() % 3), 1 + Int(rng.nextUInt64() % 3)]
+        var layers: [Layer] = []
+        for l in 1..<widths.count {
+            let w = WeightInit.normal(std: 0.8).matrix(rows: widths[l - 1], columns: widths[l], seed: seed, layer: l)
+            let b = (0..<widths[l]).map { _ in rng.nextUniform(low: -0.5, high: 0.5) }
+            layers.append(Layer(units: widths[l], activation: l == widths.count - 1 ? output : hiddenActivation, weights: w, bias: b))
+        }
+        let input = (0..<widths[0]).map { _ in rng.nextUniform(low: -2, high: 2) }
+        var target: [Double]
+        switch loss {
+        case .bce: target = (0..<widths.last!).map { _ in rng.nextUnit() }
+        case .crossEntropy:
+            target = Array(repeating: 0, count: widths.last!)
+            target[Int(rng.nextUInt64() % UInt64(widths.last!))] = 1
+        default: target = (0..<widths.last!).map { _ in rng.nextUniform(low: -1, high: 1) }
+        }
+        return Network(input: input, target: target, loss: loss, layers: layers)
+    }
+
+    func check(_ net: Network, _ label: String) throws {
+        let s = try net.solve()
+        let check = GradientCheck(network: net, solution: s, tolerance: 1e-5)
+        XCTAssertGreaterThan(check.entries.count, 0)
+        // A random net may land a ReLU exactly at its kink only with probability ~0.
+        XCTAssertTrue(check.passed, "\(label): worst error \(check.worst.map { "\($0.error) at \($0.kind)\($0.layer) \($0.j)\($0.k)" } ?? "")")
+        XCTAssertLessThan(check.kinkCount, check.entries.count / 2, label)
+    }
+
+    func testEveryHiddenActivationWithEveryRegressionLoss() throws {
+        for activation in hidden {
+            for loss in [LossFunction.rss, .halfSSE, .mse] {
+                for seed in UInt64(1)...6 {
+                    try check(randomNetwork(seed: seed, hiddenActivation: activation, output: .identity, loss: loss), "\(activation) \(loss) \(seed)")
+                }
+            }
+        }
+    }
+
+    func testEveryOutputActivationWithRSS() throws {
+        for output in hidden + [.softmax] {
+            for seed in UInt64(10)...15 {
+                try check(randomNetwork(seed: seed, hiddenActivation: .tanh, output: output, loss: .rss), "output \(output) \(seed)")
+            }
+        }
+    }
+
+    func testBinaryCrossEntropyOnSigmoid() throws {
+        for seed in UInt64(20)...30 {
+            try check(randomNetwork(seed: seed, hiddenActivation: .relu, output: .sigmoid, loss: .bce), "bce \(seed)")
+        }
+    }
+
+    func testCrossEntropyOnSoftmax() throws {
+        for seed in UInt64(40)...50 {
+            try check(randomNetwork(seed: seed, hiddenActivation: .sigmoid, output: .softmax, loss: .crossEntropy), "ce \(seed)")
+        }
+    }
+
+    func testTheCheckCatchesAWrongGradient() throws {
+        let net = randomNetwork(seed: 3, hiddenActivation: .tanh, output: .identity, loss: .rss)
+        var s = try net.solve()
+        s.dW[1][0, 0] += 0.01
+        XCTAssertFalse(GradientCheck(network: net, solution: s).passed, "the oracle must notice a wrong gradient")
+    }
+
+    func testActivationDerivativesAtTheirCorners() {
+        XCTAssertEqual(Activation.relu.derivativeElement(z: 0, h: 0), 0, "ReLU′(0) = 0, as PyTorch")
+        XCTAssertEqual(Activation.relu.derivativeElement(z: 1e-300, h: 1e-300), 1)
+        XCTAssertEqual(Activation.leakyReLU(slope: 0.01).derivativeElement(z: -3, h: -0.03), 0.01)
+        XCTAssertEqual(Activation.sigmoid.apply([0]), [0.5])
+        XCTAssertEqual(Activation.sigmoid.apply([-1000]), [0], "no overflow for large negative inputs")
+        XCTAssertEqual(Activation.softplus.apply([1000]), [1000])
+        let p = Activation.softmax.apply([1000, 1000])
+        XCTAssertEqual(p, [0.5, 0.5], "softmax is shifted, so large inputs do not overflow")
+    }
+
+    func testLossesByHand() {
+        XCTAssertEqual(LossFunction.rss.value(z: [8], yHat: [8], target: [0]), 64)
+        XCTAssertEqual(LossFunction.halfSSE.value(z: [8], yHat: [8], target: [0]), 32)
+        XCTAssertEqual(LossFunction.mse.value(z: [1, 3], yHat: [1, 3], target: [0, 0]), 5)
+        XCTAssertEqual(LossFunction.bce.value(z: [0], yHat: [0.5], target: [1]), -log(0.5), accuracy: 1e-15)
+        XCTAssertEqual(LossFunction.crossEntropy.value(z: [0, 0], yHat: [0.5, 0.5], target: [0, 1]), log(2), accuracy: 1e-15)
+    }
+
+    func testSeededInitIsReproducibleAndPortable() {
+        let a = WeightInit.he.matrix(rows: 4, columns: 3, seed: 7, layer: 1)
+        let b = WeightInit.he.matrix(rows: 4, columns: 3, seed: 7, layer: 1)
+        XCTAssertEqual(a, b)
+        XCTAssertNotEqual(a, WeightInit.he.matrix(rows: 4, columns: 3, seed: 7, layer: 2), "layers differ")
+        // The first outputs of SplitMix64 from seed 0 are published constants.
+        var rng = SeededRandom(seed: 0)
+        XCTAssertEqual(rng.nextUInt64(), 0xE220_A839_7B1D_CDAF)
+        XCTAssertEqual(rng.nextUInt64(), 0x6E78_9E6A_A1B9_65F4)
+        // The portable logarithm agrees with the C library's to the last bits.
+        for x in stride(from: 0.001, through: 1.0, by: 0.0137) {
+            XCTAssertEqual(SeededRandom.portableLog(x), Foundation.log(x), accuracy: 4e-16 * max(1, abs(Foundation.log(x))))
+        }
+        // Moments of the normal generator are right.
+        var r = SeededRandom(seed: 99)
+        let xs = (0..<20000).map { _ in r.nextNormal() }
+        let mean = xs.reduce(0, +) / Double(xs.count)
+        let variance = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(xs.count)
+        XCTAssertEqual(mean, 0, accuracy: 0.03)
+        XCTAssertEqual(variance, 1, accuracy: 0.03)
+    }
+}
