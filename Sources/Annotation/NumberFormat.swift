@@ -42,6 +42,16 @@ public struct NumberFormat: Equatable, Sendable {
         return t
     }
 
+    /// Every digit that matters: the shortest text that reads back to the same double, with
+    /// integers still written without a decimal point. For tooltips and exports to people.
+    public static func exact(_ x: Double) -> String {
+        if x.isFinite && x == x.rounded() && abs(x) < 1e15 {
+            return (x < 0 ? "−" : "") + String(Int64(abs(x)))
+        }
+        let text = "\(abs(x))"
+        return (x < 0 ? "−" : "") + text
+    }
+
     /// A value as a factor in a product: negative values in parentheses, `(−1)`.
     public func factor(_ x: Double) -> String {
         let s = string(x)

@@ -41,16 +41,9 @@ public enum NetworkFile {
     }
 
     public static func parse(text: String, file: String) throws -> Network {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw yamlError(error, file: file)
-        }
-        guard let root else {
-            throw InputError(file: file, line: 1, column: 1, "is empty; expected a network with `input`, `target` and `layers`")
-        }
-        return try NetworkFileReader(file: file).network(root)
+        let reader = YAMLReader(file: file)
+        let root = try reader.root(of: text, expected: "a network with `input`, `target` and `layers`")
+        return try reader.network(root)
     }
 
     static func yamlError(_ error: YamlError, file: String) -> InputError {

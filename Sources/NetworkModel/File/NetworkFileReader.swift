@@ -1,15 +1,17 @@
 import Yams
 
 /// Walks the node tree of one network file, checking each value where it stands.
-struct NetworkFileReader {
-    let file: String
+enum NetworkKeys {
+    static let top = ["name", "input", "target", "loss", "notation", "layers", "learning_rate"]
+    static let layer = ["units", "activation", "weights", "bias", "slope"]
+    static let initRecipe = ["init", "seed", "low", "high", "std"]
+}
 
-    static let topKeys = ["name", "input", "target", "loss", "notation", "layers", "learning_rate"]
-    static let layerKeys = ["units", "activation", "weights", "bias", "slope"]
-    static let initKeys = ["init", "seed", "low", "high", "std"]
+/// The network file's structure, checked value by value.
+extension YAMLReader {
 
     func network(_ root: Node) throws -> Network {
-        let top = try mapping(root, what: "the network file", allowed: Self.topKeys, context: "")
+        let top = try mapping(root, what: "the network file", allowed: NetworkKeys.top, context: "")
         let name = try top["name"].map { try string($0, what: "`name`") }
         guard let inputNode = top["input"] else { throw missing("input", in: root, expected: "the input values X, e.g. `input: [1, 2, -1]`") }
         guard let targetNode = top["target"] else { throw missing("target", in: root, expected: "the target values Y, e.g. `target: [0]`") }
@@ -100,7 +102,7 @@ struct NetworkFileReader {
 
     private func layer(_ node: Node, index: Int, previousUnits: Int, isOutput: Bool, totalWeights: inout Int) throws -> Layer {
         let what = "layer \(index)"
-        let map = try mapping(node, what: what, allowed: Self.layerKeys, context: "\(what) ")
+        let map = try mapping(node, what: what, allowed: NetworkKeys.layer, context: "\(what) ")
         guard let unitsNode = map["units"] else { throw missing("units", in: node, expected: "the number of units of \(what)", owner: what) }
         let units = try integer(unitsNode, what: "\(what) `units`")
         guard units >= 1 else { throw error(at: unitsNode, "\(what) has \(units) units; expected at least 1") }
@@ -167,7 +169,7 @@ struct NetworkFileReader {
         case .scalar:
             return Matrix(rows: rows, columns: columns, repeating: try number(node, what: what))
         case .mapping:
-            let map = try mapping(node, what: what, allowed: Self.initKeys, context: "\(what) ")
+            let map = try mapping(node, what: what, allowed: NetworkKeys.initRecipe, context: "\(what) ")
             guard let kindNode = map["init"] else {
                 throw missing("init", in: node, expected: "uniform, normal, xavier or he", owner: what)
             }
@@ -227,99 +229,5 @@ struct NetworkFileReader {
         case .alias:
             throw error(at: node, "\(what) uses a YAML alias; expected the weights written out (anchors and aliases are not supported)")
         }
-    }
-
-    // MARK: - Typed values
-
-    private func mapping(_ node: Node, what: String, allowed: [String], context: String) throws -> [String: Node] {
-        guard case .mapping(let map) = node else {
-            throw error(at: node, "\(what) is \(kind(node)); expected a mapping of keys (\(allowed.joined(separator: ", ")))")
-        }
-        var result: [String: Node] = [:]
-        for (keyNode, value) in map {
-            guard case .scalar(let key) = keyNode else {
-                throw error(at: keyNode, "\(context)key is \(kind(keyNode)); expected one of \(allowed.joined(separator: ", "))")
-            }
-            guard allowed.contains(key.string) else {
-                throw error(at: keyNode, "\(context.isEmpty ? "" : context)unknown key `\(key.string)`\(suggestion(key.string, allowed)); expected one of \(allowed.joined(separator: ", "))")
-            }
-            guard result[key.string] == nil else {
-                throw error(at: keyNode, "duplicate key `\(key.string)`; expected each key once")
-            }
-            result[key.string] = value
-        }
-        return result
-    }
-
-    private func string(_ node: Node, what: String) throws -> String {
-        guard case .scalar(let scalar) = node else {
-            throw error(at: node, "\(what) is \(kind(node)); expected a single word or text")
-        }
-        return scalar.string
-    }
-
-    func number(_ node: Node, what: String) throws -> Double {
-        guard case .scalar(let scalar) = node else {
-            throw error(at: node, "\(what) is \(kind(node)); expected a number")
-        }
-        let text = scalar.string.trimmingCharacters(in: .whitespaces)
-        if scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
-            throw error(at: node, "\(what) is the quoted text \"\(text)\"; expected a number without quotes")
-        }
-        let lowered = text.lowercased()
-        let bare = lowered.hasPrefix("+") || lowered.hasPrefix("-") ? String(lowered.dropFirst()) : lowered
-        if [".nan", "nan", ".inf", "inf", "infinity", ".infinity"].contains(bare) {
-            throw error(at: node, "\(what) is \(text), which is not a finite number; expected a finite number (NaN and infinities are not allowed)")
-        }
-        guard !text.isEmpty, let value = Double(text.replacingOccurrences(of: "_", with: "")), !text.lowercased().hasPrefix("0x") else {
-            throw error(at: node, "\(what) is `\(text.prefix(40))`; expected a number")
-        }
-        guard value.isFinite else {
-            throw error(at: node, "\(what) is \(text), which overflows a double; expected a finite number of magnitude below 1.8e308")
-        }
-        return value
-    }
-
-    private func numbers(_ node: Node, what: String) throws -> [Double] {
-        guard case .sequence(let sequence) = node else {
-            throw error(at: node, "\(what) is \(kind(node)); expected a list of numbers like [1, 2, -1]")
-        }
-        guard sequence.count <= NetworkFile.maxUnits else {
-            throw error(at: node, "\(what) has \(sequence.count) values; expected at most \(NetworkFile.maxUnits)")
-        }
-        return try sequence.map { try number($0, what: "a value of \(what)") }
-    }
-
-    private func integer(_ node: Node, what: String) throws -> Int {
-        guard case .scalar(let scalar) = node, scalar.style != .singleQuoted, scalar.style != .doubleQuoted,
-              let value = Int(scalar.string.trimmingCharacters(in: .whitespaces)) else {
-            let shown: String
-            if case .scalar(let s) = node { shown = "`\(s.string.prefix(40))`" } else { shown = kind(node) }
-            throw error(at: node, "\(what) is \(shown); expected a whole number")
-        }
-        return value
-    }
-
-    // MARK: - Messages
-
-    private func kind(_ node: Node) -> String {
-        switch node {
-        case .scalar(let s): "`\(s.string.prefix(40))`"
-        case .mapping: "a mapping"
-        case .sequence: "a list"
-        case .alias: "an alias"
-        }
-    }
-
-    private func suggestion(_ word: String, _ known: [String]) -> String {
-        nearest(word, in: known).map { " (did you mean `\($0)`?)" } ?? ""
-    }
-
-    private func error(at node: Node, _ message: String) -> InputError {
-        InputError(file: file, line: node.mark?.line, column: node.mark?.column, message)
-    }
-
-    private func missing(_ key: String, in node: Node, expected: String, owner: String? = nil) -> InputError {
-        error(at: node, "\(owner.map { "\($0) is " } ?? "")missing `\(key)`; expected \(expected)")
     }
 }

@@ -1,6 +1,101 @@
+import Annotation
 import ArgumentParser
+import Foundation
+import NetworkModel
+import Rendering
 
 struct RenderCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "render", abstract: "Not built yet.")
-    func run() throws { throw ExitCode.failure }
+    static let configuration = CommandConfiguration(
+        commandName: "render", abstract: "Render one diagram of the network (DOT, SVG, PNG, PDF or laid-out JSON).")
+
+    @Argument(help: "The network file (YAML or JSON).") var network: String
+    @Option(name: .shortAndLong, help: "Output file; `-` for stdout. Default: the network's name with the format's extension.")
+    var output: String?
+    @Option(help: "dot, svg, png, pdf or json (Graphviz's laid-out JSON). Default: from the output's extension, else svg.")
+    var format: DiagramRenderer.Format?
+    @Option(help: "forward, backward, full or flow.") var view: View = .full
+    @OptionGroup var style: StyleOptions
+    @OptionGroup var flowOptions: FlowOptions
+
+    func run() throws {
+        try reportingFailures {
+            let format = try resolvedFormat()
+            let theme = try style.resolvedTheme()
+            let (_, solution) = try loadSolved(network, learningRate: style.learningRate)
+            let diagram = try style.diagram(solution: solution, view: view, flow: flowOptions)
+            let data = try DiagramRenderer(theme: theme).render(diagram, format: format, dpi: try style.validatedDPI())
+            let path = output ?? defaultOutput(format)
+            try writeAtomically(data, to: path)
+        }
+    }
+
+    func resolvedFormat() throws -> DiagramRenderer.Format {
+        if let format { return format }
+        guard let output, output != "-" else { return .svg }
+        let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
+        guard let format = DiagramRenderer.Format(rawValue: ext) else {
+            throw UsageFailure("\(output): cannot tell the format from the extension `.\(ext)`; expected .dot, .svg, .png, .pdf or .json, or --format")
+        }
+        return format
+    }
+
+    func defaultOutput(_ format: DiagramRenderer.Format) -> String {
+        URL(fileURLWithPath: network).deletingPathExtension().lastPathComponent + "-\(view.rawValue).\(format.rawValue)"
+    }
 }
+
+extension View: ExpressibleByArgument {}
+extension DiagramRenderer.Format: ExpressibleByArgument {}
+
+/// Options every drawing command shares.
+struct StyleOptions: ParsableArguments {
+    @Option(name: .customLong("theme"), help: "A built-in theme (see `bpviz themes`) or a theme file.") var themeName: String = "classroom"
+    @Option(help: "Significant digits of values that are not integers.") var precision: Int = 4
+    @Option(help: "Resolution of PNG output (default: fills a 1080p slide's width).") var dpi: Double?
+    @Option(help: "LR or TB: overrides the theme's direction.") var direction: String?
+    @Option(name: .customLong("learning-rate"), help: "Compute one gradient-descent step with this η.") var learningRate: Double?
+
+    func resolvedTheme() throws -> Theme {
+        var t = try Theme.named(themeName)
+        if let direction {
+            guard let d = Theme.Direction(rawValue: direction.uppercased()) else {
+                throw UsageFailure("--direction is `\(direction)`; expected LR or TB")
+            }
+            t.direction = d
+        }
+        return t
+    }
+
+    func numberFormat() throws -> NumberFormat {
+        guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17 significant digits") }
+        return NumberFormat(precision: precision)
+    }
+
+    func validatedDPI() throws -> Double? {
+        guard let dpi else { return nil }
+        guard dpi.isFinite, (24...1200).contains(dpi) else { throw UsageFailure("--dpi is \(dpi); expected 24 to 1200") }
+        return dpi
+    }
+
+    func diagram(solution: Solution, view: View, flow: FlowOptions) throws -> Diagram {
+        let annotator = Annotator(solution: solution, format: try numberFormat())
+        if view == .flow {
+            return FlowAnnotator(annotator: annotator, options: try flow.options()).diagram()
+        }
+        return annotator.diagram(view: view)
+    }
+}
+
+/// Options of the flow view.
+struct FlowOptions: ParsableArguments {
+    @Option(help: "linear or log: how edge width follows |∂Loss/∂w| in the flow view.") var scale: FlowAnnotator.Scale = .log
+    @Flag(help: "Also print values on the flow view.") var numbers = false
+    @Option(name: .customLong("max-units"), help: "Collapse layers wider than this in the flow view.") var maxUnits: Int = 16
+
+    func options() throws -> FlowAnnotator.Options {
+        guard maxUnits >= 2 else { throw UsageFailure("--max-units is \(maxUnits); expected at least 2") }
+        return FlowAnnotator.Options(scale: scale, numbers: numbers, maxUnits: maxUnits)
+    }
+}
+
+extension FlowAnnotator.Scale: ExpressibleByArgument {}

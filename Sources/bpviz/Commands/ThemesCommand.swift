@@ -1,6 +1,20 @@
 import ArgumentParser
+import Foundation
+import Rendering
 
 struct ThemesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "themes", abstract: "Not built yet.")
-    func run() throws { throw ExitCode.failure }
+    static let configuration = CommandConfiguration(commandName: "themes", abstract: "List the built-in themes.")
+
+    func run() throws {
+        try reportingFailures {
+            let themes = try Theme.builtIns()
+            guard !themes.isEmpty else { throw UsageFailure("no built-in themes found; set BPVIZ_THEMES to bpviz's Themes folder") }
+            let width = themes.map(\.name.count).max() ?? 0
+            var out = ""
+            for t in themes {
+                out += t.name + String(repeating: " ", count: width - t.name.count + 2) + t.description + "\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
+        }
+    }
 }

@@ -1,0 +1,199 @@
+import Foundation
+import NetworkModel
+
+/// The flow view: gradient magnitude as edge width, its sign as edge colour, |∂Loss/∂Z| as
+/// node shading, unhealthy units and layers marked — readable without a single number.
+/// Layers wider than `maxUnits` keep their units with the largest gradients and fold the
+/// rest into one "… N more" node whose edges carry the norm of the folded gradients.
+public struct FlowAnnotator: Sendable {
+    public enum Scale: String, CaseIterable, Sendable { case linear, log }
+
+    public struct Options: Sendable {
+        public var scale: Scale
+        public var numbers: Bool
+        public var maxUnits: Int
+        public var thresholds: HealthReport.Thresholds
+        public init(scale: Scale = .log, numbers: Bool = false, maxUnits: Int = 16, thresholds: HealthReport.Thresholds = .init()) {
+            self.scale = scale
+            self.numbers = numbers
+            self.maxUnits = maxUnits
+            self.thresholds = thresholds
+        }
+    }
+
+    public let annotator: Annotator
+    public let options: Options
+
+    public init(annotator: Annotator, options: Options = Options()) {
+        self.annotator = annotator
+        self.options = options
+    }
+
+    /// Log scales span at most this many decades below the largest gradient.
+    static let decades = 6.0
+
+    /// The units of each layer that stay visible (1-based, in index order), and the rest.
+    public func visibleUnits() -> [(kept: [Int], folded: [Int])] {
+        let s = annotator.solution
+        return s.network.widths.enumerated().map { l, width in
+            guard width > options.maxUnits else { return (Array(1...width), []) }
+            let strength: (Int) -> Double = { k in l == 0 ? abs(s.dX[k - 1]) : abs(s.dZ[l][k - 1]) }
+            let ranked = (1...width).sorted { strength($0) != strength($1) ? strength($0) > strength($1) : $0 < $1 }
+            let kept = ranked.prefix(options.maxUnits - 1).sorted()
+            return (Array(kept), ranked.dropFirst(options.maxUnits - 1).sorted())
+        }
+    }
+
+    public func diagram() -> Diagram {
+        let s = annotator.solution
+        let net = s.network
+        let sym = annotator.symbols
+        let f = annotator.format
+        let L = net.depth
+        let health = HealthReport(s, thresholds: options.thresholds)
+        let units = visibleUnits()
+        func id(_ l: Int, _ k: Int?) -> String { k.map { Annotator.nodeID(layer: l, unit: $0) } ?? "L\(l)_more" }
+
+        // Edge gradients, aggregated where units are folded: one entry per drawn edge.
+        struct Drawn { var tail: (Int, Int?); var head: (Int, Int?); var value: Double; var count: Int }
+        var drawn: [Drawn] = []
+        for l in 1...L {
+            let tails: [Int?] = units[l - 1].kept.map { $0 } + (units[l - 1].folded.isEmpty ? [] : [nil])
+            let heads: [Int?] = units[l].kept.map { $0 } + (units[l].folded.isEmpty ? [] : [nil])
+            for h in heads {
+                for t in tails {
+                    let js = t.map { [$0] } ?? units[l - 1].folded
+                    let ks = h.map { [$0] } ?? units[l].folded
+                    if js.count == 1 && ks.count == 1 {
+                        drawn.append(Drawn(tail: (l - 1, t), head: (l, h), value: s.dW[l][js[0] - 1, ks[0] - 1], count: 1))
+                    } else {
+                        // The norm of the folded gradients, signed by their sum.
+                        var squares = 0.0, sum = 0.0
+                        for j in js { for k in ks { let g = s.dW[l][j - 1, k - 1]; squares += g * g; sum += g } }
+                        drawn.append(Drawn(tail: (l - 1, t), head: (l, h), value: (sum < 0 ? -1 : 1) * squares.squareRoot(), count: js.count * ks.count))
+                    }
+                }
+            }
+        }
+        let largest = drawn.map { abs($0.value) }.max() ?? 0
+        let smallestNonZero = drawn.map { abs($0.value) }.filter { $0 > 0 }.min() ?? 0
+        let scale = scaler(largest: largest, smallest: smallestNonZero)
+
+        // Node shading by |∂Loss/∂Z| (|∂Loss/∂x| for inputs).
+        var nodeStrength: [String: Double] = [:]
+        for l in 0...L {
+            for k in units[l].kept { nodeStrength[id(l, k)] = l == 0 ? abs(s.dX[k - 1]) : abs(s.dZ[l][k - 1]) }
+            if !units[l].folded.isEmpty {
+                nodeStrength[id(l, nil)] = units[l].folded.reduce(0.0) { acc, k in
+                    let g = l == 0 ? s.dX[k - 1] : s.dZ[l][k - 1]
+                    return acc + g * g
+                }.squareRoot()
+            }
+        }
+        let nodeScale = scaler(largest: nodeStrength.values.max() ?? 0, smallest: nodeStrength.values.filter { $0 > 0 }.min() ?? 0)
+
+        var nodes: [DiagramNode] = []
+        for l in 0...L {
+            for (row, k) in units[l].kept.enumerated() {
+                let symbol = sym.activation(k, layer: l)
+                var lines = [Line(symbol, role: .title)]
+                if options.numbers {
+                    let g = l == 0 ? s.dX[k - 1] : s.dZ[l][k - 1]
+                    lines.append(Line(sym.gradient(l == 0 ? sym.input(k) : sym.preactivation(k, layer: l)) + " = " + f.string(g), role: .gradient))
+                }
+                var node = DiagramNode(id: id(l, k), kind: l == 0 ? .input : (l == L ? .output : .neuron), column: l, row: row,
+                                       lines: lines, tooltip: "")
+                if l > 0 {
+                    if health.isDead(layer: l, unit: k) { node.health = .dead; node.lines.append(Line("dead ReLU", role: .note)) }
+                    else if health.isSaturated(layer: l, unit: k) { node.health = .saturated; node.lines.append(Line("saturated", role: .note)) }
+                    node.tooltip = "\(sym.preactivation(k, layer: l).plain) = \(NumberFormat.exact(s.Z[l][k - 1]))\n∂\(net.notation.loss)/∂\(sym.preactivation(k, layer: l).plain) = \(NumberFormat.exact(s.dZ[l][k - 1]))"
+                } else {
+                    node.tooltip = "\(sym.input(k).plain) = \(NumberFormat.exact(net.input[k - 1]))\n∂\(net.notation.loss)/∂\(sym.input(k).plain) = \(NumberFormat.exact(s.dX[k - 1]))"
+                }
+                node.shade = nodeScale(nodeStrength[node.id] ?? 0)
+                nodes.append(node)
+            }
+            if !units[l].folded.isEmpty {
+                let n = units[l].folded.count
+                let dead = l > 0 ? units[l].folded.filter { health.isDead(layer: l, unit: $0) }.count : 0
+                var lines = [Line(MathText("… \(n) more"), role: .title),
+                             Line(MathText("‖∂\(net.notation.loss)/∂\(l == 0 ? net.notation.input : net.notation.preactivation)‖ = " + f.string(nodeStrength[id(l, nil)] ?? 0)), role: .note)]
+                if dead > 0 { lines.append(Line(MathText("\(dead) dead"), role: .note)) }
+                var node = DiagramNode(id: id(l, nil), kind: .aggregate, column: l, row: units[l].kept.count, lines: lines,
+                                       tooltip: "\(n) units folded: \(units[l].folded.prefix(20).map { sym.activation($0, layer: l).plain }.joined(separator: ", "))\(n > 20 ? ", …" : "")")
+                node.shade = nodeScale(nodeStrength[node.id] ?? 0)
+                nodes.append(node)
+            }
+        }
+        var lossNode = annotator.lossNode(view: .forward, known: { _ in true })
+        lossNode.lines = [Line(sym.loss + " = " + f.string(s.loss), role: .title)]
+        nodes.append(lossNode)
+
+        var edges: [DiagramEdge] = []
+        for d in drawn {
+            let tail = id(d.tail.0, d.tail.1), head = id(d.head.0, d.head.1)
+            var lines: [Line] = []
+            let tip: String
+            if d.count == 1, let j = d.tail.1, let k = d.head.1 {
+                let w = sym.weight(j, k, layer: d.head.0)
+                if options.numbers { lines.append(Line(sym.gradient(w) + " = " + f.string(d.value), role: .gradient)) }
+                tip = "\(sym.gradient(w).plain) = \(NumberFormat.exact(d.value))"
+            } else {
+                if options.numbers { lines.append(Line(MathText("‖∂\(net.notation.loss)/∂\(net.notation.weight)‖ = " + f.string(abs(d.value))), role: .gradient)) }
+                tip = "norm of \(d.count) folded weight gradients = \(NumberFormat.exact(abs(d.value)))"
+            }
+            var edge = DiagramEdge(id: "\(tail)->\(head)", tail: tail, head: head, lines: lines, tooltip: tip)
+            edge.flow = Flow(magnitude: scale(abs(d.value)), negative: d.value < 0)
+            edges.append(edge)
+        }
+        for k in units[L].kept {
+            let tail = id(L, k)
+            edges.append(DiagramEdge(id: "\(tail)->\(Annotator.lossID)", tail: tail, head: Annotator.lossID, lines: [], tooltip: ""))
+        }
+        if !units[L].folded.isEmpty {
+            edges.append(DiagramEdge(id: "\(id(L, nil))->\(Annotator.lossID)", tail: id(L, nil), head: Annotator.lossID, lines: [], tooltip: ""))
+        }
+
+        // Headers name every layer and its health; the legend says what was folded.
+        var headers = annotator.headers()
+        var notes: [Line] = []
+        for finding in health.findings {
+            switch finding {
+            case let .vanishing(l, ratio):
+                headers[l] = headers[l] + " · vanishing ↓"
+                notes.append(Line(MathText("layer \(l): vanishing, ‖∂\(net.notation.loss)/∂\(net.notation.weight)‖ is \(NumberFormat(precision: 2).string(ratio)) × the output layer's"), role: .note))
+            case let .exploding(l, ratio):
+                headers[l] = headers[l] + " · exploding ↑"
+                notes.append(Line(MathText("layer \(l): exploding, ‖∂\(net.notation.loss)/∂\(net.notation.weight)‖ is \(NumberFormat(precision: 2).string(ratio)) × the output layer's"), role: .note))
+            default: break
+            }
+        }
+        for l in 0...L where !units[l].folded.isEmpty {
+            notes.append(Line(MathText("layer \(l): \(units[l].folded.count) of \(net.widths[l]) units folded into “… \(units[l].folded.count) more” (the \(units[l].kept.count) with the largest |∂\(net.notation.loss)/∂\(l == 0 ? net.notation.input : net.notation.preactivation)| are shown)"), role: .note))
+        }
+        if health.findings.contains(where: { if case .deadReLU = $0 { return true }; return false }) {
+            notes.append(Line("grey dashed node: dead ReLU (Z ≤ 0, no gradient flows through it)", role: .note))
+        }
+        if health.findings.contains(where: { if case .saturated = $0 { return true }; return false }) {
+            notes.append(Line("dashed border: saturated unit (derivative below 0.01)", role: .note))
+        }
+        notes.append(Line(MathText("node shading: |∂\(net.notation.loss)/∂\(net.notation.preactivation)|, darker is larger"), role: .note))
+        let legend = Legend(entries: notes, smallest: smallestNonZero, largest: largest, logarithmic: options.scale == .log)
+        return Diagram(title: net.name.map { MathText($0 + " — gradient flow") } ?? MathText("Gradient flow"), headers: headers,
+                       nodes: nodes, edges: edges, legend: legend)
+    }
+
+    /// Maps a magnitude to 0…1: linear in |g| / max, or logarithmic over `decades` decades.
+    func scaler(largest: Double, smallest: Double) -> (Double) -> Double {
+        guard largest > 0 else { return { _ in 0 } }
+        switch options.scale {
+        case .linear:
+            return { min(1, $0 / largest) }
+        case .log:
+            let low = max(smallest, largest * pow(10, -Self.decades))
+            let span = Foundation.log10(largest) - Foundation.log10(low)
+            guard span > 0 else { return { $0 > 0 ? 1 : 0 } }
+            return { g in g <= 0 ? 0 : max(0, min(1, (Foundation.log10(g) - Foundation.log10(low)) / span)) }
+        }
+    }
+}

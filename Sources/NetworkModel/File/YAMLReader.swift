@@ -1,0 +1,113 @@
+import Yams
+
+/// Reads typed values out of a Yams node tree, each complaint an `InputError` carrying the
+/// file, line and column of the value it is about. Network files and theme files share it.
+public struct YAMLReader {
+    public let file: String
+
+    public init(file: String) { self.file = file }
+
+    /// The root node of a YAML or JSON text; syntax errors become one-line InputErrors.
+    public func root(of text: String, expected: String) throws -> Node {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw NetworkFile.yamlError(error, file: file)
+        }
+        guard let root else { throw InputError(file: file, line: 1, column: 1, "is empty; expected \(expected)") }
+        return root
+    }
+
+    public func mapping(_ node: Node, what: String, allowed: [String], context: String) throws -> [String: Node] {
+        guard case .mapping(let map) = node else {
+            throw error(at: node, "\(what) is \(kind(node)); expected a mapping of keys (\(allowed.joined(separator: ", ")))")
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in map {
+            guard case .scalar(let key) = keyNode else {
+                throw error(at: keyNode, "\(context)key is \(kind(keyNode)); expected one of \(allowed.joined(separator: ", "))")
+            }
+            guard allowed.contains(key.string) else {
+                throw error(at: keyNode, "\(context.isEmpty ? "" : context)unknown key `\(key.string)`\(suggestion(key.string, allowed)); expected one of \(allowed.joined(separator: ", "))")
+            }
+            guard result[key.string] == nil else {
+                throw error(at: keyNode, "duplicate key `\(key.string)`; expected each key once")
+            }
+            result[key.string] = value
+        }
+        return result
+    }
+
+    public func string(_ node: Node, what: String) throws -> String {
+        guard case .scalar(let scalar) = node else {
+            throw error(at: node, "\(what) is \(kind(node)); expected a single word or text")
+        }
+        return scalar.string
+    }
+
+    public func number(_ node: Node, what: String) throws -> Double {
+        guard case .scalar(let scalar) = node else {
+            throw error(at: node, "\(what) is \(kind(node)); expected a number")
+        }
+        let text = scalar.string.trimmingCharacters(in: .whitespaces)
+        if scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
+            throw error(at: node, "\(what) is the quoted text \"\(text)\"; expected a number without quotes")
+        }
+        let lowered = text.lowercased()
+        let bare = lowered.hasPrefix("+") || lowered.hasPrefix("-") ? String(lowered.dropFirst()) : lowered
+        if [".nan", "nan", ".inf", "inf", "infinity", ".infinity"].contains(bare) {
+            throw error(at: node, "\(what) is \(text), which is not a finite number; expected a finite number (NaN and infinities are not allowed)")
+        }
+        guard !text.isEmpty, let value = Double(text.replacingOccurrences(of: "_", with: "")), !text.lowercased().hasPrefix("0x") else {
+            throw error(at: node, "\(what) is `\(text.prefix(40))`; expected a number")
+        }
+        guard value.isFinite else {
+            throw error(at: node, "\(what) is \(text), which overflows a double; expected a finite number of magnitude below 1.8e308")
+        }
+        return value
+    }
+
+    public func numbers(_ node: Node, what: String) throws -> [Double] {
+        guard case .sequence(let sequence) = node else {
+            throw error(at: node, "\(what) is \(kind(node)); expected a list of numbers like [1, 2, -1]")
+        }
+        guard sequence.count <= NetworkFile.maxUnits else {
+            throw error(at: node, "\(what) has \(sequence.count) values; expected at most \(NetworkFile.maxUnits)")
+        }
+        return try sequence.map { try number($0, what: "a value of \(what)") }
+    }
+
+    public func integer(_ node: Node, what: String) throws -> Int {
+        guard case .scalar(let scalar) = node, scalar.style != .singleQuoted, scalar.style != .doubleQuoted,
+              let value = Int(scalar.string.trimmingCharacters(in: .whitespaces)) else {
+            let shown: String
+            if case .scalar(let s) = node { shown = "`\(s.string.prefix(40))`" } else { shown = kind(node) }
+            throw error(at: node, "\(what) is \(shown); expected a whole number")
+        }
+        return value
+    }
+
+    // MARK: - Messages
+
+    public func kind(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): "`\(s.string.prefix(40))`"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+
+    public func suggestion(_ word: String, _ known: [String]) -> String {
+        nearest(word, in: known).map { " (did you mean `\($0)`?)" } ?? ""
+    }
+
+    public func error(at node: Node, _ message: String) -> InputError {
+        InputError(file: file, line: node.mark?.line, column: node.mark?.column, message)
+    }
+
+    public func missing(_ key: String, in node: Node, expected: String, owner: String? = nil) -> InputError {
+        error(at: node, "\(owner.map { "\($0) is " } ?? "")missing `\(key)`; expected \(expected)")
+    }
+}

@@ -1,0 +1,194 @@
+import Annotation
+import Graphviz
+
+/// Where every node, edge label, header and caption of a diagram goes, computed once from
+/// measured label sizes. An MLP's layout is known in advance — layers are columns, units are
+/// rows — so no crossing minimisation is needed; the work here is spacing columns so that
+/// edge labels never overlap each other or the nodes.
+///
+/// Coordinates are computed along the layers (a) and across them (c), then mapped to x/y for
+/// left-to-right or top-to-bottom diagrams; y grows downwards until `graphvizPoint` flips it.
+struct DiagramGeometry: Equatable {
+    struct Box: Equatable {
+        var center: Point
+        var size: Size
+    }
+
+    var nodes: [String: Box] = [:]
+    var edgeLabels: [String: Point] = [:]
+    var headers: [Box] = []
+    var title: Box?
+    var caption: Box?
+    var legend: Box?
+    var width = 0.0
+    var height = 0.0
+
+    static let padding = 8.0       // inside a node, around its label
+    static let labelGap = 6.0      // between two edge labels
+    static let arrowRoom = 14.0
+    static let margin = 18.0
+
+    /// Sizes of everything that has a label, measured by Graphviz's own text layout.
+    struct Measured {
+        var nodes: [String: Size]
+        var edges: [String: Size]
+        var headers: [Size]
+        var title: Size?
+        var caption: Size?
+        var legend: Size?
+    }
+
+    init(diagram: Diagram, measured: Measured, theme: Theme) {
+        let lr = theme.direction == .leftToRight
+        // Extents along (a) and across (c) the layer axis.
+        func along(_ s: Size) -> Double { lr ? s.width : s.height }
+        func across(_ s: Size) -> Double { lr ? s.height : s.width }
+
+        let columnCount = (diagram.nodes.map(\.column).max() ?? 0) + 1
+        var columns = Array(repeating: [DiagramNode](), count: columnCount)
+        for node in diagram.nodes { columns[node.column].append(node) }
+        for c in columns.indices { columns[c].sort { $0.row < $1.row } }
+
+        // Node boxes: label plus padding; one width per column, for tidy columns.
+        var boxSize: [String: Size] = [:]
+        var columnAlong = Array(repeating: 0.0, count: columnCount)
+        for (c, column) in columns.enumerated() {
+            for node in column {
+                let m = measured.nodes[node.id] ?? Size(width: 20, height: 20)
+                boxSize[node.id] = Size(width: m.width + 2 * Self.padding, height: m.height + 2 * Self.padding)
+            }
+            columnAlong[c] = column.map { along(boxSize[$0.id]!) }.max() ?? 0
+            for node in column {
+                var s = boxSize[node.id]!
+                if lr { s.width = columnAlong[c] } else { s.height = columnAlong[c] }
+                boxSize[node.id] = s
+            }
+        }
+
+        // Edge labels between each pair of columns.
+        var labelSize: [String: Size] = [:]
+        for edge in diagram.edges { if let s = measured.edges[edge.id], !edge.lines.isEmpty { labelSize[edge.id] = s } }
+        let columnOf = Dictionary(uniqueKeysWithValues: diagram.nodes.map { ($0.id, $0.column) })
+        var maxLabelAcross = Array(repeating: 0.0, count: columnCount)
+        var maxLabelAlong = Array(repeating: 0.0, count: columnCount)
+        for edge in diagram.edges {
+            guard let s = labelSize[edge.id], let c = columnOf[edge.tail] else { continue }
+            maxLabelAcross[c] = max(maxLabelAcross[c], across(s))
+            maxLabelAlong[c] = max(maxLabelAlong[c], along(s))
+        }
+
+        // Rows: the pitch leaves room for the labels between neighbouring edges (see below:
+        // bands sit at most halfway across, so half the pitch must hold a label).
+        var pitch = Array(repeating: 0.0, count: columnCount)
+        for c in 0..<columnCount {
+            let tallest = columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0
+            let labelsHere = max(c > 0 ? maxLabelAcross[c - 1] : 0, maxLabelAcross[c])
+            pitch[c] = max(tallest + theme.rowGap, labelsHere > 0 ? 2 * (labelsHere + Self.labelGap) + 4 : 0)
+        }
+        var extent = Array(repeating: 0.0, count: columnCount)
+        for c in 0..<columnCount {
+            let tallest: Double = columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0
+            extent[c] = Double(max(columns[c].count - 1, 0)) * pitch[c] + tallest
+        }
+        let tallestExtent = extent.max() ?? 0
+
+        // Column positions along the layer axis. Between columns c and c+1 the labels of
+        // edges into head k sit in band k at a = x_k; labels in one band are spread across by
+        // (1 − t)·pitch, t = x_k / gap, so t ≤ ½ keeps them apart given the pitch above.
+        var position = Array(repeating: 0.0, count: columnCount)
+        var bands: [Int: (left: Double, slot: Double, gap: Double)] = [:]
+        for c in 0..<(columnCount - 1) {
+            let tailHalf = columnAlong[c] / 2, headHalf = columnAlong[c + 1] / 2
+            var gap = tailHalf + headHalf + theme.columnGap
+            if maxLabelAlong[c] > 0 {
+                let heads = columns[c + 1].count
+                let slot = maxLabelAlong[c] + Self.labelGap * 2
+                let left = tailHalf + Self.labelGap * 2
+                let needed = left + Double(heads) * slot + headHalf + Self.arrowRoom + Self.labelGap
+                let lastBand = left + (Double(heads) - 0.5) * slot
+                // Labels in a band are (1 − t)·pitch apart across; they need label + gap.
+                let tMax = max(0.5, 1 - (maxLabelAcross[c] + Self.labelGap) / max(pitch[c], 1))
+                gap = max(gap, needed, lastBand / tMax)
+                bands[c] = (left, slot, gap)
+            }
+            position[c + 1] = position[c] + gap
+        }
+
+        // Headers, title and caption sizes.
+        let headerAcross = measured.headers.map(across).max() ?? 0
+        let titleAcross = measured.title.map(across) ?? 0
+        var top = Self.margin + (titleAcross > 0 ? titleAcross + 12 : 0)
+        let headerTop = top
+        top += headerAcross > 0 ? headerAcross + 14 : 0
+
+        // Place nodes: each column centred across the tallest one.
+        var centers: [String: (a: Double, c: Double)] = [:]
+        let leftEdge = Self.margin + (columnAlong.first ?? 0) / 2
+        for c in 0..<columnCount {
+            let start = top + (tallestExtent - extent[c]) / 2
+            let first = (columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0) / 2
+            for (i, node) in columns[c].enumerated() {
+                centers[node.id] = (leftEdge + position[c], start + first + Double(i) * pitch[c])
+            }
+        }
+
+        // Edge labels: on the line between centres, in their head's band.
+        var labels: [String: (a: Double, c: Double)] = [:]
+        let headRow = Dictionary(uniqueKeysWithValues: columns.flatMap { col in col.enumerated().map { ($0.element.id, $0.offset) } })
+        for edge in diagram.edges where labelSize[edge.id] != nil {
+            guard let c = columnOf[edge.tail], let band = bands[c], let tail = centers[edge.tail], let head = centers[edge.head],
+                  let k = headRow[edge.head] else { continue }
+            let offset = band.left + (Double(k) + 0.5) * band.slot
+            let t = offset / (head.a - tail.a)
+            labels[edge.id] = (tail.a + offset, tail.c + t * (head.c - tail.c))
+        }
+
+        // Overall extent, then headers, title, caption and legend around it.
+        let alongEnd = leftEdge + (position.last ?? 0) + (columnAlong.last ?? 0) / 2 + Self.margin
+        var acrossEnd = top + tallestExtent + Self.margin
+        var captionBox: (a: Double, c: Double, s: Size)?
+        if let s = measured.caption {
+            captionBox = (0, acrossEnd + across(s) / 2, s)
+            acrossEnd += across(s) + 12
+        }
+        var legendBox: (a: Double, c: Double, s: Size)?
+        if let s = measured.legend {
+            legendBox = (0, acrossEnd + across(s) / 2, s)
+            acrossEnd += across(s) + 12
+        }
+        var totalAlong = alongEnd
+        for s in [measured.caption, measured.legend, measured.title].compactMap({ $0 }) {
+            totalAlong = max(totalAlong, along(s) + 2 * Self.margin)
+        }
+
+        func point(_ a: Double, _ c: Double) -> Point { lr ? Point(x: a, y: c) : Point(x: c, y: a) }
+        func size(_ a: Double, _ c: Double) -> Size { lr ? Size(width: a, height: c) : Size(width: c, height: a) }
+
+        for (id, p) in centers { nodes[id] = Box(center: point(p.a, p.c), size: boxSize[id]!) }
+        for (id, p) in labels { edgeLabels[id] = point(p.a, p.c) }
+        for (c, s) in measured.headers.enumerated() where c < columnCount {
+            headers.append(Box(center: point(leftEdge + position[c], headerTop + headerAcross / 2), size: s))
+        }
+        let middle = totalAlong / 2
+        if let s = measured.title { title = Box(center: point(middle, Self.margin + across(s) / 2), size: s) }
+        if let b = captionBox { caption = Box(center: point(middle, b.c), size: b.s) }
+        if let b = legendBox { legend = Box(center: point(middle, b.c), size: b.s) }
+        let total = size(totalAlong, acrossEnd)
+        width = total.width
+        height = total.height
+        // Re-centre the drawing when a caption or title is wider than the network.
+        if totalAlong > alongEnd {
+            let shift = (totalAlong - alongEnd) / 2
+            for id in nodes.keys { nodes[id]!.center = shifted(nodes[id]!.center, by: shift, lr: lr) }
+            for id in edgeLabels.keys { edgeLabels[id] = shifted(edgeLabels[id]!, by: shift, lr: lr) }
+            for i in headers.indices { headers[i].center = shifted(headers[i].center, by: shift, lr: lr) }
+        }
+    }
+
+    private func shifted(_ p: Point, by d: Double, lr: Bool) -> Point {
+        lr ? Point(x: p.x + d, y: p.y) : Point(x: p.x, y: p.y + d)
+    }
+
+    /// Graphviz's frame: y grows upwards.
+    func graphvizPoint(_ p: Point) -> Point { Point(x: p.x, y: height - p.y) }
+}

@@ -1,0 +1,58 @@
+import Annotation
+import Foundation
+import Graphviz
+
+/// Diagram + theme → bytes. Measures labels and computes the geometry (one Graphviz call),
+/// builds the pinned graph and renders it (a second call); `frames` shares one geometry
+/// among many diagrams, so a deck is laid out once.
+public struct DiagramRenderer: Sendable {
+    public let theme: Theme
+
+    public init(theme: Theme) { self.theme = theme }
+
+    public enum Format: String, CaseIterable, Sendable { case dot, svg, png, pdf, json }
+
+    /// A computed layout that several diagrams with the same nodes and edges can share.
+    public struct Layout: Sendable {
+        let geometry: DiagramGeometry
+        let legend: HTML?
+        public var width: Double { geometry.width }
+        public var height: Double { geometry.height }
+        /// Centre of each node in points (y down), for tests and overlays.
+        public var nodeCenters: [String: Point] { geometry.nodes.mapValues(\.center) }
+    }
+
+    public func layout(_ diagram: Diagram) throws -> Layout {
+        let builder = GraphBuilder(theme: theme)
+        let legend = diagram.legend.map { LegendBuilder(theme: theme).html($0) }
+        let measured = try builder.measure(diagram, legend: legend)
+        return Layout(geometry: DiagramGeometry(diagram: diagram, measured: measured, theme: theme), legend: legend)
+    }
+
+    /// The Graphviz graph of a diagram on a layout (by default its own).
+    public func graph(_ diagram: Diagram, layout: Layout? = nil, dpi: Double? = nil) throws -> Graph {
+        let layout = try layout ?? self.layout(diagram)
+        let legend = diagram.legend.map { LegendBuilder(theme: theme).html($0) }
+        return GraphBuilder(theme: theme).graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
+    }
+
+    public func render(_ diagram: Diagram, format: Format, layout: Layout? = nil, dpi: Double? = nil) throws -> Data {
+        let layout = try layout ?? self.layout(diagram)
+        let g = try graph(diagram, layout: layout, dpi: format == .png ? (dpi ?? defaultDPI(layout)) : nil)
+        switch format {
+        case .dot:
+            return Data(g.dot.utf8)
+        case .svg:
+            let svg = try Graphviz.render(g, engine: .pinned, format: .svg)
+            return Data(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: theme.fontFamily).utf8)
+        case .png: return try Graphviz.render(g, engine: .pinned, format: .png)
+        case .pdf: return try Graphviz.render(g, engine: .pinned, format: .pdf)
+        case .json: return try Graphviz.render(g, engine: .pinned, format: .json)
+        }
+    }
+
+    /// Crisp on a 1080p slide: the picture's width fills 1920 pixels, between 96 and 300 dpi.
+    public func defaultDPI(_ layout: Layout) -> Double {
+        max(96, min(300, (1920 * 72 / max(layout.width, 1)).rounded()))
+    }
+}

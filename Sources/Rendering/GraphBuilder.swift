@@ -1,0 +1,221 @@
+import Annotation
+import Foundation
+import Graphviz
+
+/// Builds the Graphviz graph of a diagram on a fixed geometry: every node pinned, every edge
+/// drawn as a straight segment with its label at a computed spot. Graphviz (engine `nop2`)
+/// then only draws, so a deck's frames share one layout exactly.
+struct GraphBuilder {
+    let theme: Theme
+    let labels: LabelBuilder
+
+    init(theme: Theme) {
+        self.theme = theme
+        self.labels = LabelBuilder(theme: theme)
+    }
+
+    // MARK: - Labels (shared with measuring)
+
+    func nodeLabel(_ node: DiagramNode) -> HTML {
+        labels.lines(node.lines, dimmed: node.emphasis.dimmed, align: node.kind == .loss ? "CENTER" : "LEFT")
+    }
+
+    func edgeLabel(_ edge: DiagramEdge) -> HTML {
+        labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.fontSize * 0.86)
+    }
+
+    func headerLabel(_ text: MathText) -> HTML {
+        labels.math(text, color: theme.color("header"), size: theme.fontSize, bold: false)
+    }
+
+    func titleLabel(_ text: MathText) -> HTML {
+        labels.math(text, color: theme.color("text"), size: theme.fontSize * 1.3, bold: true)
+    }
+
+    func captionLabel(_ lines: [Line]) -> HTML {
+        labels.lines(lines.map { Line($0.text, role: $0.role == .title ? .title : .value, hidden: $0.hidden) },
+                     size: theme.fontSize * 1.07, align: "CENTER")
+    }
+
+    static let plainText: Attributes = ["shape": "plaintext", "margin": "0", "width": "0", "height": "0", "fixedsize": "false", "style": ""]
+
+    /// Measures every label of the diagram in one Graphviz call.
+    func measure(_ diagram: Diagram, legend: HTML?) throws -> DiagramGeometry.Measured {
+        var values: [Value] = []
+        values += diagram.nodes.map { .html(nodeLabel($0)) }
+        values += diagram.edges.map { .html(edgeLabel($0)) }
+        values += diagram.headers.map { .html(headerLabel($0)) }
+        if let title = diagram.title { values.append(.html(titleLabel(title))) }
+        if !diagram.caption.isEmpty { values.append(.html(captionLabel(diagram.caption))) }
+        if let legend { values.append(.html(legend)) }
+        let sizes = try Graphviz.measure(values, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
+        var i = 0
+        func next() -> Size { defer { i += 1 }; return sizes[i] }
+        var nodes: [String: Size] = [:], edges: [String: Size] = [:]
+        for n in diagram.nodes { nodes[n.id] = next() }
+        for e in diagram.edges { edges[e.id] = next() }
+        let headers = diagram.headers.map { _ in next() }
+        let title = diagram.title.map { _ in next() }
+        let caption = diagram.caption.isEmpty ? nil : next()
+        let legendSize = legend.map { _ in next() }
+        return DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize)
+    }
+
+    // MARK: - The graph
+
+    func graph(_ diagram: Diagram, geometry: DiagramGeometry, legend: HTML?, dpi: Double?) -> Graph {
+        var graphAttributes: Attributes = [
+            "bgcolor": .text(theme.color("background")),
+            "outputorder": "edgesfirst",
+            "pad": "0",
+            "bb": .text("0,0,\(f(geometry.width)),\(f(geometry.height))"),
+        ]
+        if let dpi { graphAttributes["dpi"] = .text(f(dpi)) }
+        var g = Graph(name: "bpviz", attributes: graphAttributes,
+                      nodeDefaults: ["shape": "box", "style": "rounded,filled", "fixedsize": "true",
+                                     "fontname": .text(theme.fontFamily), "penwidth": "1.2"],
+                      edgeDefaults: ["arrowsize": "0.7", "fontname": .text(theme.fontFamily)])
+
+        func pos(_ p: Point) -> Value { let q = geometry.graphvizPoint(p); return .text("\(f(q.x)),\(f(q.y))!") }
+
+        // Two invisible corner points fix the canvas: Graphviz sizes the drawing by its
+        // content, and frames of a deck must all have the same size.
+        let corner: Attributes = ["shape": "point", "style": "invis", "width": "0.01", "height": "0.01", "label": ""]
+        g.addNode("corner_ll", corner.merging(["pos": .text("0,0!")]) { _, b in b })
+        g.addNode("corner_ur", corner.merging(["pos": .text("\(f(geometry.width)),\(f(geometry.height))!")]) { _, b in b })
+
+        if let title = diagram.title, let box = geometry.title {
+            g.addNode("title", Self.plainText.merging(["label": .html(titleLabel(title)), "pos": pos(box.center), "id": "title"]) { _, b in b })
+        }
+        for (c, header) in diagram.headers.enumerated() where c < geometry.headers.count {
+            g.addNode("header_\(c)", Self.plainText.merging(["label": .html(headerLabel(header)), "pos": pos(geometry.headers[c].center),
+                                                               "id": .text("header_\(c)")]) { _, b in b })
+        }
+        for node in diagram.nodes {
+            guard let box = geometry.nodes[node.id] else { continue }
+            g.addNode(node.id, nodeAttributes(node, box: box, position: pos(box.center)))
+        }
+        for edge in diagram.edges {
+            guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
+            var attributes = edgeAttributes(edge)
+            attributes["pos"] = .text(spline(from: tail, to: head, geometry: geometry, arrow: 10 * 0.7))
+            if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
+                attributes["label"] = .html(edgeLabel(edge))
+                let q = geometry.graphvizPoint(lp)
+                attributes["lp"] = .text("\(f(q.x)),\(f(q.y))")
+            }
+            g.addEdge(edge.tail, edge.head, attributes)
+        }
+        if !diagram.caption.isEmpty, let box = geometry.caption {
+            g.addNode("caption", Self.plainText.merging(["label": .html(captionLabel(diagram.caption)), "pos": pos(box.center), "id": "caption"]) { _, b in b })
+        }
+        if let legend, let box = geometry.legend {
+            g.addNode("legend", Self.plainText.merging(["label": .html(legend), "pos": pos(box.center), "id": "legend"]) { _, b in b })
+        }
+        return g
+    }
+
+    func nodeAttributes(_ node: DiagramNode, box: DiagramGeometry.Box, position: Value) -> Attributes {
+        var fill: String
+        switch node.kind {
+        case .input: fill = theme.color("input")
+        case .loss: fill = theme.color("loss")
+        default: fill = theme.color("node")
+        }
+        var border = theme.color("node_border")
+        var penwidth = 1.2
+        var style = "rounded,filled"
+        if let shade = node.shade { fill = Colors.mix(theme.color("node"), theme.color("gradient"), shade * 0.55) }
+        switch node.health {
+        case .dead:
+            fill = Colors.mix(theme.color("background"), theme.color("dead"), 0.35)
+            border = theme.color("dead")
+            style = "rounded,filled,dashed"
+        case .saturated:
+            border = theme.color("dead")
+            style = "rounded,filled,dashed"
+        case .healthy: break
+        }
+        if node.kind == .loss { penwidth = 2 }
+        if node.kind == .aggregate { style = "rounded,filled,dotted" }
+        if node.emphasis.dimmed { border = theme.color("dimmed") }
+        if node.emphasis.highlighted { border = theme.color("highlight"); penwidth = 3.5 }
+        return [
+            "label": .html(nodeLabel(node)),
+            "pos": position,
+            "width": .text(f(box.size.width / 72, digits: 4)),
+            "height": .text(f(box.size.height / 72, digits: 4)),
+            "fillcolor": .text(fill),
+            "color": .text(border),
+            "penwidth": .text(f(penwidth)),
+            "style": .text(style),
+            "tooltip": .text(node.tooltip),
+            "id": .text(node.id),
+        ]
+    }
+
+    func edgeAttributes(_ edge: DiagramEdge) -> Attributes {
+        var color = theme.color("edge")
+        var penwidth = 1.0
+        if let flow = edge.flow {
+            color = flow.negative ? theme.color("negative") : theme.color("positive")
+            penwidth = FlowScale.minWidth + (FlowScale.maxWidth - FlowScale.minWidth) * flow.magnitude
+        }
+        if edge.emphasis.dimmed { color = theme.color("dimmed") }
+        if edge.emphasis.highlighted { color = theme.color("highlight"); penwidth = max(penwidth, 3) }
+        return ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)), "tooltip": .text(edge.tooltip),
+                "id": .text(edge.id.replacingOccurrences(of: "->", with: "__"))]
+    }
+
+    /// A straight cubic from the tail's border to just before the head's border, with the
+    /// arrowhead's tip (`e,…`) on the border.
+    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, geometry: DiagramGeometry, arrow: Double) -> String {
+        let a = geometry.graphvizPoint(tail.center), b = geometry.graphvizPoint(head.center)
+        let start = border(from: a, toward: b, size: tail.size)
+        let tip = border(from: b, toward: a, size: head.size)
+        let dx = tip.x - start.x, dy = tip.y - start.y
+        let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
+        let end = Point(x: tip.x - dx / length * arrow, y: tip.y - dy / length * arrow)
+        let p1 = Point(x: start.x + (end.x - start.x) / 3, y: start.y + (end.y - start.y) / 3)
+        let p2 = Point(x: start.x + 2 * (end.x - start.x) / 3, y: start.y + 2 * (end.y - start.y) / 3)
+        return "e,\(f(tip.x)),\(f(tip.y)) " + [start, p1, p2, end].map { "\(f($0.x)),\(f($0.y))" }.joined(separator: " ")
+    }
+
+    /// Where the ray from a box's centre toward `target` leaves the box.
+    func border(from center: Point, toward target: Point, size: Size) -> Point {
+        let dx = target.x - center.x, dy = target.y - center.y
+        let sx = dx == 0 ? Double.infinity : (size.width / 2) / abs(dx)
+        let sy = dy == 0 ? Double.infinity : (size.height / 2) / abs(dy)
+        let s = min(sx, sy, 1)
+        return Point(x: center.x + dx * s, y: center.y + dy * s)
+    }
+
+    func f(_ x: Double, digits: Int = 2) -> String {
+        let s = String(format: "%.\(digits)f", x)
+        var t = s
+        if t.contains(".") { while t.hasSuffix("0") { t.removeLast() }; if t.hasSuffix(".") { t.removeLast() } }
+        return t == "-0" ? "0" : t
+    }
+}
+
+/// Colour arithmetic for shading.
+enum Colors {
+    static func rgb(_ hex: String) -> (Double, Double, Double)? {
+        guard hex.hasPrefix("#"), hex.count >= 7, let v = UInt32(hex.dropFirst().prefix(6), radix: 16) else { return nil }
+        return (Double(v >> 16 & 0xFF), Double(v >> 8 & 0xFF), Double(v & 0xFF))
+    }
+
+    /// `a` moved toward `b` by t in 0…1.
+    static func mix(_ a: String, _ b: String, _ t: Double) -> String {
+        guard let x = rgb(a), let y = rgb(b) else { return t < 0.5 ? a : b }
+        let t = max(0, min(1, t))
+        func c(_ p: Double, _ q: Double) -> Int { Int((p + (q - p) * t).rounded()) }
+        return String(format: "#%02x%02x%02x", c(x.0, y.0), c(x.1, y.1), c(x.2, y.2))
+    }
+}
+
+/// The range of edge widths in the flow view, in points.
+public enum FlowScale {
+    public static let minWidth = 0.6
+    public static let maxWidth = 9.0
+}

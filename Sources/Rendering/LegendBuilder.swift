@@ -1,0 +1,26 @@
+import Annotation
+import Graphviz
+
+/// The flow view's key, drawn as a small table.
+struct LegendBuilder {
+    let theme: Theme
+
+    func html(_ legend: Legend) -> HTML {
+        let labels = LabelBuilder(theme: theme)
+        let f = NumberFormat(precision: 3)
+        let small = theme.fontSize * 0.86
+        var rows: [[HTML.Cell]] = []
+        rows.append([HTML.Cell(.font(.text("━━"), color: theme.color("positive"), size: small)),
+                     HTML.Cell(labels.math("∂Loss/∂w > 0 (increasing w raises the loss)", color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
+        rows.append([HTML.Cell(.font(.text("━━"), color: theme.color("negative"), size: small)),
+                     HTML.Cell(labels.math("∂Loss/∂w < 0 (increasing w lowers the loss)", color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
+        rows.append([HTML.Cell(.font(.text("─"), color: theme.color("edge"), size: small)),
+                     HTML.Cell(labels.math(MathText("thinnest: |∂Loss/∂w| = \(f.string(legend.smallest)); thickest: \(f.string(legend.largest)) (\(legend.logarithmic ? "log" : "linear") scale)"),
+                                           color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
+        for entry in legend.entries {
+            rows.append([HTML.Cell(.text(" ")), HTML.Cell(labels.math(entry.text, color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
+        }
+        return .table(HTML.Table(rows: rows, attributes: ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "2", "CELLPADDING": "2",
+                                                          "COLOR": theme.color("dimmed"), "BGCOLOR": theme.color("background")]))
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import NetworkModel
+import Yams
+
+/// How diagrams look: fonts, colours, spacing and direction. Loaded from a small YAML file;
+/// `extends:` starts from another theme (a built-in name or a path) and changes a few keys.
+public struct Theme: Equatable, Sendable {
+    public enum Direction: String, Sendable { case leftToRight = "LR", topToBottom = "TB" }
+
+    public var name: String
+    public var description: String
+    public var fontFamily = "DejaVu Sans"
+    public var fontSize = 14.0
+    public var colors: [String: String]
+    public var columnGap = 70.0
+    public var rowGap = 28.0
+    public var direction = Direction.leftToRight
+
+    public static let colorKeys = ["background", "text", "node", "node_border", "input", "loss", "edge", "value",
+                                   "gradient", "positive", "negative", "highlight", "dimmed", "dead", "header"]
+    static let keys = ["description", "extends", "font", "colors", "spacing", "direction"]
+
+    public func color(_ key: String) -> String { colors[key] ?? "#000000" }
+
+    /// Size of sub- and superscripts and small print.
+    public var smallSize: Double { (fontSize * 0.72).rounded() }
+
+    // MARK: - Finding and loading
+
+    /// Where the built-in themes live: `$BPVIZ_THEMES`, else the `Themes` folder found by
+    /// walking up from the executable (a build inside the repository finds the repository's).
+    public static var builtInDirectory: String? {
+        if let env = ProcessInfo.processInfo.environment["BPVIZ_THEMES"], !env.isEmpty { return env }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        if !CommandLine.arguments[0].contains("/"),
+           let path = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map(String.init)
+            .first(where: { FileManager.default.isExecutableFile(atPath: "\($0)/\(CommandLine.arguments[0])") }) {
+            url = URL(fileURLWithPath: "\(path)/\(CommandLine.arguments[0])").resolvingSymlinksInPath().deletingLastPathComponent()
+        }
+        var candidates = [url]
+        // Test bundles and source checkouts: this file's own repository.
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent())
+        for start in candidates {
+            var dir = start
+            while dir.path != "/" {
+                let themes = dir.appendingPathComponent("Themes")
+                if FileManager.default.fileExists(atPath: themes.appendingPathComponent("classroom.yaml").path) { return themes.path }
+                dir.deleteLastPathComponent()
+            }
+        }
+        for shared in ["/usr/local/share/bpviz/Themes", "/usr/share/bpviz/Themes"]
+        where FileManager.default.fileExists(atPath: shared + "/classroom.yaml") { return shared }
+        return nil
+    }
+
+    /// The built-in themes by name, with their descriptions.
+    public static func builtIns() throws -> [Theme] {
+        guard let dir = builtInDirectory else { return [] }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
+        return try names.map { try load(path: dir + "/" + $0) }
+    }
+
+    /// A built-in name (`chalkboard`) or a path to a theme file.
+    public static func named(_ nameOrPath: String) throws -> Theme {
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.hasSuffix(".json") {
+            return try load(path: nameOrPath)
+        }
+        guard let dir = builtInDirectory else {
+            throw InputError(file: nameOrPath, "no built-in themes found (set BPVIZ_THEMES to bpviz's Themes folder); expected a theme name or a theme file path")
+        }
+        let path = dir + "/" + nameOrPath + ".yaml"
+        guard FileManager.default.fileExists(atPath: path) else {
+            let known = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".yaml") }
+                .map { String($0.dropLast(5)) }.sorted() ?? []
+            let hint = nearest(nameOrPath, in: known).map { " (did you mean `\($0)`?)" } ?? ""
+            throw InputError(file: nameOrPath, "unknown theme\(hint); expected one of \(known.joined(separator: ", ")) or a path to a theme file")
+        }
+        return try load(path: path)
+    }
+
+    public static func load(path: String, depth: Int = 0) throws -> Theme {
+        let text = try NetworkFile.readText(path: path)
+        let reader = YAMLReader(file: path)
+        let root = try reader.root(of: text, expected: "a theme with `colors`, `font` or `extends`")
+        let map = try reader.mapping(root, what: "the theme", allowed: keys, context: "")
+        var theme: Theme
+        if let node = map["extends"] {
+            let parent = try reader.string(node, what: "`extends`")
+            guard depth < 8 else {
+                throw reader.error(at: node, "`extends` nests more than 8 themes deep (a cycle?); expected a chain of at most 8")
+            }
+            let base = parent.contains("/") ? URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(parent).path : parent
+            do {
+                theme = base.contains("/") ? try load(path: base, depth: depth + 1) : try named(base)
+            } catch let error as InputError where error.file == parent || error.file == base {
+                throw reader.error(at: node, "`extends: \(parent)`: \(error.message)")
+            }
+        } else {
+            theme = Theme(name: "", description: "", colors: Theme.fallbackColors)
+        }
+        theme.name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        theme.description = try map["description"].map { try reader.string($0, what: "`description`") } ?? theme.description
+        if let node = map["font"] {
+            let font = try reader.mapping(node, what: "`font`", allowed: ["family", "size"], context: "font ")
+            if let family = font["family"] { theme.fontFamily = try reader.string(family, what: "`font.family`") }
+            if let size = font["size"] {
+                let value = try reader.number(size, what: "`font.size`")
+                guard (6...72).contains(value) else { throw reader.error(at: size, "`font.size` is \(value); expected a size from 6 to 72 points") }
+                theme.fontSize = value
+            }
+        }
+        if let node = map["colors"] {
+            let colors = try reader.mapping(node, what: "`colors`", allowed: colorKeys, context: "colors ")
+            for (key, valueNode) in colors {
+                let value = try reader.string(valueNode, what: "`colors.\(key)`")
+                guard isColor(value) else {
+                    throw reader.error(at: valueNode, "`colors.\(key)` is `\(value)`; expected a colour like \"#1f77b4\" or a name like navy")
+                }
+                theme.colors[key] = value
+            }
+        }
+        if let node = map["spacing"] {
+            let spacing = try reader.mapping(node, what: "`spacing`", allowed: ["column", "row"], context: "spacing ")
+            for (key, valueNode) in spacing {
+                let value = try reader.number(valueNode, what: "`spacing.\(key)`")
+                guard (0...1000).contains(value) else { throw reader.error(at: valueNode, "`spacing.\(key)` is \(value); expected 0 to 1000 points") }
+                if key == "column" { theme.columnGap = value } else { theme.rowGap = value }
+            }
+        }
+        if let node = map["direction"] {
+            let value = try reader.string(node, what: "`direction`")
+            guard let direction = Direction(rawValue: value.uppercased()) else {
+                throw reader.error(at: node, "`direction` is `\(value)`; expected LR or TB")
+            }
+            theme.direction = direction
+        }
+        return theme
+    }
+
+    static func isColor(_ s: String) -> Bool {
+        if s.hasPrefix("#") {
+            let hex = s.dropFirst()
+            return (hex.count == 6 || hex.count == 8) && hex.allSatisfy(\.isHexDigit)
+        }
+        return !s.isEmpty && s.count <= 30 && s.allSatisfy { $0.isLetter && $0.isASCII }
+    }
+
+    static let fallbackColors: [String: String] = [
+        "background": "#ffffff", "text": "#1a1a1a", "node": "#f4f7fb", "node_border": "#34495e", "input": "#eef6ee",
+        "loss": "#fdf2e9", "edge": "#7f8c8d", "value": "#1a1a1a", "gradient": "#b03a2e", "positive": "#1f77b4",
+        "negative": "#d62728", "highlight": "#f39c12", "dimmed": "#c0c4c8", "dead": "#7f7f7f", "header": "#5d6d7e",
+    ]
+}
