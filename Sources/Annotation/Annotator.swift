@@ -137,7 +137,7 @@ public struct Annotator: Sendable {
             let a = network.layers[l - 1].activation.displayName
             result.append(MathText(l == L ? "Output layer · \(a)" : "Hidden layer \(l) · \(a)"))
         }
-        result.append(MathText("Loss · \(network.loss.rawValue.uppercased().replacingOccurrences(of: "_", with: " "))"))
+        result.append(MathText("\(network.notation.loss) · \(network.loss.displayName)"))
         return result
     }
 

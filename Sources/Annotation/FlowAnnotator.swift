@@ -13,7 +13,7 @@ public struct FlowAnnotator: Sendable {
         public var numbers: Bool
         public var maxUnits: Int
         public var thresholds: HealthReport.Thresholds
-        public init(scale: Scale = .log, numbers: Bool = false, maxUnits: Int = 16, thresholds: HealthReport.Thresholds = .init()) {
+        public init(scale: Scale = .linear, numbers: Bool = false, maxUnits: Int = 16, thresholds: HealthReport.Thresholds = .init()) {
             self.scale = scale
             self.numbers = numbers
             self.maxUnits = maxUnits
@@ -67,10 +67,14 @@ public struct FlowAnnotator: Sendable {
                     if js.count == 1 && ks.count == 1 {
                         drawn.append(Drawn(tail: (l - 1, t), head: (l, h), value: s.dW[l][js[0] - 1, ks[0] - 1], count: 1))
                     } else {
-                        // The norm of the folded gradients, signed by their sum.
+                        // The root mean square of the folded gradients, signed by their sum: a
+                        // typical folded edge, comparable in width with the single edges (the
+                        // norm would grow with the number folded). The tooltip gives the norm.
                         var squares = 0.0, sum = 0.0
                         for j in js { for k in ks { let g = s.dW[l][j - 1, k - 1]; squares += g * g; sum += g } }
-                        drawn.append(Drawn(tail: (l - 1, t), head: (l, h), value: (sum < 0 ? -1 : 1) * squares.squareRoot(), count: js.count * ks.count))
+                        let count = js.count * ks.count
+                        drawn.append(Drawn(tail: (l - 1, t), head: (l, h), value: (sum < 0 ? -1 : 1) * (squares / Double(count)).squareRoot(),
+                                           count: count))
                     }
                 }
             }
@@ -84,10 +88,11 @@ public struct FlowAnnotator: Sendable {
         for l in 0...L {
             for k in units[l].kept { nodeStrength[id(l, k)] = l == 0 ? abs(s.dX[k - 1]) : abs(s.dZ[l][k - 1]) }
             if !units[l].folded.isEmpty {
-                nodeStrength[id(l, nil)] = units[l].folded.reduce(0.0) { acc, k in
+                // Root mean square, comparable with the single units' shading.
+                nodeStrength[id(l, nil)] = (units[l].folded.reduce(0.0) { acc, k in
                     let g = l == 0 ? s.dX[k - 1] : s.dZ[l][k - 1]
                     return acc + g * g
-                }.squareRoot()
+                } / Double(units[l].folded.count)).squareRoot()
             }
         }
         let nodeScale = scaler(largest: nodeStrength.values.max() ?? 0, smallest: nodeStrength.values.filter { $0 > 0 }.min() ?? 0)
@@ -117,7 +122,7 @@ public struct FlowAnnotator: Sendable {
                 let n = units[l].folded.count
                 let dead = l > 0 ? units[l].folded.filter { health.isDead(layer: l, unit: $0) }.count : 0
                 var lines = [Line(MathText("… \(n) more"), role: .title),
-                             Line(MathText("‖∂\(net.notation.loss)/∂\(l == 0 ? net.notation.input : net.notation.preactivation)‖ = " + f.string(nodeStrength[id(l, nil)] ?? 0)), role: .note)]
+                             Line(MathText("‖∂\(net.notation.loss)/∂\(l == 0 ? net.notation.input : net.notation.preactivation)‖ = " + f.string((nodeStrength[id(l, nil)] ?? 0) * Double(n).squareRoot())), role: .note)]
                 if dead > 0 { lines.append(Line(MathText("\(dead) dead"), role: .note)) }
                 var node = DiagramNode(id: id(l, nil), kind: .aggregate, column: l, row: units[l].kept.count, lines: lines,
                                        tooltip: "\(n) units folded: \(units[l].folded.prefix(20).map { sym.activation($0, layer: l).plain }.joined(separator: ", "))\(n > 20 ? ", …" : "")")
@@ -139,8 +144,8 @@ public struct FlowAnnotator: Sendable {
                 if options.numbers { lines.append(Line(sym.gradient(w) + " = " + f.string(d.value), role: .gradient)) }
                 tip = "\(sym.gradient(w).plain) = \(NumberFormat.exact(d.value))"
             } else {
-                if options.numbers { lines.append(Line(MathText("‖∂\(net.notation.loss)/∂\(net.notation.weight)‖ = " + f.string(abs(d.value))), role: .gradient)) }
-                tip = "norm of \(d.count) folded weight gradients = \(NumberFormat.exact(abs(d.value)))"
+                if options.numbers { lines.append(Line(MathText("rms ∂\(net.notation.loss)/∂\(net.notation.weight) = " + f.string(abs(d.value))), role: .gradient)) }
+                tip = "\(d.count) folded weight gradients: root mean square \(NumberFormat.exact(abs(d.value))), norm \(NumberFormat.exact(abs(d.value) * Double(d.count).squareRoot()))"
             }
             var edge = DiagramEdge(id: "\(tail)->\(head)", tail: tail, head: head, lines: lines, tooltip: tip)
             edge.flow = Flow(magnitude: scale(abs(d.value)), negative: d.value < 0)
@@ -169,7 +174,7 @@ public struct FlowAnnotator: Sendable {
             }
         }
         for l in 0...L where !units[l].folded.isEmpty {
-            notes.append(Line(MathText("layer \(l): \(units[l].folded.count) of \(net.widths[l]) units folded into “… \(units[l].folded.count) more” (the \(units[l].kept.count) with the largest |∂\(net.notation.loss)/∂\(l == 0 ? net.notation.input : net.notation.preactivation)| are shown)"), role: .note))
+            notes.append(Line(MathText("layer \(l): \(units[l].folded.count) of \(net.widths[l]) units folded into “… \(units[l].folded.count) more” (the \(units[l].kept.count) with the largest |∂\(net.notation.loss)/∂\(l == 0 ? net.notation.input : net.notation.preactivation)| are shown); its edges show the root mean square of the folded gradients"), role: .note))
         }
         if health.findings.contains(where: { if case .deadReLU = $0 { return true }; return false }) {
             notes.append(Line("grey dashed node: dead ReLU (Z ≤ 0, no gradient flows through it)", role: .note))

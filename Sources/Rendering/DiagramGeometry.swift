@@ -100,6 +100,14 @@ struct DiagramGeometry: Equatable {
         for c in 0..<(columnCount - 1) {
             let tailHalf = columnAlong[c] / 2, headHalf = columnAlong[c + 1] / 2
             var gap = tailHalf + headHalf + theme.columnGap
+            // Headers must not run into each other.
+            if c + 1 < measured.headers.count {
+                gap = max(gap, (along(measured.headers[c]) + along(measured.headers[c + 1])) / 2 + 24)
+            }
+            // In the flow view the edges are the content: give them room to fan out.
+            if diagram.edges.contains(where: { $0.flow != nil && columnOf[$0.tail] == c }) {
+                gap = max(gap, tailHalf + headHalf + 3 * theme.columnGap)
+            }
             if maxLabelAlong[c] > 0 {
                 let heads = columns[c + 1].count
                 let slot = maxLabelAlong[c] + Self.labelGap * 2

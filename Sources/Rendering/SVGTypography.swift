@@ -4,7 +4,8 @@ import Foundation
 /// `baseline-shift="sub|super"`, which Firefox ignores and Chromium applies with its own
 /// size. This pass replaces the attribute by an explicit `y` offset (the smaller size is
 /// already in the label, so Graphviz measured the widths right), gives each tooltip an SVG
-/// `<title>` for screen readers, and widens the font list for browsers without DejaVu.
+/// `<title>` for screen readers, keeps spaces at the edges of text runs, and widens the font list for browsers without
+/// DejaVu.
 public enum SVGTypography {
     /// Shifts as fractions of the script's own font size.
     static let subscriptDrop = 0.32
@@ -20,12 +21,27 @@ public enum SVGTypography {
             let tag = String(rest[start.lowerBound..<end.upperBound])
             out += rewriteTextTag(tag)
             rest = rest[end.upperBound...]
+            // Browsers collapse a text element's leading and trailing spaces, which glues
+            // " = 4" to the subscript before it; non-breaking spaces survive.
+            if let close = rest.range(of: "</text>") {
+                out += keepEdgeSpaces(rest[..<close.lowerBound])
+                rest = rest[close.lowerBound...]
+            }
         }
         out += rest
         out = addTitles(out)
         let escapedFamily = "font-family=\"\(fontFamily)\""
         out = out.replacingOccurrences(of: escapedFamily, with: "font-family=\"\(fontFamily), Verdana, Arial, sans-serif\"")
         return out
+    }
+
+    static func keepEdgeSpaces(_ content: Substring) -> String {
+        guard content.first == " " || content.last == " " else { return String(content) }
+        var text = String(content)
+        var leading = "", trailing = ""
+        while text.hasPrefix(" ") { text.removeFirst(); leading += "&#160;" }
+        while text.hasSuffix(" ") { text.removeLast(); trailing += "&#160;" }
+        return leading + text + trailing
     }
 
     static func rewriteTextTag(_ tag: String) -> String {

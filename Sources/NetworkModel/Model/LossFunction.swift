@@ -16,6 +16,17 @@ public enum LossFunction: String, Equatable, Sendable, CaseIterable {
         self.init(rawValue: fileName)
     }
 
+    /// How a header or caption names the loss.
+    public var displayName: String {
+        switch self {
+        case .rss: "RSS"
+        case .halfSSE: "½ SSE"
+        case .mse: "MSE"
+        case .bce: "binary cross-entropy"
+        case .crossEntropy: "cross-entropy"
+        }
+    }
+
     /// The activation an output layer must have for this loss, when it needs one.
     public var requiredOutputActivation: String? {
         switch self {

@@ -88,7 +88,7 @@ struct StyleOptions: ParsableArguments {
 
 /// Options of the flow view.
 struct FlowOptions: ParsableArguments {
-    @Option(help: "linear or log: how edge width follows |∂Loss/∂w| in the flow view.") var scale: FlowAnnotator.Scale = .log
+    @Option(help: "linear or log: how edge width follows |∂Loss/∂w| in the flow view.") var scale: FlowAnnotator.Scale = .linear
     @Flag(help: "Also print values on the flow view.") var numbers = false
     @Option(name: .customLong("max-units"), help: "Collapse layers wider than this in the flow view.") var maxUnits: Int = 16
 
