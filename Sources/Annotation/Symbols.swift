@@ -50,3 +50,32 @@ public struct Symbols: Sendable {
     /// ∂a/∂b for a chain-rule factor.
     public func partial(_ a: MathText, _ b: MathText) -> MathText { "∂" + a + "/∂" + b }
 }
+
+/// ∂of/∂by, kept as a pair so LaTeX can write a fraction.
+public struct Partial: Equatable, Sendable {
+    public var of: MathText
+    public var by: MathText
+
+    public init(of: MathText, by: MathText) {
+        self.of = of
+        self.by = by
+    }
+
+    public init(_ of: MathText, _ by: MathText) { self.init(of: of, by: by) }
+
+    public var text: MathText { "∂" + of + "/∂" + by }
+
+    public var latex: String { "\\frac{\\partial \(Partial.latexSymbol(of))}{\\partial \(Partial.latexSymbol(by))}" }
+
+    /// Multi-letter names (Loss) are upright text in LaTeX.
+    static func latexSymbol(_ m: MathText) -> String {
+        m.spans.map { span in
+            let t = MathText.latexEscape(span.text)
+            switch span.position {
+            case .base: return span.text.count > 1 && span.text.allSatisfy(\.isLetter) ? "\\text{\(t)}" : t
+            case .sub: return "_{\(t)}"
+            case .sup: return "^{\(t)}"
+            }
+        }.joined()
+    }
+}

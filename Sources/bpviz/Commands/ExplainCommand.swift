@@ -1,6 +1,39 @@
+import Annotation
 import ArgumentParser
+import Foundation
+import NetworkModel
 
 struct ExplainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Not built yet.")
-    func run() throws { throw ExitCode.failure }
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Write out the chain-rule derivation of a gradient, or a whole worked solution with --all.")
+
+    @Argument(help: "The network file (YAML or JSON).") var network: String
+    @Argument(help: "A quantity in the notation: w_21^(1), w_{21}^{(1)}, b^(3), H_2^(1), Z_1^(2), α_1.") var parameter: String?
+    @Flag(help: "The complete worked solution: forward pass, loss, every gradient, summary.") var all = false
+    @Option(help: "text, markdown or latex.") var format: Explanation.Format = .text
+    @Option(help: "Significant digits of values that are not integers.") var precision: Int = 4
+    @Option(name: .customLong("learning-rate"), help: "Also show one gradient-descent step with this η (with --all).")
+    var learningRate: Double?
+
+    func validate() throws {
+        if all == (parameter != nil) { throw ValidationError("give either a PARAM or --all") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17") }
+            let (net, solution) = try loadSolved(network, learningRate: learningRate)
+            let explanation = Explanation(solution: solution, format: format, numbers: NumberFormat(precision: precision))
+            let text: String
+            if let parameter {
+                text = explanation.explain(try ParameterName.parse(parameter, network: net))
+            } else {
+                text = explanation.document()
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
 }
+
+extension Explanation.Format: ExpressibleByArgument {}

@@ -1,0 +1,242 @@
+import NetworkModel
+
+/// Writes derivations and the forward arithmetic as a worked solution: plain Unicode text,
+/// Markdown with LaTeX math, or a LaTeX document that compiles with pdflatex.
+public struct Explanation: Sendable {
+    public enum Format: String, CaseIterable, Sendable { case text, markdown, latex }
+
+    public let solution: Solution
+    public let format: Format
+    public let numbers: NumberFormat
+    let deriver: Deriver
+    let forward: ForwardArithmetic
+
+    public init(solution: Solution, format: Format, numbers: NumberFormat = NumberFormat()) {
+        self.solution = solution
+        self.format = format
+        self.numbers = numbers
+        self.deriver = Deriver(solution: solution)
+        self.forward = ForwardArithmetic(solution: solution)
+    }
+
+    var network: Network { solution.network }
+    var symbols: Symbols { deriver.symbols }
+
+    // MARK: - Pieces shared with slides
+
+    /// `16 · 1 · 1 · 2 = 32` or `16·1·1·1·1·2 + 16·1·1·1·1·2 = 64`: the numbers of a derivation.
+    public static func arithmetic(_ d: Derivation) -> Expression {
+        switch d.form {
+        case .paths(let paths):
+            let products = paths.map { p in Expression.joined(p.factors.map { .n($0.value, factor: true) }, by: " · ") }
+            return .joined(products, by: " + ") + .op(" = ") + .n(d.value)
+        case let .recursive(factors, _, _):
+            return .joined(factors.map { .n($0.value, factor: true) }, by: " · ") + .op(" = ") + .n(d.value)
+        }
+    }
+
+    /// ∂Loss/∂w = ∂Loss/∂H^(3) · … (+ …): the symbolic chain of a derivation.
+    public static func chain(_ d: Derivation) -> [Expression] {
+        switch d.form {
+        case .paths(let paths):
+            return paths.map { p in Expression.joined(p.factors.map { .p($0.symbol) }, by: " · ") }
+        case let .recursive(factors, _, _):
+            return [Expression.joined(factors.map { .p($0.symbol) }, by: " · ")]
+        }
+    }
+
+    /// The "where" list: each distinct factor once, with what it equals.
+    public static func definitions(_ d: Derivation) -> [Expression] {
+        var seen = Set<String>()
+        var out: [Expression] = []
+        var all: [Derivation.Factor]
+        switch d.form {
+        case .paths(let paths): all = paths.flatMap(\.factors)
+        case let .recursive(factors, support, _): all = factors + support
+        }
+        for f in all {
+            let key = f.symbol.text.plain
+            guard seen.insert(key).inserted else { continue }
+            var e = Expression.p(f.symbol)
+            if let meaning = f.meaning { e += .op(" = ") + .m(meaning) }
+            e += .op(" = ") + .n(f.value)
+            if let remark = f.remark { e += .op(", since ") + .m(remark) }
+            out.append(e)
+        }
+        return out
+    }
+
+    // MARK: - Documents
+
+    public func derivationText(_ target: Derivation.Target) -> String {
+        let d = deriver.derive(target)
+        let chains = Self.chain(d)
+        var lines: [String] = []
+        var head = Expression.p(d.symbol) + .op(" = ")
+        switch format {
+        case .text:
+            let first = head + chains[0]
+            lines.append(first.unicode(numbers))
+            let indent = String(repeating: " ", count: Expression.p(d.symbol).unicode(numbers).count + 1)
+            for c in chains.dropFirst() { lines.append(indent + "+ " + c.unicode(numbers)) }
+            lines.append(indent + "= " + Self.arithmetic(d).unicode(numbers))
+            if case let .recursive(_, _, count) = d.form {
+                lines.append("(\(count) paths from the loss: written recursively through ∂\(network.notation.loss)/∂\(network.notation.preactivation) of the layer above)")
+            }
+            lines.append("where")
+            for def in Self.definitions(d) { lines.append("  " + def.unicode(numbers)) }
+            return lines.joined(separator: "\n") + "\n"
+        case .markdown, .latex:
+            head = head + Expression.joined(chains, by: " + ")
+            var body = "\\begin{aligned}\n" + Expression.p(d.symbol).latex(numbers) + " &= "
+            body += chains.enumerated().map { i, c in (i == 0 ? "" : "\\\\\n &\\quad + ") + c.latex(numbers) }.joined()
+            body += " \\\\\n &= " + Self.arithmetic(d).latex(numbers) + "\n\\end{aligned}"
+            var out = format == .markdown ? "$$\n\(body)\n$$\n\n" : "\\[\n\(body)\n\\]\n"
+            if case let .recursive(_, _, count) = d.form {
+                out += "With \(count) paths from the loss, the gradient is written recursively through $\\partial \\text{\(network.notation.loss)}/\\partial \(network.notation.preactivation)$ of the layer above.\n\n"
+            }
+            out += format == .markdown ? "where\n\n" : "where\n\\begin{itemize}\n"
+            for def in Self.definitions(d) {
+                out += format == .markdown ? "- $\(def.latex(numbers))$\n" : "  \\item $\(def.latex(numbers))$\n"
+            }
+            out += format == .markdown ? "\n" : "\\end{itemize}\n"
+            return out
+        }
+    }
+
+    func math(_ e: Expression) -> String {
+        switch format {
+        case .text: return e.unicode(numbers) + "\n"
+        case .markdown: return "$$\n\(e.latex(numbers))\n$$\n\n"
+        case .latex: return "\\[\n\(e.latex(numbers))\n\\]\n"
+        }
+    }
+
+    func heading(_ title: String, level: Int = 2) -> String {
+        switch format {
+        case .text: return "\n" + title + "\n" + String(repeating: level == 1 ? "=" : "-", count: title.count) + "\n\n"
+        case .markdown: return "\n" + String(repeating: "#", count: level) + " " + title + "\n\n"
+        case .latex: return "\n\\" + (level == 1 ? "section*" : "subsection*") + "{\(MathText.latexEscape(title))}\n"
+        }
+    }
+
+    func inline(_ t: MathText) -> String {
+        format == .text ? t.unicode : "$" + Partial.latexSymbol(t) + "$"
+    }
+
+    /// One quantity: its forward arithmetic (for node values) and its gradient's derivation.
+    public func explain(_ target: Derivation.Target) -> String {
+        var out = ""
+        switch target {
+        case let .activation(l, k) where l > 0:
+            out += math(forward.preactivation(layer: l, unit: k)) + math(forward.activation(layer: l, unit: k))
+        case let .preactivation(l, k):
+            out += math(forward.preactivation(layer: l, unit: k))
+        default: break
+        }
+        return out + derivationText(target)
+    }
+
+    /// The whole worked solution, like the worked example.
+    public func document() -> String {
+        let L = network.depth
+        let title = (network.name ?? "Network") + " — worked solution"
+        var out = ""
+        switch format {
+        case .text: out += title + "\n" + String(repeating: "=", count: title.count) + "\n"
+        case .markdown: out += "# \(title)\n"
+        case .latex:
+            out += """
+            \\documentclass[11pt]{article}
+            \\usepackage[utf8]{inputenc}
+            \\usepackage[T1]{fontenc}
+            \\usepackage{amsmath,amssymb}
+            \\usepackage[margin=2cm]{geometry}
+            \\allowdisplaybreaks
+            \\begin{document}
+            \\section*{\(MathText.latexEscape(title))}
+
+            """
+        }
+        out += heading("Setup")
+        let widths = network.widths.map(String.init).joined(separator: "-")
+        let activations = network.layers.enumerated().map { "layer \($0.offset + 1): \($0.element.activation.name)" }.joined(separator: ", ")
+        out += paragraph("A \(widths) network (\(activations)), loss \(network.loss.displayName).")
+        let x = MathText("X = (") + MathText(network.input.prefix(16).map { numbers.string($0) }.joined(separator: ", ") + (network.input.count > 16 ? ", …" : "") + ")")
+        let y = MathText("Y = (") + MathText(network.target.map { numbers.string($0) }.joined(separator: ", ") + ")")
+        out += paragraph(inline(x) + ", " + inline(y) + ".")
+
+        out += heading("Forward pass")
+        for l in 1...L {
+            for k in 1...network.widths[l] {
+                out += math(forward.preactivation(layer: l, unit: k))
+                out += math(forward.activation(layer: l, unit: k))
+            }
+        }
+        out += heading("Loss")
+        out += math(forward.loss())
+
+        out += heading("Backpropagation")
+        for target in deriver.parameterOrder() {
+            let name = deriver.targetSymbol(target)
+            out += format == .latex ? "\\paragraph{For \(inline(name))}\n" : (format == .markdown ? "**For \(inline(name))**\n\n" : "For \(name.unicode):\n")
+            out += derivationText(target)
+            out += format == .text ? "\n" : ""
+        }
+
+        out += heading("Summary")
+        for target in deriver.parameterOrder() {
+            let d = deriver.derive(target)
+            out += format == .text ? Expression.p(d.symbol).unicode(numbers) + " = " + numbers.string(d.value) + "\n"
+                : (format == .markdown ? "- $\(Expression.p(d.symbol).latex(numbers)) = \(Expression.n(d.value).latex(numbers))$\n"
+                   : "$\(Expression.p(d.symbol).latex(numbers)) = \(Expression.n(d.value).latex(numbers))$\\\\\n")
+        }
+        if let update = solution.update {
+            out += heading("One gradient-descent step (η = \(numbers.string(update.learningRate)))")
+            for l in stride(from: L, through: 1, by: -1) {
+                for k in 1...network.widths[l] {
+                    for j in 1...network.widths[l - 1] {
+                        let w = symbols.weight(j, k, layer: l)
+                        let e = Expression.m(w + "′") + .op(" = ") + .m(w) + .op(" − η · ") + .p(Partial(of: symbols.loss, by: w)) + .op(" = ")
+                            + .n(network.layers[l - 1].weights[j - 1, k - 1]) + .op(" − ") + .n(update.learningRate) + .op(" · ")
+                            + .n(solution.dW[l][j - 1, k - 1], factor: true) + .op(" = ") + .n(update.W[l][j - 1, k - 1])
+                        out += math(e)
+                    }
+                    let b = symbols.bias(k, layer: l)
+                    out += math(Expression.m(b + "′") + .op(" = ") + .n(network.layers[l - 1].bias[k - 1]) + .op(" − ") + .n(update.learningRate)
+                                + .op(" · ") + .n(solution.db[l][k - 1], factor: true) + .op(" = ") + .n(update.b[l][k - 1]))
+                }
+            }
+        }
+        if format == .latex { out += "\n\\end{document}\n" }
+        return out
+    }
+
+    func paragraph(_ s: String) -> String {
+        switch format {
+        case .latex: return MathText.latexEscapeOutsideMath(s) + "\n\n"
+        default: return s + "\n\n"
+        }
+    }
+}
+
+extension MathText {
+    /// Escapes text for LaTeX outside `$…$` spans, leaving the math as it is.
+    static func latexEscapeOutsideMath(_ s: String) -> String {
+        var out = ""
+        var inMath = false
+        for c in s {
+            if c == "$" { inMath.toggle(); out.append(c); continue }
+            if inMath { out.append(c) } else {
+                switch c {
+                case "#", "%", "&", "_", "{", "}": out += "\\\(c)"
+                case "−": out += "-"
+                case "·": out += "$\\cdot$"
+                case "½": out += "$\\frac12$"
+                default: out.append(c)
+                }
+            }
+        }
+        return out
+    }
+}
