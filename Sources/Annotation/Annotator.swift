@@ -39,7 +39,8 @@ public struct Annotator: Sendable {
             }
             if backward { lines.append(line(symbols.gradient(symbols.input(i)), solution.dX[i - 1], .dInput(i), .gradient)) }
             nodes.append(DiagramNode(id: Self.nodeID(layer: 0, unit: i), kind: .input, column: 0, row: i - 1, lines: lines,
-                                     tooltip: tooltip([(symbols.input(i), network.input[i - 1]), (symbols.gradient(symbols.input(i)), solution.dX[i - 1])])))
+                                     tooltip: tooltip([(symbols.input(i), network.input[i - 1], .input(i)),
+                                                      (symbols.gradient(symbols.input(i)), solution.dX[i - 1], .dInput(i))], known: known)))
         }
 
         for l in 1...L {
@@ -57,9 +58,11 @@ public struct Annotator: Sendable {
                     lines.append(line(symbols.gradient(Z), solution.dZ[l][k - 1], .dPreactivation(layer: l, k: k), .gradient))
                     lines.append(line(symbols.gradient(b), solution.db[l][k - 1], .dBias(layer: l, k: k), .gradient))
                 }
-                let tip = tooltip([(H, solution.H[l][k - 1]), (Z, solution.Z[l][k - 1]), (b, layer.bias[k - 1]),
-                                   (symbols.gradient(H), solution.dH[l][k - 1]), (symbols.gradient(Z), solution.dZ[l][k - 1]),
-                                   (symbols.gradient(b), solution.db[l][k - 1])])
+                let tip = tooltip([(H, solution.H[l][k - 1], .activation(layer: l, k: k)), (Z, solution.Z[l][k - 1], .preactivation(layer: l, k: k)),
+                                   (b, layer.bias[k - 1], .bias(layer: l, k: k)),
+                                   (symbols.gradient(H), solution.dH[l][k - 1], .dActivation(layer: l, k: k)),
+                                   (symbols.gradient(Z), solution.dZ[l][k - 1], .dPreactivation(layer: l, k: k)),
+                                   (symbols.gradient(b), solution.db[l][k - 1], .dBias(layer: l, k: k))], known: known)
                 nodes.append(DiagramNode(id: Self.nodeID(layer: l, unit: k), kind: l == L ? .output : .neuron,
                                          column: l, row: k - 1, lines: lines, tooltip: tip))
                 for j in 1...layer.weights.rows {
@@ -71,7 +74,8 @@ public struct Annotator: Sendable {
                     }
                     let tail = Self.nodeID(layer: l - 1, unit: j), head = Self.nodeID(layer: l, unit: k)
                     edges.append(DiagramEdge(id: "\(tail)->\(head)", tail: tail, head: head, lines: edgeLines,
-                                             tooltip: tooltip([(w, layer.weights[j - 1, k - 1]), (symbols.gradient(w), solution.dW[l][j - 1, k - 1])])))
+                                             tooltip: tooltip([(w, layer.weights[j - 1, k - 1], .weight(layer: l, j: j, k: k)),
+                                                               (symbols.gradient(w), solution.dW[l][j - 1, k - 1], .dWeight(layer: l, j: j, k: k))], known: known)))
                 }
             }
         }
@@ -80,7 +84,8 @@ public struct Annotator: Sendable {
         for k in 1...network.layers[L - 1].units {
             let tail = Self.nodeID(layer: L, unit: k)
             edges.append(DiagramEdge(id: "\(tail)->\(Self.lossID)", tail: tail, head: Self.lossID, lines: [],
-                                     tooltip: tooltip([(symbols.gradient(symbols.activation(k, layer: L)), solution.dH[L][k - 1])])))
+                                     tooltip: tooltip([(symbols.gradient(symbols.activation(k, layer: L)), solution.dH[L][k - 1],
+                                                        .dActivation(layer: L, k: k))], known: known)))
         }
         return Diagram(title: network.name.map { MathText($0) }, headers: headers(), nodes: nodes, edges: edges)
     }
@@ -98,9 +103,9 @@ public struct Annotator: Sendable {
                                   role: .gradient, hidden: !known(q)))
             }
         }
-        var tips: [(MathText, Double)] = [(symbols.loss, solution.loss)]
-        for (i, y) in network.target.enumerated() { tips.append((targetSymbol(i + 1), y)) }
-        return DiagramNode(id: Self.lossID, kind: .loss, column: L + 1, row: 0, lines: lines, tooltip: tooltip(tips))
+        var tips: [(MathText, Double, Quantity)] = [(symbols.loss, solution.loss, .loss)]
+        for (i, y) in network.target.enumerated() { tips.append((targetSymbol(i + 1), y, .target)) }
+        return DiagramNode(id: Self.lossID, kind: .loss, column: L + 1, row: 0, lines: lines, tooltip: tooltip(tips, known: known))
     }
 
     /// Y, or Y_k when there are several outputs.
@@ -144,5 +149,10 @@ public struct Annotator: Sendable {
     /// Plain-text, full-precision values for hover and screen readers.
     func tooltip(_ items: [(MathText, Double)]) -> String {
         items.map { "\($0.0.plain) = \(NumberFormat.exact($0.1))" }.joined(separator: "\n")
+    }
+
+    /// The same, leaving out what is not known yet (a slide must not leak later values).
+    func tooltip(_ items: [(MathText, Double, Quantity)], known: (Quantity) -> Bool) -> String {
+        tooltip(items.filter { $0.2.isGiven || known($0.2) }.map { ($0.0, $0.1) })
     }
 }

@@ -62,7 +62,7 @@ public struct Expression: Sendable {
                 }
                 out += s
             case .op(let s):
-                out += MathText.latexEscape(s).replacingOccurrences(of: "\\cdot ", with: "\\cdot")
+                out += MathText.latexEscape(s)
             }
         }
         return out

@@ -110,7 +110,7 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
 
     static let subscripts: [Character: Character] = [
         "0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇", "8": "₈", "9": "₉",
-        "(": "₍", ")": "₎", ",": ",", "+": "₊", "-": "₋", "k": "ₖ", "j": "ⱼ", "i": "ᵢ",
+        "(": "₍", ")": "₎", ",": ",", "+": "₊", "-": "₋", "k": "ₖ", "j": "ⱼ", "i": "ᵢ", "u": "ᵤ", "=": "₌",
     ]
     static let superscripts: [Character: Character] = [
         "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹",

@@ -23,10 +23,18 @@ public struct DiagramRenderer: Sendable {
     }
 
     public func layout(_ diagram: Diagram) throws -> Layout {
+        try layout(sharedBy: [diagram])
+    }
+
+    /// One layout for diagrams that differ only in their labels (a deck's frames): every
+    /// label is measured in each diagram and the largest size of each is kept, so each frame
+    /// fits and every node sits at the same spot in all of them.
+    public func layout(sharedBy diagrams: [Diagram]) throws -> Layout {
+        guard let first = diagrams.first else { throw GraphvizError(stage: .layout, messages: ["no diagram to lay out"]) }
         let builder = GraphBuilder(theme: theme)
-        let legend = diagram.legend.map { LegendBuilder(theme: theme).html($0) }
-        let measured = try builder.measure(diagram, legend: legend)
-        return Layout(geometry: DiagramGeometry(diagram: diagram, measured: measured, theme: theme), legend: legend)
+        let legend = first.legend.map { LegendBuilder(theme: theme).html($0) }
+        let measured = try builder.measure(diagrams, legend: legend)
+        return Layout(geometry: DiagramGeometry(diagram: first, measured: measured, theme: theme), legend: legend)
     }
 
     /// The Graphviz graph of a diagram on a layout (by default its own).

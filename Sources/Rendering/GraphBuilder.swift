@@ -34,29 +34,40 @@ struct GraphBuilder {
 
     func captionLabel(_ lines: [Line]) -> HTML {
         labels.lines(lines.map { Line($0.text, role: $0.role == .title ? .title : .value, hidden: $0.hidden) },
-                     size: theme.fontSize * 1.07, align: "CENTER")
+                     size: theme.fontSize * 1.07, align: "CENTER", padding: 3)
     }
 
     static let plainText: Attributes = ["shape": "plaintext", "margin": "0", "width": "0", "height": "0", "fixedsize": "false", "style": ""]
 
-    /// Measures every label of the diagram in one Graphviz call.
-    func measure(_ diagram: Diagram, legend: HTML?) throws -> DiagramGeometry.Measured {
+    /// Measures every label of the diagrams in one Graphviz call, keeping the largest size of
+    /// each label across diagrams.
+    func measure(_ diagrams: [Diagram], legend: HTML?) throws -> DiagramGeometry.Measured {
         var values: [Value] = []
-        values += diagram.nodes.map { .html(nodeLabel($0)) }
-        values += diagram.edges.map { .html(edgeLabel($0)) }
-        values += diagram.headers.map { .html(headerLabel($0)) }
-        if let title = diagram.title { values.append(.html(titleLabel(title))) }
-        if !diagram.caption.isEmpty { values.append(.html(captionLabel(diagram.caption))) }
+        for diagram in diagrams {
+            values += diagram.nodes.map { .html(nodeLabel($0)) }
+            values += diagram.edges.map { .html(edgeLabel($0)) }
+            values += diagram.headers.map { .html(headerLabel($0)) }
+            if let title = diagram.title { values.append(.html(titleLabel(title))) }
+            if !diagram.caption.isEmpty { values.append(.html(captionLabel(diagram.caption))) }
+        }
         if let legend { values.append(.html(legend)) }
         let sizes = try Graphviz.measure(values, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
         var i = 0
         func next() -> Size { defer { i += 1 }; return sizes[i] }
+        func larger(_ a: Size?, _ b: Size) -> Size { Size(width: max(a?.width ?? 0, b.width), height: max(a?.height ?? 0, b.height)) }
         var nodes: [String: Size] = [:], edges: [String: Size] = [:]
-        for n in diagram.nodes { nodes[n.id] = next() }
-        for e in diagram.edges { edges[e.id] = next() }
-        let headers = diagram.headers.map { _ in next() }
-        let title = diagram.title.map { _ in next() }
-        let caption = diagram.caption.isEmpty ? nil : next()
+        var headers: [Size] = []
+        var title: Size?, caption: Size?
+        for diagram in diagrams {
+            for n in diagram.nodes { nodes[n.id] = larger(nodes[n.id], next()) }
+            for e in diagram.edges { edges[e.id] = larger(edges[e.id], next()) }
+            for (c, _) in diagram.headers.enumerated() {
+                let s = next()
+                if c < headers.count { headers[c] = larger(headers[c], s) } else { headers.append(s) }
+            }
+            if diagram.title != nil { title = larger(title, next()) }
+            if !diagram.caption.isEmpty { caption = larger(caption, next()) }
+        }
         let legendSize = legend.map { _ in next() }
         return DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize)
     }

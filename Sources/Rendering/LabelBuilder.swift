@@ -32,14 +32,14 @@ struct LabelBuilder {
 
     /// A stack of lines as a borderless table; `background` masks edges drawn behind it.
     func lines(_ lines: [Line], background: String? = nil, dimmed: Bool = false, size: Double? = nil,
-               align: String = "LEFT") -> HTML {
+               align: String = "LEFT", padding: Int = 1) -> HTML {
         let base = size ?? theme.fontSize
         let rows: [[HTML.Cell]] = lines.map { line in
             let c = dimmed ? theme.color("dimmed") : color(for: line)
             let s = line.role == .note ? theme.smallSize : base
             return [HTML.Cell(math(line.text, color: c, size: s, bold: line.role == .title), attributes: ["ALIGN": align])]
         }
-        var attributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "1"]
+        var attributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": String(padding)]
         if let background { attributes["BGCOLOR"] = background }
         return .table(HTML.Table(rows: rows.isEmpty ? [[HTML.Cell(.text(" "))]] : rows, attributes: attributes))
     }

@@ -9,7 +9,7 @@ import Foundation
 public enum SVGTypography {
     /// Shifts as fractions of the script's own font size.
     static let subscriptDrop = 0.32
-    static let superscriptRise = 0.55
+    static let superscriptRise = 0.48
 
     public static func process(_ svg: String, fontFamily: String) -> String {
         var out = ""

@@ -1,0 +1,257 @@
+import Foundation
+import NetworkModel
+
+/// The forward and backward pass as a sequence of frames, in the worked example's order:
+/// the setup; the forward pass one node (or one layer) at a time; the loss; the backward
+/// pass one gradient at a time (output layer first; within a layer the bias, then the
+/// weights into unit 1, unit 2, …); a summary; and with a learning rate, the update.
+///
+/// Each frame shows only what is known by then (later values read "?") and highlights what
+/// it computes; its arithmetic is its caption.
+public struct SlideDeck: Sendable {
+    public enum Steps: String, CaseIterable, Sendable { case node, layer }
+
+    public struct Frame: Sendable {
+        /// File-name stem, e.g. `002-forward-Z1-1`.
+        public var name: String
+        public var title: String
+        public var diagram: Diagram
+    }
+
+    public let frames: [Frame]
+
+    public init(solution: Solution, format: NumberFormat = NumberFormat(), steps: Steps = .node) {
+        let builder = Builder(solution: solution, format: format)
+        frames = builder.frames(steps: steps)
+    }
+
+    struct Builder {
+        let solution: Solution
+        let format: NumberFormat
+        let annotator: Annotator
+        let deriver: Deriver
+        let forward: ForwardArithmetic
+
+        init(solution: Solution, format: NumberFormat) {
+            self.solution = solution
+            self.format = format
+            annotator = Annotator(solution: solution, format: format)
+            deriver = Deriver(solution: solution)
+            forward = ForwardArithmetic(solution: solution)
+        }
+
+        var network: Network { solution.network }
+        var symbols: Symbols { annotator.symbols }
+
+        func frames(steps: Steps) -> [Frame] {
+            let L = network.depth
+            var frames: [Frame] = []
+            var known = Set<Quantity>()
+
+            func add(_ slug: String, _ title: String, caption: [Line], highlightNodes: Set<String> = [], highlightEdges: Set<String> = [],
+                     update: Bool = false, everything: Bool = false) {
+                let snapshot = known
+                var d = annotator.diagram(view: .full, known: { everything || snapshot.contains($0) })
+                for i in d.nodes.indices where highlightNodes.contains(d.nodes[i].id) { d.nodes[i].emphasis.highlighted = true }
+                for i in d.edges.indices where highlightEdges.contains(d.edges[i].id) { d.edges[i].emphasis.highlighted = true }
+                if update { addUpdate(&d) }
+                d.caption = caption
+                let number = String.padded(frames.count + 1)
+                frames.append(Frame(name: "\(number)-\(slug)", title: title, diagram: d))
+            }
+
+            // Setup.
+            let sizes = network.widths.map(String.init).joined(separator: "-")
+            add("setup", "Setup", caption: [
+                Line(MathText("Setup: a \(sizes) network, \(network.loss.displayName) loss"), role: .title),
+                Line(MathText("X = (" + network.input.prefix(12).map { format.string($0) }.joined(separator: ", ") + (network.input.count > 12 ? ", …" : "") + "),  ")
+                     + annotator.targetLine(), role: .value),
+            ])
+
+            // Forward pass.
+            for l in 1...L {
+                let units = 1...network.widths[l]
+                let groups: [[Int]] = steps == .node ? units.map { [$0] } : [Array(units)]
+                for group in groups {
+                    var caption: [Line] = []
+                    var nodes = Set<String>(), edges = Set<String>()
+                    for k in group {
+                        known.insert(.preactivation(layer: l, k: k))
+                        known.insert(.activation(layer: l, k: k))
+                        let id = Annotator.nodeID(layer: l, unit: k)
+                        nodes.insert(id)
+                        for j in 1...network.widths[l - 1] { edges.insert("\(Annotator.nodeID(layer: l - 1, unit: j))->\(id)") }
+                        if caption.count < 8 {
+                            caption.append(Line(forward.preactivation(layer: l, unit: k).mathText(format), role: .value))
+                            caption.append(Line(forward.activation(layer: l, unit: k).mathText(format), role: .title))
+                        }
+                    }
+                    if group.count * 2 > caption.count { caption.append(Line(MathText("… and \(group.count - caption.count / 2) more units"), role: .note)) }
+                    let slug = steps == .node ? "forward-\(symbols.notation.preactivation.fileSafe)\(group[0])-\(l)" : "forward-layer-\(l)"
+                    let title = steps == .node ? "Forward: \(symbols.activation(group[0], layer: l).unicode)" : "Forward: layer \(l)"
+                    add(slug, title, caption: caption, highlightNodes: nodes, highlightEdges: edges)
+                }
+            }
+
+            // The loss.
+            known.insert(.loss)
+            var lossEdges = Set<String>()
+            for k in 1...network.widths[L] { lossEdges.insert("\(Annotator.nodeID(layer: L, unit: k))->\(Annotator.lossID)") }
+            add("loss", "Loss", caption: [Line(forward.loss().mathText(format), role: .title)],
+                highlightNodes: [Annotator.lossID], highlightEdges: lossEdges)
+
+            // Backward pass.
+            let order = deriver.parameterOrder()
+            let groups: [[Derivation.Target]]
+            if steps == .node {
+                groups = order.map { [$0] }
+            } else {
+                groups = (1...L).reversed().map { l in order.filter { layerOf($0) == l } }
+            }
+            for group in groups {
+                var caption: [Line] = []
+                var nodes = Set<String>(), edges = Set<String>()
+                for target in group {
+                    let d = deriver.derive(target)
+                    markKnown(target, &known)
+                    highlight(target, nodes: &nodes, edges: &edges)
+                    if caption.count < 8 {
+                        if steps == .node {
+                            let chains = Explanation.chain(d)
+                            var chain = Expression.p(d.symbol) + .op(" = ") + chains[0]
+                            if chains.count > 1 { chain += .op(" + … (\(chains.count) paths)") }
+                            caption.append(Line(chain.mathText(format), role: .value))
+                        }
+                        caption.append(Line((Expression.p(d.symbol) + .op(" = ") + Explanation.arithmetic(d)).mathText(format), role: .title))
+                    }
+                }
+                if steps == .layer && group.count > caption.count { caption.append(Line(MathText("… and \(group.count - caption.count) more"), role: .note)) }
+                let first = group[0]
+                let slug: String
+                let title: String
+                if steps == .node {
+                    slug = "backward-" + fileName(first)
+                    title = "Backward: " + Partial(of: symbols.loss, by: deriver.targetSymbol(first)).text.unicode
+                } else {
+                    slug = "backward-layer-\(layerOf(first))"
+                    title = "Backward: layer \(layerOf(first))"
+                }
+                add(slug, title, caption: caption, highlightNodes: nodes, highlightEdges: edges)
+            }
+
+            // Summary, one line per layer.
+            var summary: [Line] = [Line("Summary of the gradients", role: .title)]
+            for l in stride(from: L, through: 1, by: -1) {
+                let items = order.filter { layerOf($0) == l }.prefix(9).map { t -> MathText in
+                    let d = deriver.derive(t)
+                    return d.symbol.text + " = " + format.string(d.value)
+                }
+                summary.append(Line(MathText.joined(items, separator: ",  ") + (order.filter { layerOf($0) == l }.count > 9 ? ", …" : ""), role: .gradient))
+            }
+            add("summary", "Summary", caption: summary, everything: true)
+
+            if let u = solution.update {
+                add("update", "Update", caption: [
+                    Line(MathText("One gradient-descent step: w′ = w − η · ∂\(network.notation.loss)/∂w, b′ = b − η · ∂\(network.notation.loss)/∂b, η = \(format.string(u.learningRate))"), role: .title),
+                ], update: true, everything: true)
+            }
+            return frames
+        }
+
+        func layerOf(_ t: Derivation.Target) -> Int {
+            switch t {
+            case let .weight(l, _, _), let .bias(l, _), let .activation(l, _), let .preactivation(l, _): l
+            }
+        }
+
+        func fileName(_ t: Derivation.Target) -> String {
+            let n = network.notation
+            switch t {
+            case let .weight(l, j, k): return "\(n.weight.fileSafe)\(Symbols.indexText([j, k]).replacingOccurrences(of: ",", with: "_"))-\(l)"
+            case let .bias(l, k): return "\(n.bias.fileSafe)\(k)-\(l)"
+            case let .activation(l, k): return "\(n.activation.fileSafe)\(k)-\(l)"
+            case let .preactivation(l, k): return "\(n.preactivation.fileSafe)\(k)-\(l)"
+            }
+        }
+
+        /// Gradients known once this parameter's gradient is computed: its own, and those
+        /// of the nodes on its paths (every unit of the layers above, and its own unit).
+        func markKnown(_ t: Derivation.Target, _ known: inout Set<Quantity>) {
+            let L = network.depth
+            let (l, k) = deriver.anchor(t)
+            for m in (l + 1)..<(L + 1) where m <= L {
+                for u in 1...network.widths[m] {
+                    known.insert(.dActivation(layer: m, k: u))
+                    known.insert(.dPreactivation(layer: m, k: u))
+                }
+            }
+            known.insert(.dActivation(layer: l, k: k))
+            known.insert(.dPreactivation(layer: l, k: k))
+            switch t {
+            case let .weight(l, j, k): known.insert(.dWeight(layer: l, j: j, k: k))
+            case let .bias(l, k): known.insert(.dBias(layer: l, k: k))
+            default: break
+            }
+        }
+
+        /// The chain-rule paths from the loss to the parameter: their nodes and edges.
+        func highlight(_ t: Derivation.Target, nodes: inout Set<String>, edges: inout Set<String>) {
+            let L = network.depth
+            let (l, k) = deriver.anchor(t)
+            nodes.insert(Annotator.lossID)
+            for u in 1...network.widths[L] where l < L || u == k {
+                edges.insert("\(Annotator.nodeID(layer: L, unit: u))->\(Annotator.lossID)")
+            }
+            // Every unit of the layers above lies on some path; edges between them too.
+            if l < L {
+                for m in (l + 1)...L {
+                    for u in 1...network.widths[m] {
+                        nodes.insert(Annotator.nodeID(layer: m, unit: u))
+                        let tails = m == l + 1 ? [k] : Array(1...network.widths[m - 1])
+                        for v in tails { edges.insert("\(Annotator.nodeID(layer: m - 1, unit: v))->\(Annotator.nodeID(layer: m, unit: u))") }
+                    }
+                }
+            }
+            nodes.insert(Annotator.nodeID(layer: l, unit: k))
+            if case let .weight(l, j, k) = t {
+                nodes.insert(Annotator.nodeID(layer: l - 1, unit: j))
+                edges.insert("\(Annotator.nodeID(layer: l - 1, unit: j))->\(Annotator.nodeID(layer: l, unit: k))")
+            }
+        }
+
+        /// The update frame: w → w′ on edges, b′ on nodes.
+        func addUpdate(_ d: inout Diagram) {
+            guard let u = solution.update else { return }
+            for i in d.edges.indices {
+                let parts = d.edges[i].id.split(separator: ">").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "-")) }
+                guard parts.count == 2, let (l, k) = unit(parts[1]), let (_, j) = unit(parts[0]), l >= 1 else { continue }
+                d.edges[i].lines.append(Line(symbols.weight(j, k, layer: l) + "′ = " + format.string(u.W[l][j - 1, k - 1]), role: .update))
+            }
+            for i in d.nodes.indices {
+                guard let (l, k) = unit(d.nodes[i].id), l >= 1 else { continue }
+                d.nodes[i].lines.append(Line(symbols.bias(k, layer: l) + "′ = " + format.string(u.b[l][k - 1]), role: .update))
+            }
+        }
+
+        func unit(_ id: String) -> (Int, Int)? {
+            guard id.hasPrefix("L") else { return nil }
+            let parts = id.dropFirst().split(separator: "_")
+            guard parts.count == 2, let l = Int(parts[0]), let k = Int(parts[1]) else { return nil }
+            return (l, k)
+        }
+    }
+}
+
+extension String {
+    /// 7 → "007": frame numbers that sort as text.
+    static func padded(_ n: Int) -> String {
+        let digits = "\(n)"
+        return String(repeating: "0", count: Swift.max(0, 3 - digits.count)) + digits
+    }
+
+    /// A symbol as it may stand in a file name: α → alpha-free ASCII where possible.
+    var fileSafe: String {
+        let ascii = unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        return ascii.isEmpty ? "q" : ascii.map(String.init).joined()
+    }
+}
