@@ -86,6 +86,10 @@ public struct Deriver: Sendable {
             let (factors, support) = recursiveFactors(target, layer: layer, unit: unit)
             return Derivation(target: target, symbol: symbol, value: value, form: .recursive(factors: factors, support: support, pathCount: pathCount))
         }
+        if case .activation = target, layer == L, startsAtOutputZ {
+            // The output's own gradient is the loss's derivative, whatever the chain starts at.
+            return Derivation(target: target, symbol: symbol, value: value, form: .paths([Derivation.Path(factors: [lossFactor(unit, form: .activation)])]))
+        }
         let paths = unitPaths(from: layer, unit: unit).map { Derivation.Path(factors: factors(along: $0, target: target)) }
         return Derivation(target: target, symbol: symbol, value: value, form: .paths(paths))
     }
@@ -142,9 +146,11 @@ public struct Deriver: Sendable {
                                  meaning: derivativeName(l, k), value: d, remark: remark)
     }
 
+    enum LossFactorForm { case chainStart, activation }
+
     /// The first factor: ∂Loss/∂H_k^(L), or ∂Loss/∂Z_k^(L) where the chain starts there.
-    func lossFactor(_ k: Int) -> Derivation.Factor {
-        if startsAtOutputZ {
+    func lossFactor(_ k: Int, form: LossFactorForm = .chainStart) -> Derivation.Factor {
+        if startsAtOutputZ && form == .chainStart {
             let meaning: MathText?
             switch (network.loss, network.layers[L - 1].activation) {
             case (.crossEntropy, .softmax), (.bce, .sigmoid):
@@ -231,16 +237,19 @@ public struct Deriver: Sendable {
             + MathText([.init(network.notation.preactivation), .init("u", .sub), .init("(\(l + 1))", .sup)]) + " · "
             + MathText([.init(network.notation.weight), .init("\(k)u", .sub), .init("(\(l + 1))", .sup)])
         let dH = Derivation.Factor(symbol: Partial(of: symbols.loss, by: h), meaning: l < L ? sum : nil, value: solution.dH[l][k - 1])
-        let dZ = Derivation.Factor(symbol: Partial(of: symbols.loss, by: z), meaning: symbols.gradient(h) + " · " + derivativeName(l, k), value: solution.dZ[l][k - 1])
+        // Only parameters (layer ≥ 1) have a ∂Loss/∂Z factor; inputs (layer 0) do not.
+        func dZ() -> Derivation.Factor {
+            Derivation.Factor(symbol: Partial(of: symbols.loss, by: z), meaning: symbols.gradient(h) + " · " + derivativeName(l, k), value: solution.dZ[l][k - 1])
+        }
         switch target {
         case .activation:
             return ([dH], [])
         case .preactivation:
             return ([dH, activationFactor(l, k)], [])
         case let .bias(l, k):
-            return ([dZ, Derivation.Factor(symbol: Partial(z, symbols.bias(k, layer: l)), meaning: nil, value: 1)], [dH, activationFactor(l, k)])
+            return ([dZ(), Derivation.Factor(symbol: Partial(z, symbols.bias(k, layer: l)), meaning: nil, value: 1)], [dH, activationFactor(l, k)])
         case let .weight(l, j, k):
-            return ([dZ, Derivation.Factor(symbol: Partial(z, symbols.weight(j, k, layer: l)), meaning: symbols.activation(j, layer: l - 1),
+            return ([dZ(), Derivation.Factor(symbol: Partial(z, symbols.weight(j, k, layer: l)), meaning: symbols.activation(j, layer: l - 1),
                                            value: solution.H[l - 1][j - 1])], [dH, activationFactor(l, k)])
         }
     }

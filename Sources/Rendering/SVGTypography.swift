@@ -3,81 +3,121 @@ import Foundation
 /// Graphviz 2.42/2.43 writes `<SUB>`/`<SUP>` as separate `<text>` elements carrying
 /// `baseline-shift="sub|super"`, which Firefox ignores and Chromium applies with its own
 /// size. This pass replaces the attribute by an explicit `y` offset (the smaller size is
-/// already in the label, so Graphviz measured the widths right), gives each tooltip an SVG
-/// `<title>` for screen readers, keeps spaces at the edges of text runs, and widens the font list for browsers without
-/// DejaVu.
+/// already in the label, so Graphviz measured the widths right), keeps spaces at the edges
+/// of text runs (browsers would collapse them), gives each tooltip an SVG `<title>` for
+/// screen readers, and widens the font list for browsers without DejaVu.
+///
+/// It scans the bytes once: large diagrams have hundreds of thousands of text elements.
 public enum SVGTypography {
     /// Shifts as fractions of the script's own font size.
     static let subscriptDrop = 0.32
     static let superscriptRise = 0.48
 
     public static func process(_ svg: String, fontFamily: String) -> String {
-        var out = ""
-        out.reserveCapacity(svg.utf8.count + svg.utf8.count / 8)
-        var rest = Substring(svg)
-        while let start = rest.range(of: "<text ") {
-            out += rest[..<start.lowerBound]
-            guard let end = rest[start.lowerBound...].range(of: ">") else { break }
-            let tag = String(rest[start.lowerBound..<end.upperBound])
-            out += rewriteTextTag(tag)
-            rest = rest[end.upperBound...]
-            // Browsers collapse a text element's leading and trailing spaces, which glues
-            // " = 4" to the subscript before it; non-breaking spaces survive.
-            if let close = rest.range(of: "</text>") {
-                out += keepEdgeSpaces(rest[..<close.lowerBound])
-                rest = rest[close.lowerBound...]
+        let input = Array(svg.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count + input.count / 8)
+        let textOpen = Array("<text ".utf8), textClose = Array("</text>".utf8)
+        let anchorOpen = Array("<a xlink:title=\"".utf8)
+        let family = Array("font-family=\"\(fontFamily)\"".utf8)
+        let widerFamily = Array("font-family=\"\(fontFamily), Verdana, Arial, sans-serif\"".utf8)
+        var i = 0
+        while i < input.count {
+            if input[i] == UInt8(ascii: "<") {
+                if input.starts(with: textOpen, at: i), let end = input.firstIndex(of: UInt8(ascii: ">"), from: i) {
+                    var tag = Array(input[i...end])
+                    tag = rewriteTextTag(tag)
+                    tag = tag.replacing(family, with: widerFamily)
+                    out += tag
+                    i = end + 1
+                    if let close = input.firstIndex(of: textClose, from: i) {
+                        out += keepEdgeSpaces(input[i..<close])
+                        i = close
+                    }
+                    continue
+                }
+                if input.starts(with: anchorOpen, at: i), let quote = input.firstIndex(of: UInt8(ascii: "\""), from: i + anchorOpen.count),
+                   let end = input.firstIndex(of: UInt8(ascii: ">"), from: quote) {
+                    out += input[i...end]
+                    out += Array("\n<title>".utf8) + input[(i + anchorOpen.count)..<quote] + Array("</title>".utf8)
+                    i = end + 1
+                    continue
+                }
             }
+            out.append(input[i])
+            i += 1
         }
-        out += rest
-        out = addTitles(out)
-        let escapedFamily = "font-family=\"\(fontFamily)\""
-        out = out.replacingOccurrences(of: escapedFamily, with: "font-family=\"\(fontFamily), Verdana, Arial, sans-serif\"")
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func keepEdgeSpaces(_ content: Substring) -> String {
-        guard content.first == " " || content.last == " " else { return String(content) }
-        var text = String(content)
-        var leading = "", trailing = ""
-        while text.hasPrefix(" ") { text.removeFirst(); leading += "&#160;" }
-        while text.hasSuffix(" ") { text.removeLast(); trailing += "&#160;" }
-        return leading + text + trailing
+    static func keepEdgeSpaces(_ content: ArraySlice<UInt8>) -> [UInt8] {
+        let space = UInt8(ascii: " ")
+        guard content.first == space || content.last == space else { return Array(content) }
+        let nbsp = Array("&#160;".utf8)
+        var start = content.startIndex, end = content.endIndex
+        var leading: [UInt8] = [], trailing: [UInt8] = []
+        while start < end && content[start] == space { leading += nbsp; start += 1 }
+        while end > start && content[end - 1] == space { trailing += nbsp; end -= 1 }
+        return leading + content[start..<end] + trailing
     }
 
-    static func rewriteTextTag(_ tag: String) -> String {
+    static func rewriteTextTag(_ tag: [UInt8]) -> [UInt8] {
+        let sub = Array(" baseline-shift=\"sub\"".utf8), sup = Array(" baseline-shift=\"super\"".utf8)
         let shift: Double
-        if tag.contains("baseline-shift=\"sub\"") { shift = subscriptDrop }
-        else if tag.contains("baseline-shift=\"super\"") { shift = -superscriptRise }
+        var t: [UInt8]
+        if tag.firstIndex(of: sub, from: 0) != nil { shift = subscriptDrop; t = tag.replacing(sub, with: []) }
+        else if tag.firstIndex(of: sup, from: 0) != nil { shift = -superscriptRise; t = tag.replacing(sup, with: []) }
         else { return tag }
-        var t = tag.replacingOccurrences(of: " baseline-shift=\"sub\"", with: "")
-            .replacingOccurrences(of: " baseline-shift=\"super\"", with: "")
         let size = attribute("font-size", in: t).flatMap(Double.init) ?? 10
-        if let yText = attribute("y", in: t), let y = Double(yText) {
-            t = t.replacingOccurrences(of: "y=\"\(yText)\"", with: "y=\"\(String(format: "%.2f", y + shift * size))\"")
+        if let range = attributeRange("y", in: t), let y = Double(String(decoding: t[range], as: UTF8.self)) {
+            t.replaceSubrange(range, with: Array(String(format: "%.2f", y + shift * size).utf8))
         }
         return t
     }
 
-    static func attribute(_ name: String, in tag: String) -> String? {
-        guard let r = tag.range(of: " \(name)=\"") else { return nil }
-        let after = tag[r.upperBound...]
-        guard let close = after.firstIndex(of: "\"") else { return nil }
-        return String(after[..<close])
+    static func attributeRange(_ name: String, in tag: [UInt8]) -> Range<Int>? {
+        let key = Array(" \(name)=\"".utf8)
+        guard let start = tag.firstIndex(of: key, from: 0) else { return nil }
+        let valueStart = start + key.count
+        guard let close = tag.firstIndex(of: UInt8(ascii: "\""), from: valueStart) else { return nil }
+        return valueStart..<close
     }
 
-    /// `<a xlink:title="…">` → the same, followed by `<title>…</title>`, which browsers show
-    /// on hover and screen readers read; Graphviz's own group titles stay as they are.
-    static func addTitles(_ svg: String) -> String {
-        var out = ""
-        var rest = Substring(svg)
-        while let start = rest.range(of: "<a xlink:title=\"") {
-            guard let close = rest[start.upperBound...].firstIndex(of: "\""),
-                  let tagEnd = rest[close...].firstIndex(of: ">") else { break }
-            let title = rest[start.upperBound..<close]
-            out += rest[..<rest.index(after: tagEnd)]
-            out += "\n<title>\(title)</title>"
-            rest = rest[rest.index(after: tagEnd)...]
+    static func attribute(_ name: String, in tag: [UInt8]) -> String? {
+        attributeRange(name, in: tag).map { String(decoding: tag[$0], as: UTF8.self) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    func starts(with prefix: [UInt8], at index: Int) -> Bool {
+        guard index + prefix.count <= count else { return false }
+        for k in 0..<prefix.count where self[index + k] != prefix[k] { return false }
+        return true
+    }
+
+    func firstIndex(of byte: UInt8, from start: Int) -> Int? {
+        var i = start
+        while i < count { if self[i] == byte { return i }; i += 1 }
+        return nil
+    }
+
+    func firstIndex(of needle: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, needle.count <= count else { return nil }
+        var i = start
+        while i + needle.count <= count {
+            if self[i] == needle[0] && starts(with: needle, at: i) { return i }
+            i += 1
         }
-        return out + rest
+        return nil
+    }
+
+    func replacing(_ needle: [UInt8], with replacement: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        var i = 0
+        while i < count {
+            if self[i] == needle[0] && starts(with: needle, at: i) { out += replacement; i += needle.count } else { out.append(self[i]); i += 1 }
+        }
+        return out
     }
 }

@@ -1,0 +1,84 @@
+import Annotation
+import NetworkModel
+import TestSupport
+import XCTest
+
+final class AnnotationTests: XCTestCase {
+    var solution: Solution!
+
+    override func setUpWithError() throws {
+        solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+    }
+
+    func lines(_ node: DiagramNode?) -> [String] { node?.lines.map(\.text.plain) ?? [] }
+
+    func testForwardLabelsInTheDocumentsNotation() throws {
+        let d = Annotator(solution: solution).diagram(view: .forward)
+        XCTAssertEqual(lines(d.node("L0_3")), ["α_3 = −1"])
+        XCTAssertEqual(lines(d.node("L1_1")), ["H_1^(1) = 2", "Z_1^(1) = 2", "b_1^(1) = 0"])
+        // A single-unit layer drops the k subscript, as the document does.
+        XCTAssertEqual(lines(d.node("L3_1")), ["H^(3) = 8", "Z^(3) = 8", "b^(3) = 0"])
+        XCTAssertEqual(lines(d.node("loss")), ["Loss = (Y − H^(3))² = 64", "Y = 0"])
+        let edge = try XCTUnwrap(d.edges.first { $0.id == "L0_2->L1_1" })
+        XCTAssertEqual(edge.lines.map(\.text.plain), ["w_21^(1) = 1"])
+        XCTAssertEqual(d.edges.count, 6 + 4 + 2 + 1)
+        XCTAssertEqual(d.headers.map(\.plain), ["Input layer", "Hidden layer 1 · ReLU", "Hidden layer 2 · ReLU", "Output layer · identity", "Loss · RSS"])
+    }
+
+    func testBackwardAndFullViews() throws {
+        let back = Annotator(solution: solution).diagram(view: .backward)
+        XCTAssertEqual(lines(back.node("L1_1")), ["H_1^(1) = 2", "∂Loss/∂H_1^(1) = 32", "∂Loss/∂Z_1^(1) = 32", "∂Loss/∂b_1^(1) = 32"])
+        XCTAssertEqual(lines(back.node("loss")), ["Loss = (Y − H^(3))² = 64", "∂Loss/∂H^(3) = 16"])
+        XCTAssertEqual(back.edges.first { $0.id == "L0_3->L1_2" }?.lines.map(\.text.plain), ["∂Loss/∂w_32^(1) = −32"])
+        let full = Annotator(solution: solution).diagram(view: .full)
+        XCTAssertEqual(full.edges.first { $0.id == "L0_2->L1_1" }?.lines.map(\.text.plain), ["w_21^(1) = 1", "∂Loss/∂w_21^(1) = 64"])
+        XCTAssertEqual(lines(full.node("L0_1")), ["α_1 = 1", "∂Loss/∂α_1 = 64"])
+    }
+
+    func testSubscriptsAreStructureNotCharacters() throws {
+        let d = Annotator(solution: solution).diagram(view: .forward)
+        let title = try XCTUnwrap(d.node("L2_1")?.lines.first?.text)
+        XCTAssertEqual(title.spans, [.init("H"), .init("1", .sub), .init("(2)", .sup), .init(" = "), .init("4")])
+        XCTAssertFalse(title.spans.contains { $0.text.contains("_") || $0.text.contains("^") })
+    }
+
+    func testTooltipsCarryFullPrecision() throws {
+        var net = try NetworkFile.load(path: TestSupport.sample("question-1.yaml"))
+        net.input = [0.1, 0.2, -0.3]
+        let d = Annotator(solution: try net.solve(), format: NumberFormat(precision: 2)).diagram(view: .full)
+        let node = try XCTUnwrap(d.node("L1_1"))
+        XCTAssertEqual(node.lines[1].text.plain, "Z_1^(1) = 5.6e−17")   // 0.1 + 0.2 − 0.3 in doubles, at 2 digits
+        XCTAssertTrue(node.tooltip.contains("Z_1^(1) = 5.551115123125783e-17"), node.tooltip)
+    }
+
+    func testNumberFormat() {
+        let f = NumberFormat(precision: 4)
+        XCTAssertEqual(f.string(16), "16")
+        XCTAssertEqual(f.string(-32), "−32")
+        XCTAssertEqual(f.string(0.1 + 0.2), "0.3")
+        XCTAssertEqual(f.string(2.0 / 3.0), "0.6667")
+        XCTAssertEqual(f.string(123456.7), "1.235e5")
+        XCTAssertEqual(f.string(-1.5e-7), "−1.5e−7")
+        XCTAssertEqual(NumberFormat(precision: 2).string(3.14159), "3.1")
+        XCTAssertEqual(f.factor(-1), "(−1)")
+        XCTAssertEqual(NumberFormat.exact(64), "64")
+        XCTAssertEqual(NumberFormat.exact(0.1), "0.1")
+    }
+
+    func testNotationOverrides() throws {
+        var net = try NetworkFile.load(path: TestSupport.sample("question-1.yaml"))
+        net.notation.weight = "θ"
+        net.notation.activation = "a"
+        net.notation.loss = "L"
+        let d = Annotator(solution: try net.solve()).diagram(view: .full)
+        XCTAssertEqual(d.edges.first { $0.id == "L0_1->L1_1" }?.lines.map(\.text.plain), ["θ_11^(1) = 1", "∂L/∂θ_11^(1) = 32"])
+        XCTAssertEqual(lines(d.node("L1_2")).first, "a_2^(1) = 2")
+    }
+
+    func testUnitPastNineGetsACommaSeparatedWeightIndex() {
+        let symbols = Symbols(network: Network(input: Array(repeating: 0, count: 12), target: [0], loss: .rss,
+                                               layers: [Layer(units: 1, activation: .identity, weights: Matrix(rows: 12, columns: 1), bias: [0])]))
+        XCTAssertEqual(symbols.weight(10, 1, layer: 1).plain, "w_{10,1}^(1)")
+        XCTAssertEqual(symbols.weight(2, 1, layer: 1).plain, "w_21^(1)")
+    }
+}
