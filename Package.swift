@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "NetworkModelTests", dependencies: ["NetworkModel", "TestSupport"]),
         .testTarget(name: "GraphvizTests", dependencies: ["Graphviz", "TestSupport"]),
         .testTarget(name: "AnnotationTests", dependencies: ["Annotation", "TestSupport"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Graphviz", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["bpviz", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,0 +1,162 @@
+import Annotation
+import Foundation
+import FoundationXML
+import Graphviz
+import NetworkModel
+import Rendering
+import TestSupport
+import XCTest
+
+final class RenderingTests: XCTestCase {
+    func diagram(_ sample: String, view: View) throws -> Diagram {
+        let solution = try NetworkFile.load(path: TestSupport.sample(sample)).solve()
+        let annotator = Annotator(solution: solution)
+        return view == .flow ? FlowAnnotator(annotator: annotator).diagram() : annotator.diagram(view: view)
+    }
+
+    /// Views each sample is drawn in: the labelled views where the network is small enough.
+    func views(_ sample: String) -> [View] {
+        sample.contains("mnist") ? [.flow] : View.allCases
+    }
+
+    // MARK: - DOT snapshots
+
+    func testDOTSnapshotsOfTheWorkedExample() throws {
+        let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
+        let dir = TestSupport.root.appendingPathComponent("Tests/RenderingTests/Snapshots")
+        for view in View.allCases {
+            let dot = String(decoding: try renderer.render(try diagram("question-1.yaml", view: view), format: .dot), as: UTF8.self)
+            XCTAssertEqual(dot, String(decoding: try renderer.render(try diagram("question-1.yaml", view: view), format: .dot), as: UTF8.self),
+                           "DOT is deterministic")
+            let file = dir.appendingPathComponent("question-1-\(view.rawValue).dot")
+            if ProcessInfo.processInfo.environment["BPVIZ_RECORD_SNAPSHOTS"] == "1" {
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                try dot.write(to: file, atomically: true, encoding: .utf8)
+                continue
+            }
+            let expected = try String(contentsOf: file, encoding: .utf8)
+            XCTAssertEqual(dot, expected, "snapshot \(file.lastPathComponent) differs; rerun with BPVIZ_RECORD_SNAPSHOTS=1 after checking the picture")
+        }
+    }
+
+    // MARK: - SVG
+
+    func svgDocument(_ sample: String, view: View, theme: String = "classroom") throws -> XMLDocument {
+        let data = try DiagramRenderer(theme: try Theme.named(theme)).render(try diagram(sample, view: view), format: .svg)
+        return try XMLDocument(data: data)
+    }
+
+    func group(_ doc: XMLDocument, id: String) throws -> XMLElement {
+        let nodes = try doc.nodes(forXPath: "//*[local-name()='g'][@id='\(id)']")
+        return try XCTUnwrap(nodes.first as? XMLElement, "no group \(id)")
+    }
+
+    func testSVGCarriesEveryLabelInItsGroupWithRealScripts() throws {
+        let doc = try svgDocument("question-1.yaml", view: .full)
+        let node = try group(doc, id: "L1_1")
+        let text = (try node.nodes(forXPath: ".//*[local-name()='text']")).compactMap(\.stringValue).joined(separator: "|")
+        for piece in ["H|1|(1)|\u{A0}= 2", "Z|1|(1)|\u{A0}= 2", "∂Loss/∂H|1|(1)|\u{A0}= 32"] {
+            XCTAssertTrue(text.contains(piece), "L1_1 lacks \(piece): \(text)")
+        }
+        let edge = try group(doc, id: "L0_2__L1_1")
+        let edgeText = (try edge.nodes(forXPath: ".//*[local-name()='text']")).compactMap(\.stringValue).joined(separator: "|")
+        XCTAssertTrue(edgeText.contains("w|21|(1)|\u{A0}= 1"), edgeText)
+        XCTAssertTrue(edgeText.contains("∂Loss/∂w|21|(1)|\u{A0}= 64"), edgeText)
+        // A tooltip with full precision, as an SVG <title> (Graphviz's own group title kept).
+        let titles = (try node.nodes(forXPath: ".//*[local-name()='title']")).compactMap(\.stringValue)
+        XCTAssertTrue(titles.contains("L1_1"), "\(titles)")
+        XCTAssertTrue(titles.contains { $0.contains("Z_1^(1) = 2") && $0.contains("∂Loss/∂b_1^(1) = 32") }, "\(titles)")
+    }
+
+    func testNoBaselineShiftAndScriptsAreSmallerThanTheirBase() throws {
+        for view in View.allCases {
+            let data = try DiagramRenderer(theme: try Theme.named("classroom")).render(try diagram("question-1.yaml", view: view), format: .svg)
+            let svg = String(decoding: data, as: UTF8.self)
+            XCTAssertFalse(svg.contains("baseline-shift"), view.rawValue)
+            let doc = try XMLDocument(data: data)
+            let texts = try doc.nodes(forXPath: "//*[local-name()='text']").compactMap { $0 as? XMLElement }
+            // Each "(1)" superscript follows a larger base run and sits above its baseline.
+            var checked = 0
+            for (i, t) in texts.enumerated() where t.stringValue == "(1)" && i >= 2 {
+                let base = texts[i - 2]
+                let size = number(t, "font-size"), baseSize = number(base, "font-size")
+                let y = number(t, "y"), baseY = number(base, "y")
+                XCTAssertLessThan(size, baseSize * 0.8, "superscript not smaller")
+                XCTAssertLessThan(y, baseY, "superscript not raised")
+                checked += 1
+            }
+            XCTAssertGreaterThan(checked, 0, view.rawValue)
+        }
+    }
+
+    /// An attribute as a number (attribute(forName:) misses attributes in a namespaced
+    /// document on Linux; the attribute list has them).
+    func number(_ e: XMLElement, _ name: String) -> Double {
+        Double(e.attributes?.first { $0.name == name }?.stringValue ?? "") ?? .nan
+    }
+
+    // MARK: - Overlaps, themes, formats
+
+    func testNoLabelsOverlapOnAnySampleInAnyView() throws {
+        let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
+        for sample in TestSupport.allSamples.map({ URL(fileURLWithPath: $0).lastPathComponent }) {
+            for view in views(sample) {
+                let json = try renderer.render(try diagram(sample, view: view), format: .json)
+                let collisions = try TextBox.collisions(in: json)
+                XCTAssertTrue(collisions.isEmpty, "\(sample) \(view): \(collisions.prefix(5).joined(separator: "\n"))")
+            }
+        }
+    }
+
+    func testTheOverlapCheckCanFail() throws {
+        // Two nodes pinned on top of each other must be reported.
+        var d = try diagram("question-1.yaml", view: .forward)
+        let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
+        d.edges.removeAll()
+        let layout = try renderer.layout(d)
+        var graph = try renderer.graph(d, layout: layout)
+        graph = graph.movingNode("L0_2", onto: "L0_1")
+        let json = try Graphviz.render(graph, engine: .pinned, format: .json)
+        XCTAssertFalse(try TextBox.collisions(in: json).isEmpty)
+    }
+
+    func testEveryThemeRendersEverySample() throws {
+        let themes = try Theme.builtIns()
+        XCTAssertEqual(Set(themes.map(\.name)), ["classroom", "chalkboard", "print", "colorblind"])
+        for theme in themes {
+            let renderer = DiagramRenderer(theme: theme)
+            for sample in TestSupport.allSamples.map({ URL(fileURLWithPath: $0).lastPathComponent }) {
+                let view: View = sample.contains("mnist") ? .flow : .full
+                let svg = try renderer.render(try diagram(sample, view: view), format: .svg)
+                XCTAssertNoThrow(try XMLDocument(data: svg), "\(theme.name) \(sample)")
+                XCTAssertTrue(String(decoding: svg, as: UTF8.self).contains(theme.color("background")), "\(theme.name) background")
+            }
+        }
+        let png = try DiagramRenderer(theme: try Theme.named("chalkboard")).render(try diagram("question-1.yaml", view: .full), format: .png)
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        let pdf = try DiagramRenderer(theme: try Theme.named("print")).render(try diagram("question-1.yaml", view: .full), format: .pdf)
+        XCTAssertEqual(String(decoding: pdf.prefix(4), as: UTF8.self), "%PDF")
+    }
+
+    func testTopToBottomKeepsLayersInRows() throws {
+        var theme = try Theme.named("classroom")
+        theme.direction = .topToBottom
+        let renderer = DiagramRenderer(theme: theme)
+        let layout = try renderer.layout(try diagram("question-1.yaml", view: .full))
+        let c = layout.nodeCenters
+        XCTAssertLessThan(c["L0_1"]!.y, c["L1_1"]!.y)
+        XCTAssertLessThan(c["L1_1"]!.x, c["L1_2"]!.x)
+        let json = try renderer.render(try diagram("question-1.yaml", view: .full), format: .json)
+        XCTAssertEqual(try TextBox.collisions(in: json), [])
+    }
+
+    func testColumnsAndRowsFollowTheNetwork() throws {
+        let layout = try DiagramRenderer(theme: try Theme.named("classroom")).layout(try diagram("question-1.yaml", view: .full))
+        let c = layout.nodeCenters
+        XCTAssertLessThan(c["L0_1"]!.x, c["L1_1"]!.x)
+        XCTAssertLessThan(c["L2_1"]!.x, c["L3_1"]!.x)
+        XCTAssertLessThan(c["L3_1"]!.x, c["loss"]!.x)
+        XCTAssertLessThan(c["L0_1"]!.y, c["L0_2"]!.y, "index order top to bottom")
+        XCTAssertEqual(c["L1_1"]!.x, c["L1_2"]!.x)
+    }
+}
