@@ -97,7 +97,7 @@ public struct Explanation: Sendable {
             }
             out += format == .markdown ? "where\n\n" : "where\n\\begin{itemize}\n"
             for def in Self.definitions(d) {
-                out += format == .markdown ? "- $\(def.latex(numbers))$\n" : "  \\item $\(def.latex(numbers))$\n"
+                out += format == .markdown ? "- $\(def.latex(numbers))$\n" : "  \\item $\\displaystyle \(def.latex(numbers))$\n"
             }
             out += format == .markdown ? "\n" : "\\end{itemize}\n"
             return out
@@ -116,7 +116,7 @@ public struct Explanation: Sendable {
         switch format {
         case .text: return "\n" + title + "\n" + String(repeating: level == 1 ? "=" : "-", count: title.count) + "\n\n"
         case .markdown: return "\n" + String(repeating: "#", count: level) + " " + title + "\n\n"
-        case .latex: return "\n\\" + (level == 1 ? "section*" : "subsection*") + "{\(MathText.latexEscape(title))}\n"
+        case .latex: return "\n\\" + (level == 1 ? "section*" : "subsection*") + "{\(MathText.latexEscapeOutsideMath(title))}\n"
         }
     }
 
@@ -154,7 +154,7 @@ public struct Explanation: Sendable {
             \\usepackage[margin=2cm]{geometry}
             \\allowdisplaybreaks
             \\begin{document}
-            \\section*{\(MathText.latexEscape(title))}
+            \\section*{\(MathText.latexEscapeOutsideMath(title))}
 
             """
         }
@@ -197,13 +197,13 @@ public struct Explanation: Sendable {
                 for k in 1...network.widths[l] {
                     for j in 1...network.widths[l - 1] {
                         let w = symbols.weight(j, k, layer: l)
-                        let e = Expression.m(w + "′") + .op(" = ") + .m(w) + .op(" − η · ") + .p(Partial(of: symbols.loss, by: w)) + .op(" = ")
+                        let e = Expression.m(w.primed) + .op(" = ") + .m(w) + .op(" − η · ") + .p(Partial(of: symbols.loss, by: w)) + .op(" = ")
                             + .n(network.layers[l - 1].weights[j - 1, k - 1]) + .op(" − ") + .n(update.learningRate) + .op(" · ")
                             + .n(solution.dW[l][j - 1, k - 1], factor: true) + .op(" = ") + .n(update.W[l][j - 1, k - 1])
                         out += math(e)
                     }
                     let b = symbols.bias(k, layer: l)
-                    out += math(Expression.m(b + "′") + .op(" = ") + .n(network.layers[l - 1].bias[k - 1]) + .op(" − ") + .n(update.learningRate)
+                    out += math(Expression.m(b.primed) + .op(" = ") + .n(network.layers[l - 1].bias[k - 1]) + .op(" − ") + .n(update.learningRate)
                                 + .op(" · ") + .n(solution.db[l][k - 1], factor: true) + .op(" = ") + .n(update.b[l][k - 1]))
                 }
             }
@@ -233,7 +233,9 @@ extension MathText {
                 case "−": out += "-"
                 case "·": out += "$\\cdot$"
                 case "½": out += "$\\frac12$"
-                default: out.append(c)
+                default:
+                    // Greek letters, ∂, ‖ … are math symbols: wrap each in $…$.
+                    if let math = latexMap[c] { out += "$" + math + "$" } else { out.append(c) }
                 }
             }
         }

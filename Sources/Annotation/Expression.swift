@@ -62,7 +62,12 @@ public struct Expression: Sendable {
                 }
                 out += s
             case .op(let s):
-                out += MathText.latexEscape(s)
+                // Words (", since ", "paths") are text, not a product of italic variables.
+                if s.contains(where: { $0.isASCII && $0.isLetter }) {
+                    out += "\\text{" + s.replacingOccurrences(of: "…", with: "\\ldots{}") + "}"
+                } else {
+                    out += MathText.latexEscape(s)
+                }
             }
         }
         return out

@@ -32,6 +32,18 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
         return out
     }
 
+    /// The symbol with a prime (w′ after a gradient step). The prime joins a trailing
+    /// superscript, so LaTeX does not see a double superscript.
+    public var primed: MathText {
+        var copy = self
+        if let last = copy.spans.last, last.position == .sup {
+            copy.spans[copy.spans.count - 1].text += "′"
+        } else {
+            copy.spans.append(Span("′"))
+        }
+        return copy
+    }
+
     /// `w_21^(1)`: the form PARAM arguments and plain-text tooltips use.
     public var plain: String {
         spans.map { span in
@@ -99,7 +111,11 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
         "−": "-", "·": "\\cdot ", "Σ": "\\sum ", "×": "\\times ", "→": "\\to ", "θ": "\\theta ", "ω": "\\omega ",
         "δ": "\\delta ", "λ": "\\lambda ", "μ": "\\mu ", "ŷ": "\\hat{y}", "½": "\\tfrac{1}{2}", "²": "^2", "∞": "\\infty ",
         "#": "\\#", "%": "\\%", "&": "\\&", "_": "\\_", "{": "\\{", "}": "\\}", "$": "\\$", "≈": "\\approx ", "…": "\\ldots ",
-        "\\": "\\backslash ", "^": "\\hat{}", "~": "\\sim ",
+        "\\": "\\backslash ", "^": "\\hat{}", "~": "\\sim ", "′": "'", "‖": "\\| ", "≤": "\\le ", "≥": "\\ge ",
+        "↓": "\\downarrow ", "↑": "\\uparrow ", "ε": "\\varepsilon ", "ζ": "\\zeta ", "κ": "\\kappa ", "ν": "\\nu ",
+        "ξ": "\\xi ", "π": "\\pi ", "ρ": "\\rho ", "τ": "\\tau ", "φ": "\\varphi ", "χ": "\\chi ", "ψ": "\\psi ",
+        "Ω": "\\Omega ", "Δ": "\\Delta ", "Φ": "\\Phi ", "Λ": "\\Lambda ", "Γ": "\\Gamma ", "Θ": "\\Theta ", "Ψ": "\\Psi ",
+        "“": "``", "”": "''",
     ]
 
     public static func latexEscape(_ s: String) -> String {

@@ -225,11 +225,11 @@ public struct SlideDeck: Sendable {
             for i in d.edges.indices {
                 let parts = d.edges[i].id.split(separator: ">").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "-")) }
                 guard parts.count == 2, let (l, k) = unit(parts[1]), let (_, j) = unit(parts[0]), l >= 1 else { continue }
-                d.edges[i].lines.append(Line(symbols.weight(j, k, layer: l) + "′ = " + format.string(u.W[l][j - 1, k - 1]), role: .update))
+                d.edges[i].lines.append(Line(symbols.weight(j, k, layer: l).primed + " = " + format.string(u.W[l][j - 1, k - 1]), role: .update))
             }
             for i in d.nodes.indices {
                 guard let (l, k) = unit(d.nodes[i].id), l >= 1 else { continue }
-                d.nodes[i].lines.append(Line(symbols.bias(k, layer: l) + "′ = " + format.string(u.b[l][k - 1]), role: .update))
+                d.nodes[i].lines.append(Line(symbols.bias(k, layer: l).primed + " = " + format.string(u.b[l][k - 1]), role: .update))
             }
         }
 

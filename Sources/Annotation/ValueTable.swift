@@ -50,9 +50,9 @@ public struct ValueTable: Sendable {
             }
             if let u = s.update {
                 for k in 0..<layer.units {
-                    rows.append(Row(layer: l, quantity: "b'", symbol: sym.bias(k + 1, layer: l) + "′", value: u.b[l][k]))
+                    rows.append(Row(layer: l, quantity: "b'", symbol: sym.bias(k + 1, layer: l).primed, value: u.b[l][k]))
                     for j in 0..<layer.weights.rows {
-                        rows.append(Row(layer: l, quantity: "w'", symbol: sym.weight(j + 1, k + 1, layer: l) + "′", value: u.W[l][j, k]))
+                        rows.append(Row(layer: l, quantity: "w'", symbol: sym.weight(j + 1, k + 1, layer: l).primed, value: u.W[l][j, k]))
                     }
                 }
             }

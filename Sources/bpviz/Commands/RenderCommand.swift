@@ -54,6 +54,7 @@ struct StyleOptions: ParsableArguments {
     @Option(help: "Resolution of PNG output (default: fills a 1080p slide's width).") var dpi: Double?
     @Option(help: "LR or TB: overrides the theme's direction.") var direction: String?
     @Option(name: .customLong("learning-rate"), help: "Compute one gradient-descent step with this η.") var learningRate: Double?
+    @Option(name: .customLong("max-edges"), help: "Refuse labelled views of networks with more weights than this.") var maxEdges: Int = 10_000
 
     func resolvedTheme() throws -> Theme {
         var t = try Theme.named(themeName)
@@ -77,7 +78,17 @@ struct StyleOptions: ParsableArguments {
         return dpi
     }
 
+    /// Every weight of a labelled view gets a label that must not overlap the others, so the
+    /// picture (and the time to draw it) grows with the number of weights.
+    func checkLabelledSize(_ network: Network, what: String, hint: String = "use --view flow, which folds wide layers, or raise --max-edges") throws {
+        let weights = network.parameterCount - network.layers.reduce(0) { $0 + $1.units }
+        guard weights <= maxEdges else {
+            throw UsageFailure("\(what) of a \(network.widths.map(String.init).joined(separator: "-")) network would label \(weights) weights; expected at most \(maxEdges) (\(hint))")
+        }
+    }
+
     func diagram(solution: Solution, view: View, flow: FlowOptions) throws -> Diagram {
+        if view != .flow { try checkLabelledSize(solution.network, what: "the \(view.rawValue) view") }
         let annotator = Annotator(solution: solution, format: try numberFormat())
         if view == .flow {
             return FlowAnnotator(annotator: annotator, options: try flow.options()).diagram()
