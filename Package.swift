@@ -33,6 +33,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench`'s in-process measurements; not part of the product.
+        .executableTarget(name: "bpviz-bench", dependencies: ["NetworkModel", "Annotation", "Rendering", "Graphviz"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "NetworkModelTests", dependencies: ["NetworkModel", "TestSupport"]),
         .testTarget(name: "GraphvizTests", dependencies: ["Graphviz", "TestSupport"]),

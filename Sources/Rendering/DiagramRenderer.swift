@@ -37,16 +37,19 @@ public struct DiagramRenderer: Sendable {
         return Layout(geometry: DiagramGeometry(diagram: first, measured: measured, theme: theme), legend: legend)
     }
 
-    /// The Graphviz graph of a diagram on a layout (by default its own).
-    public func graph(_ diagram: Diagram, layout: Layout? = nil, dpi: Double? = nil) throws -> Graph {
+    /// The Graphviz graph of a diagram on a layout (by default its own). Labels mark scripts
+    /// with faces (SVG, DOT, JSON) or with <SUB>/<SUP> tags for Cairo (PNG, PDF).
+    public func graph(_ diagram: Diagram, layout: Layout? = nil, dpi: Double? = nil, forCairo: Bool = false) throws -> Graph {
         let layout = try layout ?? self.layout(diagram)
-        let legend = diagram.legend.map { LegendBuilder(theme: theme).html($0) }
-        return GraphBuilder(theme: theme).graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
+        let style: LabelBuilder.ScriptStyle = forCairo ? .tags : .faces
+        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style).html($0) }
+        return GraphBuilder(theme: theme, scripts: style).graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
     }
 
     public func render(_ diagram: Diagram, format: Format, layout: Layout? = nil, dpi: Double? = nil) throws -> Data {
         let layout = try layout ?? self.layout(diagram)
-        let g = try graph(diagram, layout: layout, dpi: format == .png ? (dpi ?? defaultDPI(layout)) : nil)
+        let g = try graph(diagram, layout: layout, dpi: format == .png ? (dpi ?? defaultDPI(layout)) : nil,
+                          forCairo: format == .png || format == .pdf)
         switch format {
         case .dot:
             return Data(g.dot.utf8)

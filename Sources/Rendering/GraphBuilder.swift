@@ -9,9 +9,9 @@ struct GraphBuilder {
     let theme: Theme
     let labels: LabelBuilder
 
-    init(theme: Theme) {
+    init(theme: Theme, scripts: LabelBuilder.ScriptStyle = .faces) {
         self.theme = theme
-        self.labels = LabelBuilder(theme: theme)
+        self.labels = LabelBuilder(theme: theme, style: scripts)
     }
 
     // MARK: - Labels (shared with measuring)

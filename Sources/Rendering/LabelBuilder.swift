@@ -3,20 +3,39 @@ import Graphviz
 
 /// Turns the annotation's lines into Graphviz HTML-like labels in a theme's fonts and
 /// colours. Sub- and superscripts get an explicit smaller size, so Graphviz measures them
-/// at the size they are drawn (the SVG pass then only has to shift them).
+/// at the size they are drawn.
+///
+/// Two ways to mark scripts and bold text, because Graphviz 2.43's Pango plugin leaks two
+/// allocations for every text run it lays out with a font flag (<B>, <SUB>, <SUP>: the
+/// results of pango_parse_markup are never freed), about 50 kB per render of the worked
+/// example:
+/// - `.tags` uses <SUB>, <SUP> and <B>, which Cairo draws shifted and bold: PNG and PDF.
+/// - `.faces` names the face instead — `DejaVu Sans,sub` (a family list whose first entry
+///   measures exactly like the plain font) and `DejaVu Sans Bold` — which leaks nothing; the
+///   SVG pass turns the faces back into shifts and weights. Measuring and SVG use it.
 struct LabelBuilder {
+    enum ScriptStyle { case tags, faces }
+
     let theme: Theme
+    var style: ScriptStyle = .faces
+
+    static let subFace = ",sub", supFace = ",sup", boldFace = " Bold"
 
     func math(_ text: MathText, color: String, size: Double, bold: Bool = false) -> HTML {
         var parts: [HTML] = []
+        let small = (size * 0.72).rounded()
+        let family = theme.fontFamily
         for span in text.spans where !span.text.isEmpty {
-            switch span.position {
-            case .base: parts.append(.text(span.text))
-            case .sub: parts.append(.font(.sub(.text(span.text)), size: (size * 0.72).rounded()))
-            case .sup: parts.append(.font(.sup(.text(span.text)), size: (size * 0.72).rounded()))
+            switch (span.position, style) {
+            case (.base, .tags): parts.append(.text(span.text))
+            case (.base, .faces): parts.append(bold ? .font(.text(span.text), face: family + Self.boldFace) : .text(span.text))
+            case (.sub, .tags): parts.append(.font(.sub(.text(span.text)), size: small))
+            case (.sup, .tags): parts.append(.font(.sup(.text(span.text)), size: small))
+            case (.sub, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.subFace))
+            case (.sup, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.supFace))
             }
         }
-        let body: HTML = bold ? .bold(.sequence(parts)) : .sequence(parts)
+        let body: HTML = bold && style == .tags ? .bold(.sequence(parts)) : .sequence(parts)
         return .font(body, color: color, size: size)
     }
 

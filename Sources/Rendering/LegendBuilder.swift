@@ -4,9 +4,10 @@ import Graphviz
 /// The flow view's key, drawn as a small table.
 struct LegendBuilder {
     let theme: Theme
+    var style: LabelBuilder.ScriptStyle = .faces
 
     func html(_ legend: Legend) -> HTML {
-        let labels = LabelBuilder(theme: theme)
+        let labels = LabelBuilder(theme: theme, style: style)
         let f = NumberFormat(precision: 3)
         let small = theme.fontSize * 0.86
         var rows: [[HTML.Cell]] = []

@@ -19,16 +19,12 @@ public enum SVGTypography {
         out.reserveCapacity(input.count + input.count / 8)
         let textOpen = Array("<text ".utf8), textClose = Array("</text>".utf8)
         let anchorOpen = Array("<a xlink:title=\"".utf8)
-        let family = Array("font-family=\"\(fontFamily)\"".utf8)
-        let widerFamily = Array("font-family=\"\(fontFamily), Verdana, Arial, sans-serif\"".utf8)
+        let fonts = FontMarkers(family: fontFamily)
         var i = 0
         while i < input.count {
             if input[i] == UInt8(ascii: "<") {
                 if input.starts(with: textOpen, at: i), let end = input.firstIndex(of: UInt8(ascii: ">"), from: i) {
-                    var tag = Array(input[i...end])
-                    tag = rewriteTextTag(tag)
-                    tag = tag.replacing(family, with: widerFamily)
-                    out += tag
+                    out += rewriteTextTag(Array(input[i...end]), fonts: fonts)
                     i = end + 1
                     if let close = input.firstIndex(of: textClose, from: i) {
                         out += keepEdgeSpaces(input[i..<close])
@@ -50,6 +46,18 @@ public enum SVGTypography {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The font-family values the label builder uses as markers, and what replaces them.
+    struct FontMarkers {
+        let plain, sub, sup, bold, replacement: [UInt8]
+        init(family: String) {
+            plain = Array("font-family=\"\(family)\"".utf8)
+            sub = Array("font-family=\"\(family)\(LabelBuilder.subFace)\"".utf8)
+            sup = Array("font-family=\"\(family)\(LabelBuilder.supFace)\"".utf8)
+            bold = Array("font-family=\"\(family)\(LabelBuilder.boldFace)\"".utf8)
+            replacement = Array("font-family=\"\(family), Verdana, Arial, sans-serif\"".utf8)
+        }
+    }
+
     static func keepEdgeSpaces(_ content: ArraySlice<UInt8>) -> [UInt8] {
         let space = UInt8(ascii: " ")
         guard content.first == space || content.last == space else { return Array(content) }
@@ -61,13 +69,25 @@ public enum SVGTypography {
         return leading + content[start..<end] + trailing
     }
 
-    static func rewriteTextTag(_ tag: [UInt8]) -> [UInt8] {
-        let sub = Array(" baseline-shift=\"sub\"".utf8), sup = Array(" baseline-shift=\"super\"".utf8)
-        let shift: Double
-        var t: [UInt8]
-        if tag.firstIndex(of: sub, from: 0) != nil { shift = subscriptDrop; t = tag.replacing(sub, with: []) }
-        else if tag.firstIndex(of: sup, from: 0) != nil { shift = -superscriptRise; t = tag.replacing(sup, with: []) }
-        else { return tag }
+    static func rewriteTextTag(_ tag: [UInt8], fonts: FontMarkers) -> [UInt8] {
+        let subShift = Array(" baseline-shift=\"sub\"".utf8), supShift = Array(" baseline-shift=\"super\"".utf8)
+        var t = tag
+        var shift = 0.0
+        if t.firstIndex(of: fonts.sub, from: 0) != nil {
+            shift = subscriptDrop
+            t = t.replacing(fonts.sub, with: fonts.replacement)
+        } else if t.firstIndex(of: fonts.sup, from: 0) != nil {
+            shift = -superscriptRise
+            t = t.replacing(fonts.sup, with: fonts.replacement)
+        } else if t.firstIndex(of: fonts.bold, from: 0) != nil {
+            t = t.replacing(fonts.bold, with: fonts.replacement + Array(" font-weight=\"bold\"".utf8))
+        } else {
+            t = t.replacing(fonts.plain, with: fonts.replacement)
+        }
+        // Labels drawn with <SUB>/<SUP> tags (DOT from elsewhere) carry baseline-shift.
+        if t.firstIndex(of: subShift, from: 0) != nil { shift = subscriptDrop; t = t.replacing(subShift, with: []) }
+        if t.firstIndex(of: supShift, from: 0) != nil { shift = -superscriptRise; t = t.replacing(supShift, with: []) }
+        guard shift != 0 else { return t }
         let size = attribute("font-size", in: t).flatMap(Double.init) ?? 10
         if let range = attributeRange("y", in: t), let y = Double(String(decoding: t[range], as: UTF8.self)) {
             t.replaceSubrange(range, with: Array(String(format: "%.2f", y + shift * size).utf8))
