@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release/bpviz
 DEMO_DIR ?= demo
 
-.PHONY: deps build release test demo bench leakcheck clean
+.PHONY: deps build release test demo readme-images bench leakcheck clean
 
 # Installs Graphviz's C libraries (and the `dot` program the benchmark compares against)
 # when pkg-config cannot find them. Needs root or sudo, as on Debian.
@@ -28,20 +28,27 @@ test: deps
 demo: release
 	@mkdir -p $(DEMO_DIR)
 	$(RELEASE_BIN) values Samples/question-1.yaml
-	@if $(RELEASE_BIN) render --help >/dev/null 2>&1; then \
-		for view in forward backward full flow; do \
-			$(RELEASE_BIN) render Samples/question-1.yaml -o $(DEMO_DIR)/question-1-$$view.svg --view $$view && \
-			$(RELEASE_BIN) render Samples/question-1.yaml -o $(DEMO_DIR)/question-1-$$view.png --view $$view || exit 1; \
-		done; \
-		$(RELEASE_BIN) slides Samples/question-1.yaml -o $(DEMO_DIR)/question-1-slides && \
-		echo "Wrote $(DEMO_DIR)/question-1-*.svg|png and $(DEMO_DIR)/question-1-slides/index.html"; \
-	fi
+	@for view in forward backward full flow; do \
+		$(RELEASE_BIN) render Samples/question-1.yaml -o $(DEMO_DIR)/question-1-$$view.svg --view $$view && \
+		$(RELEASE_BIN) render Samples/question-1.yaml -o $(DEMO_DIR)/question-1-$$view.png --view $$view || exit 1; \
+	done
+	$(RELEASE_BIN) slides Samples/question-1.yaml -o $(DEMO_DIR)/question-1-slides
+	$(RELEASE_BIN) explain Samples/question-1.yaml --all --format markdown > $(DEMO_DIR)/question-1-solution.md
+	@echo "Wrote $(DEMO_DIR)/question-1-{forward,backward,full,flow}.{svg,png}, $(DEMO_DIR)/question-1-solution.md"
+	@echo "and the slide deck $(DEMO_DIR)/question-1-slides/index.html"
+
+# The pictures README.md shows, regenerated from the samples.
+readme-images: release
+	@mkdir -p Samples/pictures
+	$(RELEASE_BIN) render Samples/question-1.yaml -o Samples/pictures/question-1-full.png --view full --dpi 110
+	$(RELEASE_BIN) render Samples/dead-relu.yaml -o Samples/pictures/dead-relu-flow.png --view flow --dpi 110
 
 bench: release
-	@bash Benchmarks/bench.sh
+	$(SWIFT) build -c release --product bpviz-bench
+	@python3 Tests/Benchmarks/bench.py
 
 leakcheck: build
-	@bash Benchmarks/leakcheck.sh
+	@bash Tests/Benchmarks/leakcheck.sh
 
 clean:
 	rm -rf .build $(DEMO_DIR)

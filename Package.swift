@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "AnnotationTests", dependencies: ["Annotation", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Graphviz", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["bpviz", "TestSupport"]),
+        // Tests/Benchmarks holds `make bench` and `make leakcheck` (scripts and data, no tests).
     ],
     swiftLanguageModes: [.v5]
 )

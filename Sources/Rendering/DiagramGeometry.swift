@@ -131,7 +131,10 @@ struct DiagramGeometry: Equatable {
 
         // Place nodes: each column centred across the tallest one.
         var centers: [String: (a: Double, c: Double)] = [:]
-        let leftEdge = Self.margin + (columnAlong.first ?? 0) / 2
+        // The first and last columns' headers may be wider than their nodes.
+        let firstHeader = measured.headers.first.map(along) ?? 0
+        let lastHeader = columnCount - 1 < measured.headers.count ? along(measured.headers[columnCount - 1]) : 0
+        let leftEdge = Self.margin + max(columnAlong.first ?? 0, lr ? firstHeader : 0) / 2
         for c in 0..<columnCount {
             let start = top + (tallestExtent - extent[c]) / 2
             let first = (columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0) / 2
@@ -152,7 +155,7 @@ struct DiagramGeometry: Equatable {
         }
 
         // Overall extent, then headers, title, caption and legend around it.
-        let alongEnd = leftEdge + (position.last ?? 0) + (columnAlong.last ?? 0) / 2 + Self.margin
+        let alongEnd = leftEdge + (position.last ?? 0) + max(columnAlong.last ?? 0, lr ? lastHeader : 0) / 2 + Self.margin
         var acrossEnd = top + tallestExtent + Self.margin
         var captionBox: (a: Double, c: Double, s: Size)?
         if let s = measured.caption {

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""`make bench`: every figure the issues ask for, as one table and as JSON.
+
+Each figure is the median of several runs; where a peer exists (the `dot` program) it runs in
+the same session and the ratio is computed from the two medians. Peak memory is the child's
+maximum resident set size (getrusage via wait4). Run from the repository root after
+`swift build -c release`.
+"""
+import json, os, platform, re, shutil, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BPVIZ = os.path.join(ROOT, ".build/release/bpviz")
+BENCH = os.path.join(ROOT, ".build/release/bpviz-bench")
+DOT = shutil.which("dot")
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+Q1 = os.path.join(ROOT, "Samples/question-1.yaml")
+MNIST = os.path.join(ROOT, "Samples/mnist-784-128-64-10.yaml")
+WIDE = os.path.join(ROOT, "Tests/Benchmarks/wide-32-64-64-10.yaml")
+
+
+def run(args, stdout=subprocess.DEVNULL):
+    """Wall time (s) and peak RSS (MB) of one process; fails loudly."""
+    start = time.perf_counter()
+    p = subprocess.Popen(args, stdout=stdout, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    if status != 0:
+        sys.exit(f"bench: {' '.join(args)} failed: {err.strip()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median_run(args, runs=RUNS):
+    results = [run(args) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def main():
+    for path in (BPVIZ, BENCH):
+        if not os.path.exists(path):
+            sys.exit(f"bench: {path} is missing; run `swift build -c release` first")
+    tmp = tempfile.mkdtemp(prefix="bpviz-bench-")
+    rows, figures = [], {}
+
+    def row(name, value, target, ok):
+        rows.append((name, value, target, "ok" if ok else "MISSED" if ok is not None else ""))
+
+    # 1. values on 784-128-64-10.
+    t, mem = median_run([BPVIZ, "values", MNIST, "--format", "json"])
+    figures["values_784_128_64_10"] = {"seconds": t, "peak_mb": mem}
+    row("values 784-128-64-10: time", f"{t*1000:.0f} ms", "< 200 ms", t < 0.2)
+    row("values 784-128-64-10: peak memory", f"{mem:.1f} MB", "< 50 MB", mem < 50)
+
+    # 2. render of the worked example against one `dot -Tsvg` process on its DOT.
+    q1dot = os.path.join(tmp, "q1.dot")
+    run([BPVIZ, "render", Q1, "-o", q1dot, "--view", "full"])
+    t_render, _ = median_run([BPVIZ, "render", Q1, "-o", os.path.join(tmp, "q1.svg"), "--view", "full"])
+    t_dot, _ = median_run([DOT, "-Tsvg", q1dot, "-o", os.path.join(tmp, "dot.svg")])
+    figures["render_q1_svg"] = {"bpviz_seconds": t_render, "dot_seconds": t_dot, "ratio": t_render / t_dot}
+    row("render question-1 SVG (whole process)", f"{t_render*1000:.0f} ms", "", None)
+    row("  one `dot -Tsvg` process on its DOT", f"{t_dot*1000:.0f} ms", "", None)
+    row("  ratio bpviz / dot", f"{t_render/t_dot:.2f}", "≤ 1.2", t_render / t_dot <= 1.2)
+
+    # 3. in-process renders per second and memory over 1,000 renders.
+    out = subprocess.run([BENCH, Q1, os.path.join(ROOT, "Themes")], capture_output=True, text=True, check=True).stdout
+    inproc = json.loads(out)
+    plain_dot = os.path.join(tempfile.gettempdir(), "bpviz-bench-plain.dot")
+    t_dot_plain, _ = median_run([DOT, "-Knop2", "-Tsvg", plain_dot, "-o", os.path.join(tmp, "plain.svg")])
+    t_dot_html, _ = median_run([DOT, "-Knop2", "-Tsvg", q1dot, "-o", os.path.join(tmp, "html.svg")])
+    inproc["dot_process_ms_plain"] = t_dot_plain * 1000
+    inproc["dot_process_ms_html"] = t_dot_html * 1000
+    figures["in_process"] = inproc
+    speedup = t_dot_html * 1000 / inproc["html_ms_per_render"]
+    row("in-process renders/s, worked example (HTML labels)", f"{inproc['html_renders_per_second']:.0f}/s", "", None)
+    row("  vs one `dot` process per render", f"{speedup:.1f}× faster", "≥ 5×", speedup >= 5)
+    row("in-process renders/s, same graph, plain labels", f"{inproc['plain_renders_per_second']:.0f}/s", "", None)
+    row("  RSS growth, 1,000 renders after 10 (plain labels)", f"{inproc['plain_rss_growth_mb']:.2f} MB", "< 2 MB", inproc["plain_rss_growth_mb"] < 2)
+    row("  RSS growth, 1,000 renders (HTML labels; Graphviz 2.43 leak)", f"{inproc['html_rss_growth_mb']:.1f} MB", "(see README)", None)
+    row("whole in-process pipeline (model→SVG), per diagram", f"{inproc['pipeline_ms_per_render']:.1f} ms", "", None)
+
+    # 4. the worked example's deck against dot processes.
+    deck = os.path.join(tmp, "deck")
+    t_deck, mem_deck = median_run([BPVIZ, "slides", Q1, "-o", deck], runs=max(3, RUNS // 2))
+    frames = len([f for f in os.listdir(deck) if f.endswith(".svg")])
+    start = time.perf_counter()
+    for _ in range(frames):
+        run([DOT, "-Tsvg", q1dot, "-o", os.path.join(tmp, "frame.svg")])
+    t_per_frame = time.perf_counter() - start
+    figures["deck_q1"] = {"frames": frames, "seconds": t_deck, "one_dot_seconds": t_dot, "dot_per_frame_seconds": t_per_frame}
+    row(f"deck of the worked example ({frames} SVG frames + HTML)", f"{t_deck*1000:.0f} ms", "", None)
+    row("  ÷ one `dot -Tsvg` process on one frame", f"{t_deck/t_dot:.2f}×", "≤ 3×", t_deck / t_dot <= 3)
+    row("  one `dot` process per frame, in a loop", f"{t_per_frame*1000:.0f} ms", "", None)
+    row("  speed-up over a process per frame", f"{t_per_frame/t_deck:.1f}×", "≥ 8×", t_per_frame / t_deck >= 8)
+
+    # 5. flow view of 784-128-64-10, and growth with width.
+    t, mem = median_run([BPVIZ, "render", MNIST, "-o", os.path.join(tmp, "flow.svg"), "--view", "flow"], runs=max(3, RUNS // 2))
+    figures["flow_784_128_64_10"] = {"seconds": t, "peak_mb": mem}
+    row("flow view 784-128-64-10: time", f"{t*1000:.0f} ms", "≤ 2 s", t <= 2)
+    row("flow view 784-128-64-10: peak memory", f"{mem:.1f} MB", "≤ 200 MB", mem <= 200)
+    text = open(MNIST).read()
+    growth = {}
+    for width in (64, 128, 256):
+        net = os.path.join(tmp, f"w{width}.yaml")
+        t2 = re.sub(r"units: 128", f"units: {width}", text)
+        t2 = re.sub(r"units: 64", f"units: {width}", t2)
+        open(net, "w").write(t2)
+        tw, _ = median_run([BPVIZ, "render", net, "-o", os.path.join(tmp, f"w{width}.svg"), "--view", "flow"], runs=3)
+        growth[width] = tw
+        weights = 784 * width + width * width + width * 10
+        row(f"  flow view 784-{width}-{width}-10 ({weights:,} weights)", f"{tw*1000:.0f} ms", "", None)
+    figures["flow_growth_seconds"] = growth
+
+    # 6. the full view of a labelled 32-64-64-10 network.
+    t, mem = median_run([BPVIZ, "render", WIDE, "-o", os.path.join(tmp, "wide.svg"), "--view", "full"], runs=3)
+    figures["full_32_64_64_10"] = {"seconds": t, "peak_mb": mem}
+    row("full view 32-64-64-10 (6,784 labelled edges)", f"{t*1000:.0f} ms", "≤ 2 s", t <= 2)
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    gv = subprocess.run([DOT, "-V"], capture_output=True, text=True).stderr.strip()
+    figures["machine"] = machine
+    figures["graphviz"] = gv
+    width = max(len(r[0]) for r in rows)
+    print(f"bpviz benchmarks — median of {RUNS} runs where not stated; {machine}; {gv}")
+    print(f"{'figure'.ljust(width)}  {'measured':>14}  {'target':>10}")
+    for name, value, target, verdict in rows:
+        print(f"{name.ljust(width)}  {value:>14}  {target:>10}  {verdict}")
+    out_path = os.path.join(ROOT, "Tests/Benchmarks/results.json")
+    with open(out_path, "w") as f:
+        json.dump(figures, f, indent=2, sort_keys=True)
+    print(f"\nwrote {os.path.relpath(out_path, ROOT)}")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
