@@ -38,10 +38,11 @@ public struct DiagramRenderer: Sendable {
     }
 
     /// The Graphviz graph of a diagram on a layout (by default its own). Labels mark scripts
-    /// with faces (SVG, DOT, JSON) or with <SUB>/<SUP> tags for Cairo (PNG, PDF).
-    public func graph(_ diagram: Diagram, layout: Layout? = nil, dpi: Double? = nil, forCairo: Bool = false) throws -> Graph {
+    /// with faces (SVG, JSON: see LabelBuilder) or with <SUB>/<SUP>/<B> tags (PNG and PDF,
+    /// which Cairo draws, and DOT, which other tools read).
+    public func graph(_ diagram: Diagram, layout: Layout? = nil, dpi: Double? = nil, scriptTags: Bool = false) throws -> Graph {
         let layout = try layout ?? self.layout(diagram)
-        let style: LabelBuilder.ScriptStyle = forCairo ? .tags : .faces
+        let style: LabelBuilder.ScriptStyle = scriptTags ? .tags : .faces
         let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style).html($0) }
         return GraphBuilder(theme: theme, scripts: style).graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
     }
@@ -49,7 +50,7 @@ public struct DiagramRenderer: Sendable {
     public func render(_ diagram: Diagram, format: Format, layout: Layout? = nil, dpi: Double? = nil) throws -> Data {
         let layout = try layout ?? self.layout(diagram)
         let g = try graph(diagram, layout: layout, dpi: format == .png ? (dpi ?? defaultDPI(layout)) : nil,
-                          forCairo: format == .png || format == .pdf)
+                          scriptTags: format == .png || format == .pdf || format == .dot)
         switch format {
         case .dot:
             return Data(g.dot.utf8)

@@ -25,7 +25,16 @@ struct LabelBuilder {
         var parts: [HTML] = []
         let small = (size * 0.72).rounded()
         let family = theme.fontFamily
+        // Neighbouring base runs become one run (one text element in the SVG).
+        var spans: [MathText.Span] = []
         for span in text.spans where !span.text.isEmpty {
+            if span.position == .base, let last = spans.last, last.position == .base {
+                spans[spans.count - 1].text += span.text
+            } else {
+                spans.append(span)
+            }
+        }
+        for span in spans {
             switch (span.position, style) {
             case (.base, .tags): parts.append(.text(span.text))
             case (.base, .faces): parts.append(bold ? .font(.text(span.text), face: family + Self.boldFace) : .text(span.text))
