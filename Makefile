@@ -1,5 +1,6 @@
 # bpviz — the two commands README.md starts with: `make demo` and `make test`.
 SWIFT ?= swift
+SHELL := /bin/bash
 RELEASE_BIN := .build/release/bpviz
 DEMO_DIR ?= demo
 
@@ -22,8 +23,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# The tests are XCTest; Swift Testing is switched off so the run does not end on its
+# "0 tests" line. The last line is a plain "N passed, N failed" summary.
 test: deps
-	$(SWIFT) test
+	@mkdir -p .build; set -o pipefail; $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log
+	@grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 | \
+		sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' | \
+		awk '{ print $$1 - $$2 " passed, " $$2 " failed" }'
 
 demo: release
 	@mkdir -p $(DEMO_DIR)

@@ -20,7 +20,10 @@ public struct Annotator: Sendable {
 
     /// The diagram for a view; `known` says which computed values may be shown (all, unless
     /// a slide is being built).
-    public func diagram(view: View, known: (Quantity) -> Bool = { _ in true }) -> Diagram {
+    /// With `showUpdate` and a learning rate, edges and nodes also show w′ and b′ after one
+    /// gradient-descent step.
+    public func diagram(view: View, known: (Quantity) -> Bool = { _ in true }, showUpdate: Bool = false) -> Diagram {
+        let update = showUpdate ? solution.update : nil
         let L = network.depth
         var nodes: [DiagramNode] = []
         var edges: [DiagramEdge] = []
@@ -58,6 +61,7 @@ public struct Annotator: Sendable {
                     lines.append(line(symbols.gradient(Z), solution.dZ[l][k - 1], .dPreactivation(layer: l, k: k), .gradient))
                     lines.append(line(symbols.gradient(b), solution.db[l][k - 1], .dBias(layer: l, k: k), .gradient))
                 }
+                if let update { lines.append(Line(b.primed + " = " + format.string(update.b[l][k - 1]), role: .update)) }
                 let tip = tooltip([(H, solution.H[l][k - 1], .activation(layer: l, k: k)), (Z, solution.Z[l][k - 1], .preactivation(layer: l, k: k)),
                                    (b, layer.bias[k - 1], .bias(layer: l, k: k)),
                                    (symbols.gradient(H), solution.dH[l][k - 1], .dActivation(layer: l, k: k)),
@@ -72,6 +76,7 @@ public struct Annotator: Sendable {
                     if backward {
                         edgeLines.append(line(symbols.gradient(w), solution.dW[l][j - 1, k - 1], .dWeight(layer: l, j: j, k: k), .gradient))
                     }
+                    if let update { edgeLines.append(Line(w.primed + " = " + format.string(update.W[l][j - 1, k - 1]), role: .update)) }
                     let tail = Self.nodeID(layer: l - 1, unit: j), head = Self.nodeID(layer: l, unit: k)
                     edges.append(DiagramEdge(id: "\(tail)->\(head)", tail: tail, head: head, lines: edgeLines,
                                              tooltip: tooltip([(w, layer.weights[j - 1, k - 1], .weight(layer: l, j: j, k: k)),

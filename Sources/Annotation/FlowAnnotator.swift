@@ -189,7 +189,7 @@ public struct FlowAnnotator: Sendable {
     }
 
     /// Maps a magnitude to 0…1: linear in |g| / max, or logarithmic over `decades` decades.
-    func scaler(largest: Double, smallest: Double) -> (Double) -> Double {
+    public func scaler(largest: Double, smallest: Double) -> (Double) -> Double {
         guard largest > 0 else { return { _ in 0 } }
         switch options.scale {
         case .linear:

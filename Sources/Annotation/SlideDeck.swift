@@ -51,10 +51,9 @@ public struct SlideDeck: Sendable {
             func add(_ slug: String, _ title: String, caption: [Line], highlightNodes: Set<String> = [], highlightEdges: Set<String> = [],
                      update: Bool = false, everything: Bool = false) {
                 let snapshot = known
-                var d = annotator.diagram(view: .full, known: { everything || snapshot.contains($0) })
+                var d = annotator.diagram(view: .full, known: { everything || snapshot.contains($0) }, showUpdate: update)
                 for i in d.nodes.indices where highlightNodes.contains(d.nodes[i].id) { d.nodes[i].emphasis.highlighted = true }
                 for i in d.edges.indices where highlightEdges.contains(d.edges[i].id) { d.edges[i].emphasis.highlighted = true }
-                if update { addUpdate(&d) }
                 d.caption = caption
                 let number = String.padded(frames.count + 1)
                 frames.append(Frame(name: "\(number)-\(slug)", title: title, diagram: d))
@@ -217,27 +216,6 @@ public struct SlideDeck: Sendable {
                 nodes.insert(Annotator.nodeID(layer: l - 1, unit: j))
                 edges.insert("\(Annotator.nodeID(layer: l - 1, unit: j))->\(Annotator.nodeID(layer: l, unit: k))")
             }
-        }
-
-        /// The update frame: w → w′ on edges, b′ on nodes.
-        func addUpdate(_ d: inout Diagram) {
-            guard let u = solution.update else { return }
-            for i in d.edges.indices {
-                let parts = d.edges[i].id.split(separator: ">").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "-")) }
-                guard parts.count == 2, let (l, k) = unit(parts[1]), let (_, j) = unit(parts[0]), l >= 1 else { continue }
-                d.edges[i].lines.append(Line(symbols.weight(j, k, layer: l).primed + " = " + format.string(u.W[l][j - 1, k - 1]), role: .update))
-            }
-            for i in d.nodes.indices {
-                guard let (l, k) = unit(d.nodes[i].id), l >= 1 else { continue }
-                d.nodes[i].lines.append(Line(symbols.bias(k, layer: l).primed + " = " + format.string(u.b[l][k - 1]), role: .update))
-            }
-        }
-
-        func unit(_ id: String) -> (Int, Int)? {
-            guard id.hasPrefix("L") else { return nil }
-            let parts = id.dropFirst().split(separator: "_")
-            guard parts.count == 2, let l = Int(parts[0]), let k = Int(parts[1]) else { return nil }
-            return (l, k)
         }
     }
 }

@@ -8,6 +8,11 @@ public enum View: String, CaseIterable, Sendable {
     case full
     /// Gradient magnitude and sign as edge width and colour, node shading, unhealthy units.
     case flow
+    /// One node per layer with its gradient statistics; edges carry ‖∂Loss/∂W^(L)‖.
+    case layers
+
+    /// Views with a label on every weight, whose size grows with the number of weights.
+    public var labelsEveryWeight: Bool { self == .forward || self == .backward || self == .full }
 
     var showsForward: Bool { self == .forward || self == .full }
     var showsBackward: Bool { self == .backward || self == .full }

@@ -161,4 +161,18 @@ final class RenderSlidesExplainTests: XCTestCase {
             XCTAssertEqual(p.terminationStatus, 0, "\(sample): pdflatex failed; see \(dir)/doc.log")
         }
     }
+
+    func testLayersViewAndShowUpdate() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let layers = try TestSupport.run(["render", TestSupport.sample("mnist-784-128-64-10.yaml"), "-o", "\(dir)/layers.svg", "--view", "layers"])
+        XCTAssertEqual(layers.status, 0, layers.stderr)
+        let update = try TestSupport.run(["render", TestSupport.sample("xor.yaml"), "-o", "-", "--format", "dot", "--show-update"])
+        XCTAssertEqual(update.status, 0, update.stderr)
+        XCTAssertTrue(update.stdoutText.contains("0.5386"), "w′ on the edge")
+        let missing = try TestSupport.run(["render", q1, "-o", "\(dir)/x.svg", "--show-update"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("--show-update needs a learning rate"), missing.stderr)
+        let given = try TestSupport.run(["render", q1, "-o", "\(dir)/x.svg", "--show-update", "--learning-rate", "0.01"])
+        XCTAssertEqual(given.status, 0, given.stderr)
+    }
 }

@@ -11,12 +11,16 @@ final class RenderingTests: XCTestCase {
     func diagram(_ sample: String, view: View) throws -> Diagram {
         let solution = try NetworkFile.load(path: TestSupport.sample(sample)).solve()
         let annotator = Annotator(solution: solution)
-        return view == .flow ? FlowAnnotator(annotator: annotator).diagram() : annotator.diagram(view: view)
+        switch view {
+        case .flow: return FlowAnnotator(annotator: annotator).diagram()
+        case .layers: return LayerSummary(annotator: annotator).diagram()
+        default: return annotator.diagram(view: view)
+        }
     }
 
     /// Views each sample is drawn in: the labelled views where the network is small enough.
     func views(_ sample: String) -> [View] {
-        sample.contains("mnist") ? [.flow] : View.allCases
+        sample.contains("mnist") ? [.flow, .layers] : View.allCases
     }
 
     // MARK: - DOT snapshots
@@ -69,7 +73,7 @@ final class RenderingTests: XCTestCase {
     }
 
     func testNoBaselineShiftAndScriptsAreSmallerThanTheirBase() throws {
-        for view in View.allCases {
+        for view in [View.forward, .backward, .full, .flow] {
             let data = try DiagramRenderer(theme: try Theme.named("classroom")).render(try diagram("question-1.yaml", view: view), format: .svg)
             let svg = String(decoding: data, as: UTF8.self)
             XCTAssertFalse(svg.contains("baseline-shift"), view.rawValue)
@@ -158,5 +162,28 @@ final class RenderingTests: XCTestCase {
         XCTAssertLessThan(c["L3_1"]!.x, c["loss"]!.x)
         XCTAssertLessThan(c["L0_1"]!.y, c["L0_2"]!.y, "index order top to bottom")
         XCTAssertEqual(c["L1_1"]!.x, c["L1_2"]!.x)
+    }
+
+    func testFlowEdgesAreDrawnWithWidthAndSignColour() throws {
+        for themeName in ["classroom", "colorblind", "print"] {
+            let theme = try Theme.named(themeName)
+            XCTAssertNotEqual(theme.color("positive"), theme.color("negative"), themeName)
+            let graph = try DiagramRenderer(theme: theme).graph(try diagram("question-1.yaml", view: .flow))
+            var widthByGradient: [(Double, Double)] = []
+            let s = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+            for edge in graph.edges where edge.head.hasPrefix("L") {
+                let tail = edge.tail.dropFirst().split(separator: "_").compactMap { Int($0) }
+                let head = edge.head.dropFirst().split(separator: "_").compactMap { Int($0) }
+                let g = s.dW[head[0]][tail[1] - 1, head[1] - 1]
+                guard case .text(let width)? = edge.attributes["penwidth"], case .text(let color)? = edge.attributes["color"] else {
+                    return XCTFail("edge without width or colour")
+                }
+                XCTAssertEqual(color, g < 0 ? theme.color("negative") : theme.color("positive"), themeName)
+                widthByGradient.append((abs(g), Double(width)!))
+            }
+            widthByGradient.sort { $0.0 < $1.0 }
+            for (a, b) in zip(widthByGradient, widthByGradient.dropFirst()) { XCTAssertLessThanOrEqual(a.1, b.1) }
+            XCTAssertTrue(graph.nodes.contains { $0.id == "legend" }, "the legend is drawn")
+        }
     }
 }

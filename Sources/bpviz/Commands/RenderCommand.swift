@@ -13,7 +13,7 @@ struct RenderCommand: ParsableCommand {
     var output: String?
     @Option(help: "dot, svg, png, pdf or json (Graphviz's laid-out JSON). Default: from the output's extension, else svg.")
     var format: DiagramRenderer.Format?
-    @Option(help: "forward, backward, full or flow.") var view: View = .full
+    @Option(help: "forward, backward, full, flow or layers.") var view: View = .full
     @OptionGroup var style: StyleOptions
     @OptionGroup var flowOptions: FlowOptions
 
@@ -55,6 +55,7 @@ struct StyleOptions: ParsableArguments {
     @Option(help: "LR or TB: overrides the theme's direction.") var direction: String?
     @Option(name: .customLong("learning-rate"), help: "Compute one gradient-descent step with this η.") var learningRate: Double?
     @Option(name: .customLong("max-edges"), help: "Refuse labelled views of networks with more weights than this.") var maxEdges: Int = 10_000
+    @Flag(name: .customLong("show-update"), help: "With a learning rate: also show w′ and b′ after one gradient-descent step.") var showUpdate = false
 
     func resolvedTheme() throws -> Theme {
         var t = try Theme.named(themeName)
@@ -88,12 +89,17 @@ struct StyleOptions: ParsableArguments {
     }
 
     func diagram(solution: Solution, view: View, flow: FlowOptions) throws -> Diagram {
-        if view != .flow { try checkLabelledSize(solution.network, what: "the \(view.rawValue) view") }
+        if view.labelsEveryWeight { try checkLabelledSize(solution.network, what: "the \(view.rawValue) view") }
         let annotator = Annotator(solution: solution, format: try numberFormat())
-        if view == .flow {
-            return FlowAnnotator(annotator: annotator, options: try flow.options()).diagram()
+        switch view {
+        case .flow: return FlowAnnotator(annotator: annotator, options: try flow.options()).diagram()
+        case .layers: return LayerSummary(annotator: annotator).diagram()
+        default:
+            if showUpdate && solution.update == nil {
+                throw UsageFailure("--show-update needs a learning rate; expected `learning_rate:` in the network file or --learning-rate")
+            }
+            return annotator.diagram(view: view, showUpdate: showUpdate)
         }
-        return annotator.diagram(view: view)
     }
 }
 

@@ -1,0 +1,89 @@
+import NetworkModel
+
+/// The `layers` view: one node per layer with its gradient statistics — ‖∂Loss/∂Z‖, mean and
+/// largest |∂Loss/∂Z|, the share of dead units — and edges carrying ‖∂Loss/∂W^(L)‖, drawn
+/// with widths on a logarithmic scale, so gradient health can be compared across depth.
+public struct LayerSummary: Sendable {
+    public let annotator: Annotator
+    public let thresholds: HealthReport.Thresholds
+
+    public init(annotator: Annotator, thresholds: HealthReport.Thresholds = .init()) {
+        self.annotator = annotator
+        self.thresholds = thresholds
+    }
+
+    public struct Statistics: Equatable, Sendable {
+        public var norm: Double
+        public var meanAbs: Double
+        public var maxAbs: Double
+        public var dead: Int
+        public var units: Int
+    }
+
+    /// Statistics of ∂Loss/∂Z per layer (∂Loss/∂x for layer 0).
+    public func statistics() -> [Statistics] {
+        let s = annotator.solution
+        let health = HealthReport(s, thresholds: thresholds)
+        return (0...s.network.depth).map { l in
+            let g = l == 0 ? s.dX : s.dZ[l]
+            let squares = g.reduce(0) { $0 + $1 * $1 }
+            let dead = l == 0 ? 0 : (1...g.count).filter { health.isDead(layer: l, unit: $0) }.count
+            return Statistics(norm: squares.squareRoot(), meanAbs: g.reduce(0) { $0 + abs($1) } / Double(g.count),
+                              maxAbs: g.map(abs).max() ?? 0, dead: dead, units: g.count)
+        }
+    }
+
+    public func diagram() -> Diagram {
+        let s = annotator.solution
+        let net = s.network
+        let f = annotator.format
+        let L = net.depth
+        let health = HealthReport(s, thresholds: thresholds)
+        let stats = statistics()
+        let loss = net.notation.loss
+        var nodes: [DiagramNode] = []
+        for l in 0...L {
+            let st = stats[l]
+            let wrt = l == 0 ? net.notation.input : net.notation.preactivation
+            var lines = [Line(MathText(l == 0 ? "Input · \(st.units) value\(st.units == 1 ? "" : "s")"
+                                      : "Layer \(l) · \(net.layers[l - 1].activation.displayName) · \(st.units) unit\(st.units == 1 ? "" : "s")"), role: .title),
+                         Line(MathText("‖∂\(loss)/∂\(wrt)‖ = " + f.string(st.norm)), role: .gradient),
+                         Line(MathText("mean |∂\(loss)/∂\(wrt)| = " + f.string(st.meanAbs)), role: .gradient),
+                         Line(MathText("max |∂\(loss)/∂\(wrt)| = " + f.string(st.maxAbs)), role: .gradient)]
+            if l > 0, net.layers[l - 1].activation == .relu {
+                lines.append(Line(MathText("dead: \(st.dead) of \(st.units) (\(Int((Double(st.dead) / Double(st.units) * 100).rounded()))%)"), role: .note))
+            }
+            for finding in health.findings {
+                if case .vanishing(l, _) = finding { lines.append(Line("vanishing ↓", role: .note)) }
+                if case .exploding(l, _) = finding { lines.append(Line("exploding ↑", role: .note)) }
+            }
+            var node = DiagramNode(id: "layer\(l)", kind: l == 0 ? .input : (l == L ? .output : .neuron), column: l, row: 0, lines: lines,
+                                   tooltip: "layer \(l): ‖∂\(loss)/∂\(wrt)‖ = \(NumberFormat.exact(st.norm)), mean |·| = \(NumberFormat.exact(st.meanAbs)), max |·| = \(NumberFormat.exact(st.maxAbs)), dead \(st.dead)")
+            if l > 0, st.dead * 2 > st.units { node.health = .dead }
+            nodes.append(node)
+        }
+        var lossNode = annotator.lossNode(view: .forward, known: { _ in true })
+        lossNode.lines = [Line(annotator.symbols.loss + " = " + f.string(s.loss), role: .title)]
+        nodes.append(lossNode)
+
+        let norms = health.weightGradientNorms
+        let largest = norms.dropFirst().max() ?? 0
+        let smallest = norms.dropFirst().filter { $0 > 0 }.min() ?? 0
+        let scale = FlowAnnotator(annotator: annotator, options: .init(scale: .log)).scaler(largest: largest, smallest: smallest)
+        var edges: [DiagramEdge] = []
+        for l in 1...L {
+            // The whole matrix is W, the capital of the weight symbol.
+            let w = MathText([.init("‖∂\(loss)/∂\(net.notation.weight.uppercased())"), .init("(\(l))", .sup), .init("‖ = " + f.string(norms[l]))])
+            var edge = DiagramEdge(id: "layer\(l - 1)->layer\(l)", tail: "layer\(l - 1)", head: "layer\(l)", lines: [Line(w, role: .gradient)],
+                                   tooltip: "‖∂\(loss)/∂W^(\(l))‖ = \(NumberFormat.exact(norms[l]))")
+            edge.flow = Flow(magnitude: scale(norms[l]), negative: false)
+            edges.append(edge)
+        }
+        edges.append(DiagramEdge(id: "layer\(L)->\(Annotator.lossID)", tail: "layer\(L)", head: Annotator.lossID, lines: [], tooltip: ""))
+        let headers = annotator.headers()
+        let legend = Legend(entries: [Line(MathText("edge width: ‖∂\(loss)/∂W‖ of the layer it enters (log scale)"), role: .note),
+                                      Line(MathText("nodes: statistics of ∂\(loss)/∂\(net.notation.preactivation) over the layer's units"), role: .note)],
+                            smallest: smallest, largest: largest, logarithmic: true)
+        return Diagram(title: MathText((net.name.map { $0 + " — " } ?? "") + "gradients by layer"), headers: headers, nodes: nodes, edges: edges, legend: legend)
+    }
+}
