@@ -79,7 +79,7 @@ public struct Theme: Equatable, Sendable {
     }
 
     public static func load(path: String, depth: Int = 0) throws -> Theme {
-        let text = try NetworkFile.readText(path: path)
+        let text = try NetworkFile.readText(path: path, expected: "a theme file (YAML)")
         let reader = YAMLReader(file: path)
         let root = try reader.root(of: text, expected: "a theme with `colors`, `font` or `extends`")
         let map = try reader.mapping(root, what: "the theme", allowed: keys, context: "")
@@ -89,10 +89,12 @@ public struct Theme: Equatable, Sendable {
             guard depth < 8 else {
                 throw reader.error(at: node, "`extends` nests more than 8 themes deep (a cycle?); expected a chain of at most 8")
             }
-            let base = parent.contains("/") ? URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(parent).path : parent
+            // A path is relative to the theme file that names it; a bare name is a built-in.
+            let isPath = parent.contains("/") || [".yaml", ".yml", ".json"].contains { parent.hasSuffix($0) }
+            let base = isPath && !parent.hasPrefix("/") ? URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(parent).path : parent
             do {
-                theme = base.contains("/") ? try load(path: base, depth: depth + 1) : try named(base)
-            } catch let error as InputError where error.file == parent || error.file == base {
+                theme = isPath ? try load(path: base, depth: depth + 1) : try named(base)
+            } catch let error as InputError where error.line == nil && (error.file == parent || error.file == base) {
                 throw reader.error(at: node, "`extends: \(parent)`: \(error.message)")
             }
         } else {

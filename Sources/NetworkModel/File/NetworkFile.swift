@@ -15,16 +15,16 @@ public enum NetworkFile {
     }
 
     /// Reads a text file, turning every way it can fail into one sentence.
-    public static func readText(path: String) throws -> String {
+    public static func readText(path: String, expected: String = "a network file (YAML or JSON)") throws -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(file: path, "no such file; expected a network file (YAML or JSON)")
+            throw InputError(file: path, "no such file; expected \(expected)")
         }
         if isDirectory.boolValue {
-            throw InputError(file: path, "is a directory; expected a network file (YAML or JSON)")
+            throw InputError(file: path, "is a directory; expected \(expected)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot be read (permission denied?); expected a readable network file")
+            throw InputError(file: path, "cannot be read (permission denied?); expected \(expected) you may read")
         }
         if data.count > 64 << 20 {
             throw InputError(file: path, "is \(data.count >> 20) MiB; expected a network file under 64 MiB")
@@ -50,6 +50,11 @@ public enum NetworkFile {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
+            if problem.hasPrefix("Maximum nesting level") {
+                // libyaml's own wording names a C function; say what it means instead.
+                return InputError(file: file, line: mark.line, column: mark.column,
+                                  "the document is nested more than 1,000 levels deep; expected a network file a few levels deep")
+            }
             var message = "invalid YAML/JSON: \(problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line))" }
             return InputError(file: file, line: mark.line, column: mark.column, message + "; expected a well-formed network file")
