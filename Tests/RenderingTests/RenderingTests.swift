@@ -186,4 +186,32 @@ final class RenderingTests: XCTestCase {
             XCTAssertTrue(graph.nodes.contains { $0.id == "legend" }, "the legend is drawn")
         }
     }
+
+    /// The model, the annotator and the renderer used from many tasks at once: every result
+    /// equals the one computed alone.
+    func testConcurrentUseOfTheLibrary() async throws {
+        let theme = try Theme.named("classroom")
+        let jobs: [(String, View)] = TestSupport.allSamples.filter { !$0.contains("mnist") }
+            .flatMap { path in [View.full, .flow, .forward].map { (path, $0) } }
+        func work(_ job: (String, View)) throws -> Data {
+            let solution = try NetworkFile.load(path: job.0).solve()
+            let annotator = Annotator(solution: solution)
+            let d = job.1 == .flow ? FlowAnnotator(annotator: annotator).diagram() : annotator.diagram(view: job.1)
+            return try DiagramRenderer(theme: theme).render(d, format: .svg)
+        }
+        let expected = try jobs.map(work)
+        try await withThrowingTaskGroup(of: (Int, Data).self) { group in
+            for round in 0..<4 {
+                for (i, job) in jobs.enumerated() {
+                    group.addTask { _ = round; return (i, try work(job)) }
+                }
+            }
+            var checked = 0
+            for try await (i, data) in group {
+                XCTAssertEqual(data, expected[i], "job \(i) differs when run concurrently")
+                checked += 1
+            }
+            XCTAssertEqual(checked, jobs.count * 4)
+        }
+    }
 }
