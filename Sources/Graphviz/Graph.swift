@@ -68,7 +68,7 @@ public struct Subgraph: Equatable, Sendable {
 
 /// An attribute's value. A label's kind is a type, never guessed from its first character:
 /// `.text` is literal text, `.html` an HTML-like label.
-public enum Value: Equatable, Sendable, ExpressibleByStringLiteral {
+public enum Value: Hashable, Sendable, ExpressibleByStringLiteral {
     case text(String)
     case html(HTML)
     /// A DOT escString as Graphviz reads it (`\N`, `\l` keep their meaning); quotes are

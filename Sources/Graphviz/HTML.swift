@@ -1,6 +1,6 @@
 /// A builder for Graphviz's HTML-like labels. Text given to `.text` is always
 /// entity-escaped, so user strings with `<`, `&` or `"` appear literally.
-public indirect enum HTML: Equatable, Sendable {
+public indirect enum HTML: Hashable, Sendable {
     case text(String)
     case sub(HTML)
     case sup(HTML)
@@ -15,7 +15,7 @@ public indirect enum HTML: Equatable, Sendable {
 
     public enum Alignment: String, Sendable { case left = "LEFT", center = "CENTER", right = "RIGHT" }
 
-    public struct Table: Equatable, Sendable {
+    public struct Table: Hashable, Sendable {
         public var rows: [[Cell]]
         public var attributes: [String: String]
         public init(rows: [[Cell]], attributes: [String: String] = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0"]) {
@@ -24,7 +24,7 @@ public indirect enum HTML: Equatable, Sendable {
         }
     }
 
-    public struct Cell: Equatable, Sendable {
+    public struct Cell: Hashable, Sendable {
         public var content: HTML
         public var attributes: [String: String]
         public init(_ content: HTML, attributes: [String: String] = [:]) {

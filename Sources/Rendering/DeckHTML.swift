@@ -19,10 +19,11 @@ enum DeckHTML {
 
     /// Graphviz's SVG without its XML prologue, with ids made unique per frame.
     static func inlineSVG(_ svg: String, prefix: String) -> String {
-        var s = svg
-        if let start = s.range(of: "<svg") { s = String(s[start.lowerBound...]) }
-        s = s.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)")
-        return s
+        // Byte-level: Foundation's replacingOccurrences is slow on large strings.
+        let bytes = Array(svg.utf8)
+        let start = bytes.firstIndex(of: Array("<svg".utf8), from: 0) ?? 0
+        let renamed = Array(bytes[start...]).replacing(Array(" id=\"".utf8), with: Array(" id=\"\(prefix)".utf8))
+        return String(decoding: renamed, as: UTF8.self)
     }
 
     static func page(title: String, sections: [String], theme: Theme) -> String {

@@ -43,8 +43,11 @@ public struct DeckWriter: Sendable {
         }
         do {
             var sections: [String] = []
+            // SVG frames come from one Graphviz rendering of the whole deck when the frames
+            // allow it (they do for every deck bpviz builds), else one rendering per frame.
+            let template = try DeckTemplate(frames: deck.frames.map(\.diagram), renderer: renderer, layout: layout)
             for (i, frame) in deck.frames.enumerated() {
-                let svg = try renderer.render(frame.diagram, format: .svg, layout: layout)
+                let svg = try template.map { Data($0.svg(for: frame.diagram).utf8) } ?? renderer.render(frame.diagram, format: .svg, layout: layout)
                 let data: Data
                 switch format {
                 case .svg: data = svg
@@ -52,21 +55,35 @@ public struct DeckWriter: Sendable {
                 case .pdf: data = try renderer.render(frame.diagram, format: .pdf, layout: layout)
                 }
                 let file = "\(frame.name).\(format.rawValue)"
-                guard fm.createFile(atPath: staging + "/" + file, contents: data) else {
-                    throw DeckError("\(directory): cannot write \(file); expected a writable location")
-                }
+                try DeckWriter.writeFile(data, to: staging + "/" + file, name: file, directory: directory)
                 sections.append(DeckHTML.section(index: i, frame: frame, svg: String(decoding: svg, as: UTF8.self), file: file))
                 progress?(i + 1, deck.frames.count)
             }
             let html = DeckHTML.page(title: title, sections: sections, theme: renderer.theme)
-            guard fm.createFile(atPath: staging + "/index.html", contents: Data(html.utf8)) else {
-                throw DeckError("\(directory): cannot write index.html; expected a writable location")
-            }
+            try DeckWriter.writeFile(Data(html.utf8), to: staging + "/index.html", name: "index.html", directory: directory)
             try replace(target.path, with: staging)
         } catch {
             try? fm.removeItem(atPath: staging)
             throw error
         }
+    }
+
+    /// Plain POSIX writes: the files are in a staging directory that is renamed into place
+    /// whole, so the per-file sync FileManager does would only cost time.
+    static func writeFile(_ data: Data, to path: String, name: String, directory: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw DeckError("\(directory): cannot write \(name) (\(String(cString: strerror(errno)))); expected a writable location") }
+        defer { close(fd) }
+        let ok = data.isEmpty || data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        guard ok else { throw DeckError("\(directory): cannot write \(name) (\(String(cString: strerror(errno)))); expected space on the disk") }
     }
 
     /// Moves the finished deck into place; an old deck is moved aside first and removed after.

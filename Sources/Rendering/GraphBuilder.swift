@@ -8,6 +8,9 @@ import Graphviz
 struct GraphBuilder {
     let theme: Theme
     let labels: LabelBuilder
+    /// Set when drawing a deck's template: colours and tooltips become markers that each
+    /// frame replaces (see DeckTemplate).
+    var markers: DeckTemplate.Markers?
 
     init(theme: Theme, scripts: LabelBuilder.ScriptStyle = .faces) {
         self.theme = theme
@@ -17,11 +20,13 @@ struct GraphBuilder {
     // MARK: - Labels (shared with measuring)
 
     func nodeLabel(_ node: DiagramNode) -> HTML {
-        labels.lines(node.lines, dimmed: node.emphasis.dimmed, align: node.kind == .loss ? "CENTER" : "LEFT")
+        labels.lines(node.lines, dimmed: node.emphasis.dimmed, align: node.kind == .loss ? "CENTER" : "LEFT",
+                     markers: markers?.lines[node.id])
     }
 
     func edgeLabel(_ edge: DiagramEdge) -> HTML {
-        labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.fontSize * 0.86)
+        labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.fontSize * 0.86,
+                     markers: markers?.lines[edge.id])
     }
 
     func headerLabel(_ text: MathText) -> HTML {
@@ -51,7 +56,17 @@ struct GraphBuilder {
             if !diagram.caption.isEmpty { values.append(.html(captionLabel(diagram.caption))) }
         }
         if let legend { values.append(.html(legend)) }
-        let sizes = try Graphviz.measure(values, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
+        // A deck repeats most labels from frame to frame: measure each distinct one once.
+        var firstIndex: [Value: Int] = [:]
+        var distinct: [Value] = []
+        let slots = values.map { value -> Int in
+            if let i = firstIndex[value] { return i }
+            firstIndex[value] = distinct.count
+            distinct.append(value)
+            return distinct.count - 1
+        }
+        let measuredDistinct = try Graphviz.measure(distinct, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
+        let sizes = slots.map { measuredDistinct[$0] }
         var i = 0
         func next() -> Size { defer { i += 1 }; return sizes[i] }
         func larger(_ a: Size?, _ b: Size) -> Size { Size(width: max(a?.width ?? 0, b.width), height: max(a?.height ?? 0, b.height)) }
@@ -126,7 +141,15 @@ struct GraphBuilder {
         return g
     }
 
-    func nodeAttributes(_ node: DiagramNode, box: DiagramGeometry.Box, position: Value) -> Attributes {
+    /// How a node is painted: fill, border, border width and line style.
+    struct NodePaint: Equatable {
+        var fill: String
+        var border: String
+        var penwidth: Double
+        var style: String
+    }
+
+    func nodePaint(_ node: DiagramNode) -> NodePaint {
         var fill: String
         switch node.kind {
         case .input: fill = theme.color("input")
@@ -151,21 +174,28 @@ struct GraphBuilder {
         if node.kind == .aggregate { style = "rounded,filled,dotted" }
         if node.emphasis.dimmed { border = theme.color("dimmed") }
         if node.emphasis.highlighted { border = theme.color("highlight"); penwidth = 3.5 }
+        if let marker = markers?.strokes[node.id] { border = marker; penwidth = DeckTemplate.markerWidth }
+        return NodePaint(fill: fill, border: border, penwidth: penwidth, style: style)
+    }
+
+    func nodeAttributes(_ node: DiagramNode, box: DiagramGeometry.Box, position: Value) -> Attributes {
+        let paint = nodePaint(node)
         return [
             "label": .html(nodeLabel(node)),
             "pos": position,
             "width": .text(f(box.size.width / 72, digits: 4)),
             "height": .text(f(box.size.height / 72, digits: 4)),
-            "fillcolor": .text(fill),
-            "color": .text(border),
-            "penwidth": .text(f(penwidth)),
-            "style": .text(style),
-            "tooltip": .text(node.tooltip),
+            "fillcolor": .text(paint.fill),
+            "color": .text(paint.border),
+            "penwidth": .text(f(paint.penwidth)),
+            "style": .text(paint.style),
+            "tooltip": .text(markers?.tooltips[node.id] ?? node.tooltip),
             "id": .text(node.id),
         ]
     }
 
-    func edgeAttributes(_ edge: DiagramEdge) -> Attributes {
+    /// An edge's colour and width.
+    func edgePaint(_ edge: DiagramEdge) -> (color: String, penwidth: Double) {
         var color = theme.color("edge")
         var penwidth = 1.0
         if let flow = edge.flow {
@@ -174,7 +204,13 @@ struct GraphBuilder {
         }
         if edge.emphasis.dimmed { color = theme.color("dimmed") }
         if edge.emphasis.highlighted { color = theme.color("highlight"); penwidth = max(penwidth, 3) }
-        return ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)), "tooltip": .text(edge.tooltip),
+        if let marker = markers?.strokes[edge.id] { color = marker; penwidth = DeckTemplate.markerWidth }
+        return (color, penwidth)
+    }
+
+    func edgeAttributes(_ edge: DiagramEdge) -> Attributes {
+        let (color, penwidth) = edgePaint(edge)
+        return ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)), "tooltip": .text(markers?.tooltips[edge.id] ?? edge.tooltip),
                 "id": .text(edge.id.replacingOccurrences(of: "->", with: "__"))]
     }
 
@@ -201,11 +237,22 @@ struct GraphBuilder {
         return Point(x: center.x + dx * s, y: center.y + dy * s)
     }
 
+    /// A coordinate with at most `digits` decimals, trailing zeros dropped. Written by hand
+    /// because String(format:) is slow, and a large diagram formats hundreds of thousands.
     func f(_ x: Double, digits: Int = 2) -> String {
-        let s = String(format: "%.\(digits)f", x)
-        var t = s
-        if t.contains(".") { while t.hasSuffix("0") { t.removeLast() }; if t.hasSuffix(".") { t.removeLast() } }
-        return t == "-0" ? "0" : t
+        var scale: Int64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        guard x.isFinite, abs(x) < 1e12 else { return "0" }
+        let n = Int64((abs(x) * Double(scale)).rounded())
+        if n == 0 { return "0" }
+        var whole = String(n / scale)
+        var fraction = String(n % scale)
+        if fraction != "0" {
+            fraction = String(repeating: "0", count: digits - fraction.count) + fraction
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            whole += "." + fraction
+        }
+        return (x < 0 ? "-" : "") + whole
     }
 }
 

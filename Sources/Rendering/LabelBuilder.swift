@@ -21,7 +21,9 @@ struct LabelBuilder {
 
     static let subFace = ",sub", supFace = ",sup", boldFace = " Bold"
 
-    func math(_ text: MathText, color: String, size: Double, bold: Bool = false) -> HTML {
+    /// `valueColor` draws the value at the end of the line (after its last " = ") as a run of
+    /// its own in that colour: a deck template marks values so frames can swap them.
+    func math(_ text: MathText, color: String, size: Double, bold: Bool = false, valueColor: String? = nil) -> HTML {
         var parts: [HTML] = []
         let small = (size * 0.72).rounded()
         let family = theme.fontFamily
@@ -34,6 +36,13 @@ struct LabelBuilder {
                 spans.append(span)
             }
         }
+        var valueRun: String?
+        if valueColor != nil, let last = spans.indices.last(where: { spans[$0].position == .base }),
+           let cut = spans[last].text.range(of: " = ", options: .backwards) {
+            valueRun = String(spans[last].text[cut.lowerBound...])
+            spans[last].text = String(spans[last].text[..<cut.lowerBound])
+            if spans[last].text.isEmpty { spans.remove(at: last) }
+        }
         for span in spans {
             switch (span.position, style) {
             case (.base, .tags): parts.append(.text(span.text))
@@ -44,7 +53,11 @@ struct LabelBuilder {
             case (.sup, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.supFace))
             }
         }
-        let body: HTML = bold && style == .tags ? .bold(.sequence(parts)) : .sequence(parts)
+        var body: HTML = bold && style == .tags ? .bold(.sequence(parts)) : .sequence(parts)
+        if let valueRun, let valueColor {
+            let run: HTML = bold && style == .faces ? .font(.text(valueRun), face: family + Self.boldFace) : .text(valueRun)
+            body = .sequence([body, .font(bold && style == .tags ? .bold(run) : run, color: valueColor)])
+        }
         return .font(body, color: color, size: size)
     }
 
@@ -59,13 +72,15 @@ struct LabelBuilder {
     }
 
     /// A stack of lines as a borderless table; `background` masks edges drawn behind it.
+    /// `markers` gives each line a (symbol, value) colour pair instead of its own colours:
+    /// see DeckTemplate.
     func lines(_ lines: [Line], background: String? = nil, dimmed: Bool = false, size: Double? = nil,
-               align: String = "LEFT", padding: Int = 1) -> HTML {
+               align: String = "LEFT", padding: Int = 1, markers: [(String, String)]? = nil) -> HTML {
         let base = size ?? theme.fontSize
-        let rows: [[HTML.Cell]] = lines.map { line in
-            let c = dimmed ? theme.color("dimmed") : color(for: line)
+        let rows: [[HTML.Cell]] = lines.enumerated().map { k, line in
+            let c = markers?[k].0 ?? (dimmed ? theme.color("dimmed") : color(for: line))
             let s = line.role == .note ? theme.smallSize : base
-            return [HTML.Cell(math(line.text, color: c, size: s, bold: line.role == .title), attributes: ["ALIGN": align])]
+            return [HTML.Cell(math(line.text, color: c, size: s, bold: line.role == .title, valueColor: markers?[k].1), attributes: ["ALIGN": align])]
         }
         var attributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": String(padding)]
         if let background { attributes["BGCOLOR"] = background }

@@ -121,6 +121,17 @@ final class RenderSlidesExplainTests: XCTestCase {
         }
         XCTAssertEqual(shapes.count, 8 + 1 + 1)   // 8 units and the loss, plus the canvas
 
+        // Forward frames show no value computed later: not in text, not in tooltips.
+        for file in files where file.contains("forward") || file.contains("setup") {
+            let svg = try String(contentsOfFile: dir + "/" + file, encoding: .utf8)
+            for later in ["= 64", "= 32", "= 16", "= −32"] { XCTAssertFalse(svg.contains(later), "\(file) shows \(later)") }
+            XCTAssertTrue(svg.contains("= ?"), file)
+        }
+        let loss = try String(contentsOfFile: dir + "/007-loss.svg", encoding: .utf8)
+        XCTAssertTrue(loss.contains("= 64"))
+        // The caption is in the picture.
+        XCTAssertTrue(try String(contentsOfFile: dir + "/002-forward-Z1-1.svg", encoding: .utf8).contains("ReLU(2)"))
+
         // A second run replaces the deck whole.
         let again = try TestSupport.run(["slides", q1, "-o", dir, "--steps", "layer", "--format", "png"])
         XCTAssertEqual(again.status, 0, again.stderr)
