@@ -48,7 +48,7 @@ enum DeckHTML {
         .frame { flex: 1; display: flex; flex-direction: column; min-height: 0; }
         .frame[hidden] { display: none; }
         .picture { flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; padding: 0.5em; }
-        .picture svg { max-width: 100%; max-height: 100%; width: auto; height: auto; }
+        .picture svg { width: 100%; height: 100%; }
         .caption { padding: 0.3em 1em 0.8em; text-align: center; font-size: 1.15em; line-height: 1.5; }
         .caption p { margin: 0.1em 0; }
         .caption .main { font-weight: bold; }

@@ -67,9 +67,144 @@ public struct ValuesExport: Codable, Equatable, Sendable {
         }
     }
 
+    /// The document as JSON: keys sorted, two-space indentation, each vector on one line and
+    /// each matrix row on its own. Written directly rather than through JSONEncoder, whose
+    /// intermediate tree costs tens of megabytes for an MNIST-sized network.
     public func jsonData() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        var w = JSONWriter()
+        w.object(0) { o in
+            o.field("dX") { $0.vector(dX) }
+            o.field("input") { $0.vector(input) }
+            o.field("layers") { w in
+                w.array(1, layers) { w, layer in
+                    w.object(2) { o in
+                        o.field("H") { $0.vector(layer.H) }
+                        if let v = layer.W { o.field("W") { $0.matrix(v, indent: 4) } }
+                        if let v = layer.Z { o.field("Z") { $0.vector(v) } }
+                        if let v = layer.activation { o.field("activation") { $0.string(v) } }
+                        if let v = layer.b { o.field("b") { $0.vector(v) } }
+                        o.field("dH") { $0.vector(layer.dH) }
+                        if let v = layer.dW { o.field("dW") { $0.matrix(v, indent: 4) } }
+                        if let v = layer.dZ { o.field("dZ") { $0.vector(v) } }
+                        if let v = layer.db { o.field("db") { $0.vector(v) } }
+                        o.field("index") { $0.number(Double(layer.index)) }
+                        if let v = layer.slope { o.field("slope") { $0.number(v) } }
+                        if let v = layer.units { o.field("units") { $0.number(Double(v)) } }
+                    }
+                }
+            }
+            o.field("loss") { w in
+                w.object(1) { o in
+                    o.field("function") { $0.string(loss.function) }
+                    o.field("value") { $0.number(loss.value) }
+                }
+            }
+            if let name { o.field("name") { $0.string(name) } }
+            o.field("output") { $0.vector(output) }
+            o.field("target") { $0.vector(target) }
+            if let update {
+                o.field("update") { w in
+                    w.object(1) { o in
+                        o.field("layers") { w in
+                            w.array(2, update.layers) { w, layer in
+                                w.object(3) { o in
+                                    o.field("W") { $0.matrix(layer.W, indent: 5) }
+                                    o.field("b") { $0.vector(layer.b) }
+                                    o.field("index") { $0.number(Double(layer.index)) }
+                                }
+                            }
+                        }
+                        o.field("learning_rate") { $0.number(update.learning_rate) }
+                    }
+                }
+            }
+        }
+        w.bytes.append(10)
+        return Data(w.bytes)
+    }
+}
+
+/// A small JSON writer for the values export: numbers at full precision (the shortest text
+/// that reads back to the same double; integers without a decimal point).
+struct JSONWriter {
+    var bytes: [UInt8] = []
+
+    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    mutating func number(_ x: Double) {
+        if x == x.rounded(), abs(x) < 9e15 {
+            raw(String(Int64(x)))
+        } else {
+            raw("\(x)")   // Swift prints the shortest round-trip form; finite by construction
+        }
+    }
+
+    mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": raw("\\\"")
+            case "\\": raw("\\\\")
+            case "\n": raw("\\n")
+            case "\r": raw("\\r")
+            case "\t": raw("\\t")
+            default:
+                if scalar.value < 0x20 { raw(String(format: "\\u%04x", scalar.value)) } else { raw(String(scalar)) }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func vector(_ v: [Double]) {
+        bytes.append(UInt8(ascii: "["))
+        for (i, x) in v.enumerated() {
+            if i > 0 { raw(", ") }
+            number(x)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    mutating func matrix(_ m: [[Double]], indent: Int) {
+        raw("[\n")
+        for (i, row) in m.enumerated() {
+            raw(String(repeating: "  ", count: indent))
+            vector(row)
+            raw(i + 1 < m.count ? ",\n" : "\n")
+        }
+        raw(String(repeating: "  ", count: indent - 1) + "]")
+    }
+
+    struct Object {
+        var writer: JSONWriter
+        let indent: Int
+        var first = true
+
+        mutating func field(_ key: String, _ value: (inout JSONWriter) -> Void) {
+            writer.raw(first ? "\n" : ",\n")
+            first = false
+            writer.raw(String(repeating: "  ", count: indent + 1))
+            writer.string(key)
+            writer.raw(" : ")
+            value(&writer)
+        }
+    }
+
+    mutating func object(_ indent: Int, _ body: (inout Object) -> Void) {
+        raw("{")
+        var o = Object(writer: self, indent: indent)
+        bytes = []
+        body(&o)
+        self = o.writer
+        raw("\n" + String(repeating: "  ", count: indent) + "}")
+    }
+
+    mutating func array<T>(_ indent: Int, _ items: [T], _ body: (inout JSONWriter, T) -> Void) {
+        raw("[")
+        for (i, item) in items.enumerated() {
+            raw(i == 0 ? "\n" : ",\n")
+            raw(String(repeating: "  ", count: indent + 1))
+            body(&self, item)
+        }
+        raw("\n" + String(repeating: "  ", count: indent) + "]")
     }
 }
