@@ -12,7 +12,7 @@ deps:
 	@if ! pkg-config --exists libgvc || ! command -v dot >/dev/null 2>&1; then \
 		echo "Installing libgraphviz-dev and graphviz…"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libgraphviz-dev graphviz; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q libgraphviz-dev graphviz pkg-config; \
 	fi
 	@if [ ! -s /usr/lib/x86_64-linux-gnu/graphviz/config6a ] && [ ! -s /usr/lib/graphviz/config6a ] && command -v dot >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); $$SUDO dot -c; fi

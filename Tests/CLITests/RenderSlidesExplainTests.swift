@@ -186,4 +186,14 @@ final class RenderSlidesExplainTests: XCTestCase {
         let given = try TestSupport.run(["render", q1, "-o", "\(dir)/x.svg", "--show-update", "--learning-rate", "0.01"])
         XCTAssertEqual(given.status, 0, given.stderr)
     }
+
+    func testMissingGraphvizPluginsAreOneSentence() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        // GVBINDIR points Graphviz at a plugin directory without config6a.
+        let r = try TestSupport.run(["render", q1, "-o", dir + "/x.svg"], environment: ["GVBINDIR": dir])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("run `dot -c`"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [])
+    }
 }

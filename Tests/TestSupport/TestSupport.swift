@@ -39,10 +39,13 @@ public enum TestSupport {
     }
 
     /// Runs the bpviz executable with arguments, in `directory` when given.
-    public static func run(_ arguments: [String], directory: String? = nil, input: Data? = nil) throws -> ProcessResult {
+    public static func run(_ arguments: [String], directory: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
