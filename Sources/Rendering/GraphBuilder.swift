@@ -42,6 +42,9 @@ struct GraphBuilder {
                      size: theme.fontSize * 1.07, align: "CENTER", padding: 3)
     }
 
+    static func labelID(_ edge: DiagramEdge) -> String { edgeID(edge) + "__label" }
+    static func edgeID(_ edge: DiagramEdge) -> String { edge.id.replacingOccurrences(of: "->", with: "__") }
+
     static let plainText: Attributes = ["shape": "plaintext", "margin": "0", "width": "0", "height": "0", "fixedsize": "false", "style": ""]
 
     /// Measures every label of the diagrams in one Graphviz call, keeping the largest size of
@@ -125,12 +128,17 @@ struct GraphBuilder {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
             var attributes = edgeAttributes(edge)
             attributes["pos"] = .text(spline(from: tail, to: head, geometry: geometry, arrow: 10 * 0.7))
-            if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
-                attributes["label"] = .html(edgeLabel(edge))
-                let q = geometry.graphvizPoint(lp)
-                attributes["lp"] = .text("\(f(q.x)),\(f(q.y))")
-            }
             g.addEdge(edge.tail, edge.head, attributes)
+            // An edge's label is a node of its own, `<edge id>__label`: Graphviz draws an edge
+            // label together with its edge, so later edges would cross it; nodes come after
+            // every edge, so the label's background masks the lines behind it.
+            if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
+                let id = Self.labelID(edge)
+                g.addNode(id, Self.plainText.merging([
+                    "label": .html(edgeLabel(edge)), "pos": pos(lp), "id": .text(id),
+                    "tooltip": .text(markers?.tooltips[edge.id] ?? edge.tooltip),
+                ]) { _, b in b })
+            }
         }
         if !diagram.caption.isEmpty, let box = geometry.caption {
             g.addNode("caption", Self.plainText.merging(["label": .html(captionLabel(diagram.caption)), "pos": pos(box.center), "id": "caption"]) { _, b in b })
@@ -211,7 +219,7 @@ struct GraphBuilder {
     func edgeAttributes(_ edge: DiagramEdge) -> Attributes {
         let (color, penwidth) = edgePaint(edge)
         return ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)), "tooltip": .text(markers?.tooltips[edge.id] ?? edge.tooltip),
-                "id": .text(edge.id.replacingOccurrences(of: "->", with: "__"))]
+                "id": .text(Self.edgeID(edge))]
     }
 
     /// A straight cubic from the tail's border to just before the head's border, with the

@@ -62,7 +62,7 @@ final class RenderingTests: XCTestCase {
         for piece in ["H|1|(1)|\u{A0}= 2", "Z|1|(1)|\u{A0}= 2", "∂Loss/∂H|1|(1)|\u{A0}= 32"] {
             XCTAssertTrue(text.contains(piece), "L1_1 lacks \(piece): \(text)")
         }
-        let edge = try group(doc, id: "L0_2__L1_1")
+        let edge = try group(doc, id: "L0_2__L1_1__label")
         let edgeText = (try edge.nodes(forXPath: ".//*[local-name()='text']")).compactMap(\.stringValue).joined(separator: "|")
         XCTAssertTrue(edgeText.contains("w|21|(1)|\u{A0}= 1"), edgeText)
         XCTAssertTrue(edgeText.contains("∂Loss/∂w|21|(1)|\u{A0}= 64"), edgeText)
