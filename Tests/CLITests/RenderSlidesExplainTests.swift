@@ -50,6 +50,21 @@ final class RenderSlidesExplainTests: XCTestCase {
             XCTAssertTrue(r.stderr.split(separator: "\n").first?.contains(fragment) == true, "\(args): \(r.stderr)")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [])
+        // Outputs where no file can be: inside a regular file, or onto a directory.
+        let blocker = dir + "/file"
+        try "x".write(toFile: blocker, atomically: true, encoding: .utf8)
+        let inside = try TestSupport.run(["render", q1, "-o", blocker + "/x.svg"])
+        XCTAssertEqual(inside.status, 1)
+        XCTAssertTrue(inside.stderr.contains("does not exist; expected an output path in an existing directory"), inside.stderr)
+        try FileManager.default.createDirectory(atPath: dir + "/adir", withIntermediateDirectories: false)
+        let onto = try TestSupport.run(["render", q1, "-o", dir + "/adir"])
+        XCTAssertEqual(onto.status, 1)
+        XCTAssertTrue(onto.stderr.contains("cannot tell the format") || onto.stderr.contains("is a directory"), onto.stderr)
+        let ontoSVG = try TestSupport.run(["render", q1, "-o", dir + "/adir", "--format", "svg"])
+        XCTAssertTrue(ontoSVG.stderr.contains("is a directory"), ontoSVG.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), ["adir", "file"])
+        try FileManager.default.removeItem(atPath: blocker)
+        try FileManager.default.removeItem(atPath: dir + "/adir")
         // An unwritable directory: a clear error and nothing written.
         let readOnly = dir + "/ro"
         try FileManager.default.createDirectory(atPath: readOnly, withIntermediateDirectories: false)
@@ -147,6 +162,9 @@ final class RenderSlidesExplainTests: XCTestCase {
         let all = try TestSupport.run(["explain", q1, "--all", "--format", "markdown"])
         XCTAssertEqual(all.status, 0, all.stderr)
         XCTAssertEqual(all.stdoutText.components(separatedBy: "**For ").count - 1, 17)
+        let huge = try TestSupport.run(["explain", TestSupport.sample("mnist-784-128-64-10.yaml"), "--all"])
+        XCTAssertEqual(huge.status, 1)
+        XCTAssertTrue(huge.stderr.contains("raise --max-parameters"), huge.stderr)
         let bad = try TestSupport.run(["explain", q1, "w_21^(9)"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertEqual(bad.stderr, "bpviz: PARAM `w_21^(9)`: layer 9 does not exist; this network's layers are 1 to 3; expected a quantity such as w_21^(1), b_1^(2), H_1^(1), Z_1^(1) or α_1\n")

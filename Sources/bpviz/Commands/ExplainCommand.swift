@@ -15,6 +15,8 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Significant digits of values that are not integers.") var precision: Int = 4
     @Option(name: .customLong("learning-rate"), help: "Also show one gradient-descent step with this η (with --all).")
     var learningRate: Double?
+    @Option(name: .customLong("max-parameters"), help: "Refuse --all for networks with more parameters than this.")
+    var maxParameters: Int = 1_000
 
     func validate() throws {
         if all == (parameter != nil) { throw ValidationError("give either a PARAM or --all") }
@@ -29,6 +31,9 @@ struct ExplainCommand: ParsableCommand {
             if let parameter {
                 text = explanation.explain(try ParameterName.parse(parameter, network: net))
             } else {
+                guard net.parameterCount <= maxParameters else {
+                    throw UsageFailure("a worked solution of a \(net.widths.map(String.init).joined(separator: "-")) network would derive \(net.parameterCount) gradients; expected at most \(maxParameters) (explain one PARAM, or raise --max-parameters)")
+                }
                 text = explanation.document()
             }
             FileHandle.standardOutput.write(Data(text.utf8))
