@@ -46,8 +46,19 @@ public struct DeckWriter: Sendable {
             // SVG frames come from one Graphviz rendering of the whole deck when the frames
             // allow it (they do for every deck bpviz builds), else one rendering per frame.
             let template = try DeckTemplate(frames: deck.frames.map(\.diagram), renderer: renderer, layout: layout)
+            // Filling in the template is pure computation on immutable data: use every core.
+            var templated = [String?](repeating: nil, count: deck.frames.count)
+            if let template {
+                let frames = deck.frames
+                templated.withUnsafeMutableBufferPointer { out in
+                    let slots = out
+                    DispatchQueue.concurrentPerform(iterations: frames.count) { i in
+                        slots[i] = template.svg(for: frames[i].diagram)
+                    }
+                }
+            }
             for (i, frame) in deck.frames.enumerated() {
-                let svg = try template.map { Data($0.svg(for: frame.diagram).utf8) } ?? renderer.render(frame.diagram, format: .svg, layout: layout)
+                let svg = try templated[i].map { Data($0.utf8) } ?? renderer.render(frame.diagram, format: .svg, layout: layout)
                 let data: Data
                 switch format {
                 case .svg: data = svg

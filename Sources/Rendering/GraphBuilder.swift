@@ -50,10 +50,19 @@ struct GraphBuilder {
     /// Measures every label of the diagrams in one Graphviz call, keeping the largest size of
     /// each label across diagrams.
     func measure(_ diagrams: [Diagram], legend: HTML?) throws -> DiagramGeometry.Measured {
+        // Each node's and edge's label is measured once, in the diagram where it is largest:
+        // the one with the most lines, and of those the one with the fewest hidden values
+        // (a "?" is narrower than any number).
+        func richness(_ lines: [Line]) -> Int { lines.count * 10_000 - lines.filter(\.hidden).count }
+        var bestNode: [String: (Int, Int)] = [:], bestEdge: [String: (Int, Int)] = [:]
+        for (d, diagram) in diagrams.enumerated() {
+            for n in diagram.nodes where (bestNode[n.id]?.1 ?? Int.min) < richness(n.lines) { bestNode[n.id] = (d, richness(n.lines)) }
+            for e in diagram.edges where (bestEdge[e.id]?.1 ?? Int.min) < richness(e.lines) { bestEdge[e.id] = (d, richness(e.lines)) }
+        }
         var values: [Value] = []
-        for diagram in diagrams {
-            values += diagram.nodes.map { .html(nodeLabel($0)) }
-            values += diagram.edges.map { .html(edgeLabel($0)) }
+        for (d, diagram) in diagrams.enumerated() {
+            values += diagram.nodes.filter { bestNode[$0.id]?.0 == d }.map { .html(nodeLabel($0)) }
+            values += diagram.edges.filter { bestEdge[$0.id]?.0 == d }.map { .html(edgeLabel($0)) }
             values += diagram.headers.map { .html(headerLabel($0)) }
             if let title = diagram.title { values.append(.html(titleLabel(title))) }
             if !diagram.caption.isEmpty { values.append(.html(captionLabel(diagram.caption))) }
@@ -76,9 +85,9 @@ struct GraphBuilder {
         var nodes: [String: Size] = [:], edges: [String: Size] = [:]
         var headers: [Size] = []
         var title: Size?, caption: Size?
-        for diagram in diagrams {
-            for n in diagram.nodes { nodes[n.id] = larger(nodes[n.id], next()) }
-            for e in diagram.edges { edges[e.id] = larger(edges[e.id], next()) }
+        for (d, diagram) in diagrams.enumerated() {
+            for n in diagram.nodes where bestNode[n.id]?.0 == d { nodes[n.id] = larger(nodes[n.id], next()) }
+            for e in diagram.edges where bestEdge[e.id]?.0 == d { edges[e.id] = larger(edges[e.id], next()) }
             for (c, _) in diagram.headers.enumerated() {
                 let s = next()
                 if c < headers.count { headers[c] = larger(headers[c], s) } else { headers.append(s) }
