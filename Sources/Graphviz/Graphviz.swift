@@ -32,12 +32,16 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 /// and no C pointer leaves it.
 public enum Graphviz {
     /// Lays the graph out once and renders it in each of `formats`.
-    public static func render(_ graph: Graph, engine: LayoutEngine = .dot, formats: [OutputFormat]) throws -> [Data] {
-        try render(dot: prepared(graph, for: engine).dot, engine: engine, formats: formats)
+    /// `warnings` receives what Graphviz warned about while it succeeded (for a verbose
+    /// mode); errors become a thrown `GraphvizError`. Nothing is ever printed.
+    public static func render(_ graph: Graph, engine: LayoutEngine = .dot, formats: [OutputFormat],
+                              warnings: (([String]) -> Void)? = nil) throws -> [Data] {
+        try render(dot: prepared(graph, for: engine).dot, engine: engine, formats: formats, warnings: warnings)
     }
 
-    public static func render(_ graph: Graph, engine: LayoutEngine = .dot, format: OutputFormat) throws -> Data {
-        try render(graph, engine: engine, formats: [format])[0]
+    public static func render(_ graph: Graph, engine: LayoutEngine = .dot, format: OutputFormat,
+                              warnings: (([String]) -> Void)? = nil) throws -> Data {
+        try render(graph, engine: engine, formats: [format], warnings: warnings)[0]
     }
 
     /// With pinned positions the caller's coordinates are the picture's: ask Graphviz not to
@@ -51,20 +55,20 @@ public enum Graphviz {
 
     /// Renders DOT text: read, lay out once, render each format.
     public static func render(dot text: String, engine: LayoutEngine = .dot, formats: [OutputFormat],
-                              diagnostics: UnsafeMutablePointer<Diagnostics>? = nil) throws -> [Data] {
-        try withLaidOutGraph(text, engine: engine, diagnostics: diagnostics) { gvc, g in
+                              warnings: (([String]) -> Void)? = nil) throws -> [Data] {
+        try withLaidOutGraph(text, engine: engine, warnings: warnings) { gvc, g in
             try formats.map { try renderData(gvc, g, $0.rawValue) }
         }
     }
 
     /// Renders to a format given by name (any format Graphviz's plugins know: `jpg`, `eps`…).
     public static func render(dot text: String, engine: LayoutEngine = .dot, formatNamed name: String) throws -> Data {
-        try withLaidOutGraph(text, engine: engine, diagnostics: nil) { gvc, g in try renderData(gvc, g, name) }
+        try withLaidOutGraph(text, engine: engine, warnings: nil) { gvc, g in try renderData(gvc, g, name) }
     }
 
     /// Lays the graph out and reads back where everything went, in points, y up.
     public static func layout(_ graph: Graph, engine: LayoutEngine = .dot) throws -> Layout {
-        try withLaidOutGraph(prepared(graph, for: engine).dot, engine: engine, diagnostics: nil) { gvc, g in
+        try withLaidOutGraph(prepared(graph, for: engine).dot, engine: engine, warnings: nil) { gvc, g in
             // Rendering to "dot" attaches the computed positions as attributes.
             _ = try renderData(gvc, g, "dot")
             return Layout(reading: g)
@@ -124,7 +128,7 @@ public enum Graphviz {
     struct StageFailure: Error { var stage: GraphvizError.Stage }
 
     private static func withLaidOutGraph<T>(_ text: String, engine: LayoutEngine,
-                                            diagnostics: UnsafeMutablePointer<Diagnostics>?,
+                                            warnings report: (([String]) -> Void)?,
                                             _ body: (OpaquePointer, UnsafeMutablePointer<Agraph_t>) throws -> T) throws -> T {
         try GraphvizRuntime.shared.withContext { gvc in
             let (result, errors, warnings) = GraphvizRuntime.shared.capturingMessages { () -> Result<T, Error> in
@@ -134,7 +138,7 @@ public enum Graphviz {
                 defer { gvFreeLayout(gvc, g) }
                 return Result { try body(gvc, g) }
             }
-            diagnostics?.pointee.warnings = warnings
+            if !warnings.isEmpty { report?(warnings) }
             switch result {
             case .success(let value): return value
             case .failure(let failure as StageFailure):

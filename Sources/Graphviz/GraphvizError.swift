@@ -16,8 +16,3 @@ public struct GraphvizError: Error, Equatable, Sendable, CustomStringConvertible
         return "Graphviz \(stage.rawValue) failed: \(detail)"
     }
 }
-
-/// What Graphviz said while an operation succeeded: warnings, for a verbose mode.
-public struct Diagnostics: Sendable {
-    public var warnings: [String] = []
-}

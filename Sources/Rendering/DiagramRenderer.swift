@@ -7,8 +7,13 @@ import Graphviz
 /// among many diagrams, so a deck is laid out once.
 public struct DiagramRenderer: Sendable {
     public let theme: Theme
+    /// Told what Graphviz warned about, for a verbose mode.
+    public var onWarnings: (@Sendable ([String]) -> Void)?
 
-    public init(theme: Theme) { self.theme = theme }
+    public init(theme: Theme, onWarnings: (@Sendable ([String]) -> Void)? = nil) {
+        self.theme = theme
+        self.onWarnings = onWarnings
+    }
 
     public enum Format: String, CaseIterable, Sendable { case dot, svg, png, pdf, json }
 
@@ -55,11 +60,11 @@ public struct DiagramRenderer: Sendable {
         case .dot:
             return Data(g.dot.utf8)
         case .svg:
-            let svg = try Graphviz.render(g, engine: .pinned, format: .svg)
+            let svg = try Graphviz.render(g, engine: .pinned, format: .svg, warnings: onWarnings)
             return Data(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: theme.fontFamily).utf8)
-        case .png: return try Graphviz.render(g, engine: .pinned, format: .png)
-        case .pdf: return try Graphviz.render(g, engine: .pinned, format: .pdf)
-        case .json: return try Graphviz.render(g, engine: .pinned, format: .json)
+        case .png: return try Graphviz.render(g, engine: .pinned, format: .png, warnings: onWarnings)
+        case .pdf: return try Graphviz.render(g, engine: .pinned, format: .pdf, warnings: onWarnings)
+        case .json: return try Graphviz.render(g, engine: .pinned, format: .json, warnings: onWarnings)
         }
     }
 

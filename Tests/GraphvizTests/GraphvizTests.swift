@@ -132,5 +132,14 @@ final class GraphvizTests: XCTestCase {
         XCTAssertEqual(sizes.count, 2)
         XCTAssertGreaterThan(sizes[1].width, sizes[0].width * 3)
     }
-}
 
+    func testWarningsGoToTheCallerNotToStderr() throws {
+        final class Box: @unchecked Sendable { var warnings: [String] = [] }
+        let box = Box()
+        let (_, stderrText) = try TestSupport.capturingStderr {
+            try Graphviz.render(dot: "digraph { a [shape=nosuchshape] }", formats: [.svg]) { box.warnings += $0 }
+        }
+        XCTAssertEqual(stderrText, "")
+        XCTAssertTrue(box.warnings.contains { $0.contains("nosuchshape") }, "\(box.warnings)")
+    }
+}

@@ -23,7 +23,13 @@ struct RenderCommand: ParsableCommand {
             let theme = try style.resolvedTheme()
             let (_, solution) = try loadSolved(network, learningRate: style.learningRate)
             let diagram = try style.diagram(solution: solution, view: view, flow: flowOptions)
-            let data = try DiagramRenderer(theme: theme).render(diagram, format: format, dpi: try style.validatedDPI())
+            var renderer = DiagramRenderer(theme: theme)
+            if style.verbose {
+                renderer.onWarnings = { warnings in
+                    for w in warnings { printError("Graphviz warning: \(w)") }
+                }
+            }
+            let data = try renderer.render(diagram, format: format, dpi: try style.validatedDPI())
             let path = output ?? defaultOutput(format)
             try writeAtomically(data, to: path)
         }
@@ -55,6 +61,7 @@ struct StyleOptions: ParsableArguments {
     @Option(help: "LR or TB: overrides the theme's direction.") var direction: String?
     @Option(name: .customLong("learning-rate"), help: "Compute one gradient-descent step with this η.") var learningRate: Double?
     @Option(name: .customLong("max-edges"), help: "Refuse labelled views of networks with more weights than this.") var maxEdges: Int = 10_000
+    @Flag(help: "Also print Graphviz's warnings.") var verbose = false
     @Flag(name: .customLong("show-update"), help: "With a learning rate: also show w′ and b′ after one gradient-descent step.") var showUpdate = false
 
     func resolvedTheme() throws -> Theme {
