@@ -122,10 +122,10 @@ struct DiagramGeometry: Equatable {
             position[c + 1] = position[c] + gap
         }
 
-        // Headers, title and caption sizes.
+        // Headers run beside the network (above it left to right, left of it top to bottom);
+        // the title goes above and the caption and legend below, in page coordinates.
         let headerAcross = measured.headers.map(across).max() ?? 0
-        let titleAcross = measured.title.map(across) ?? 0
-        var top = Self.margin + (titleAcross > 0 ? titleAcross + 12 : 0)
+        var top = Self.margin
         let headerTop = top
         top += headerAcross > 0 ? headerAcross + 14 : 0
 
@@ -154,23 +154,9 @@ struct DiagramGeometry: Equatable {
             labels[edge.id] = (tail.a + offset, tail.c + t * (head.c - tail.c))
         }
 
-        // Overall extent, then headers, title, caption and legend around it.
+        // The network's own extent.
         let alongEnd = leftEdge + (position.last ?? 0) + max(columnAlong.last ?? 0, lr ? lastHeader : 0) / 2 + Self.margin
-        var acrossEnd = top + tallestExtent + Self.margin
-        var captionBox: (a: Double, c: Double, s: Size)?
-        if let s = measured.caption {
-            captionBox = (0, acrossEnd + across(s) / 2, s)
-            acrossEnd += across(s) + 12
-        }
-        var legendBox: (a: Double, c: Double, s: Size)?
-        if let s = measured.legend {
-            legendBox = (0, acrossEnd + across(s) / 2, s)
-            acrossEnd += across(s) + 12
-        }
-        var totalAlong = alongEnd
-        for s in [measured.caption, measured.legend, measured.title].compactMap({ $0 }) {
-            totalAlong = max(totalAlong, along(s) + 2 * Self.margin)
-        }
+        let acrossEnd = top + tallestExtent + Self.margin
 
         func point(_ a: Double, _ c: Double) -> Point { lr ? Point(x: a, y: c) : Point(x: c, y: a) }
         func size(_ a: Double, _ c: Double) -> Size { lr ? Size(width: a, height: c) : Size(width: c, height: a) }
@@ -180,24 +166,33 @@ struct DiagramGeometry: Equatable {
         for (c, s) in measured.headers.enumerated() where c < columnCount {
             headers.append(Box(center: point(leftEdge + position[c], headerTop + headerAcross / 2), size: s))
         }
-        let middle = totalAlong / 2
-        if let s = measured.title { title = Box(center: point(middle, Self.margin + across(s) / 2), size: s) }
-        if let b = captionBox { caption = Box(center: point(middle, b.c), size: b.s) }
-        if let b = legendBox { legend = Box(center: point(middle, b.c), size: b.s) }
-        let total = size(totalAlong, acrossEnd)
-        width = total.width
-        height = total.height
-        // Re-centre the drawing when a caption or title is wider than the network.
-        if totalAlong > alongEnd {
-            let shift = (totalAlong - alongEnd) / 2
-            for id in nodes.keys { nodes[id]!.center = shifted(nodes[id]!.center, by: shift, lr: lr) }
-            for id in edgeLabels.keys { edgeLabels[id] = shifted(edgeLabels[id]!, by: shift, lr: lr) }
-            for i in headers.indices { headers[i].center = shifted(headers[i].center, by: shift, lr: lr) }
-        }
-    }
 
-    private func shifted(_ p: Point, by d: Double, lr: Bool) -> Point {
-        lr ? Point(x: p.x + d, y: p.y) : Point(x: p.x, y: p.y + d)
+        // Page layout: title above the network, caption and legend below, all centred.
+        let body = size(alongEnd, acrossEnd)
+        let titleHeight = measured.title.map { $0.height + 12 } ?? 0
+        var pageWidth = body.width
+        for s in [measured.caption, measured.legend, measured.title].compactMap({ $0 }) {
+            pageWidth = max(pageWidth, s.width + 2 * Self.margin)
+        }
+        let dx = (pageWidth - body.width) / 2, dy = titleHeight
+        if dx != 0 || dy != 0 {
+            func move(_ p: Point) -> Point { Point(x: p.x + dx, y: p.y + dy) }
+            for id in nodes.keys { nodes[id]!.center = move(nodes[id]!.center) }
+            for id in edgeLabels.keys { edgeLabels[id] = move(edgeLabels[id]!) }
+            for i in headers.indices { headers[i].center = move(headers[i].center) }
+        }
+        var bottom = dy + body.height
+        if let s = measured.title { title = Box(center: Point(x: pageWidth / 2, y: Self.margin + s.height / 2), size: s) }
+        if let s = measured.caption {
+            caption = Box(center: Point(x: pageWidth / 2, y: bottom + s.height / 2), size: s)
+            bottom += s.height + 12
+        }
+        if let s = measured.legend {
+            legend = Box(center: Point(x: pageWidth / 2, y: bottom + s.height / 2), size: s)
+            bottom += s.height + 12
+        }
+        width = pageWidth
+        height = bottom
     }
 
     /// Graphviz's frame: y grows upwards.
