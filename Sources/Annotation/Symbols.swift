@@ -46,9 +46,6 @@ public struct Symbols: Sendable {
 
     /// ∂Loss/∂s.
     public func gradient(_ s: MathText) -> MathText { MathText("∂\(notation.loss)/∂") + s }
-
-    /// ∂a/∂b for a chain-rule factor.
-    public func partial(_ a: MathText, _ b: MathText) -> MathText { "∂" + a + "/∂" + b }
 }
 
 /// ∂of/∂by, kept as a pair so LaTeX can write a fraction.

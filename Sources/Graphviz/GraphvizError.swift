@@ -1,7 +1,7 @@
 /// A failure inside Graphviz, with the stage it happened in and every message Graphviz
 /// produced (captured, never printed to stderr).
 public struct GraphvizError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Stage: String, Sendable { case setup, read, layout, render, write }
+    public enum Stage: String, Sendable { case setup, read, layout, render }
 
     public var stage: Stage
     public var messages: [String]

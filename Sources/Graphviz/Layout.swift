@@ -27,15 +27,11 @@ public struct Layout: Equatable, Sendable {
         public var labelPosition: Point?
     }
 
-    public var boundingBox: (lower: Point, upper: Point) { (lower, upper) }
+    /// The bounding box's corners.
     public var lower: Point
     public var upper: Point
     public var nodes: [String: NodeGeometry]
     public var edges: [EdgeGeometry]
-
-    public static func == (a: Layout, b: Layout) -> Bool {
-        a.lower == b.lower && a.upper == b.upper && a.nodes == b.nodes && a.edges == b.edges
-    }
 
     init(reading g: UnsafeMutablePointer<Agraph_t>) {
         let bb = Layout.numbers(Layout.attribute(g, "bb"))
