@@ -65,8 +65,11 @@ public struct Layout: Equatable, Sendable {
     }
 
     static func attribute(_ object: UnsafeMutableRawPointer?, _ name: String) -> String {
-        guard let object, let value = agget(object, UnsafeMutablePointer(mutating: name)) else { return "" }
-        return String(cString: value)
+        // The name's C string lives only inside withCString; agget must not outlive it.
+        guard let object else { return "" }
+        return name.withCString { cName in
+            agget(object, UnsafeMutablePointer(mutating: cName)).map { String(cString: $0) } ?? ""
+        }
     }
 
     static func attribute<T>(_ object: UnsafeMutablePointer<T>, _ name: String) -> String {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make leakcheck`: the binding and every output format under valgrind's memcheck. Reports the
 # bytes "definitely lost" after suppressing Graphviz 2.43's own leaks (graphviz-2.43.supp
-# says which and why); anything left is bpviz's and fails the check.
+# says which and why), and every invalid read, write or free; anything left fails the check.
 #
 # Valgrind 3.19 cannot read the DWARF 5 that Swift 6 writes, so the binaries are stripped
 # copies; stacks then show Swift frames as ???, which is enough to tell ours from Graphviz's.
@@ -23,10 +23,12 @@ check() {
   lost=$(grep -E "definitely lost:" "$log" | sed -E 's/.*definitely lost: ([0-9,]+) bytes.*/\1/' | tr -d ,)
   local suppressed
   suppressed=$(grep -E "==[0-9]+== +suppressed: [0-9,]+ bytes" "$log" | sed -E "s/.*suppressed: ([0-9,]+) bytes.*/\1/" | tr -d ,)
-  printf '%-34s definitely lost: %8s bytes (Graphviz, suppressed: %s bytes)\n' "$name" "${lost:-0}" "${suppressed:-0}"
-  if [ "${lost:-0}" != "0" ]; then
+  local invalid
+  invalid=$(grep -cE "Invalid (read|write|free)|Mismatched free" "$log" || true)
+  printf '%-34s definitely lost: %8s bytes (Graphviz, suppressed: %s bytes); invalid accesses: %s\n' "$name" "${lost:-0}" "${suppressed:-0}" "$invalid"
+  if [ "${lost:-0}" != "0" ] || [ "$invalid" != "0" ]; then
     status=1
-    grep -A25 "definitely lost in loss record" "$log" | head -60
+    grep -A25 -E "definitely lost in loss record|Invalid (read|write|free)" "$log" | head -60
   fi
 }
 for format in svg png pdf dot json; do
@@ -38,5 +40,5 @@ check "slides xor (png, layer steps)" "$work/bpviz" slides Samples/xor.yaml -o "
 check "values mnist" "$work/bpviz" values Samples/mnist-784-128-64-10.yaml --format json
 check "explain --all latex" "$work/bpviz" explain Samples/question-1.yaml --all --format latex
 check "bad input" "$work/bpviz" values Tests/BadInput/shape-rows.yaml
-[ $status -eq 0 ] && echo "leakcheck: 0 bytes definitely lost from bpviz's own code" || echo "leakcheck: leaks found (see above)"
+[ $status -eq 0 ] && echo "leakcheck: 0 bytes definitely lost from bpviz's own code, no invalid memory access" || echo "leakcheck: leaks or invalid accesses found (see above)"
 exit $status
