@@ -113,6 +113,13 @@ public struct Annotator: Sendable {
         return DiagramNode(id: Self.lossID, kind: .loss, column: L + 1, row: 0, lines: lines, tooltip: tooltip(tips, known: known))
     }
 
+    /// The loss node of the summary views (flow, layers): just `Loss = value`.
+    func compactLossNode() -> DiagramNode {
+        var node = lossNode(view: .forward, known: { _ in true })
+        node.lines = [Line(symbols.loss + " = " + format.string(solution.loss), role: .title)]
+        return node
+    }
+
     /// Y, or Y_k when there are several outputs.
     func targetSymbol(_ k: Int) -> MathText {
         network.target.count == 1 ? "Y" : MathText([.init("Y"), .init(String(k), .sub)])

@@ -130,9 +130,7 @@ public struct FlowAnnotator: Sendable {
                 nodes.append(node)
             }
         }
-        var lossNode = annotator.lossNode(view: .forward, known: { _ in true })
-        lossNode.lines = [Line(sym.loss + " = " + f.string(s.loss), role: .title)]
-        nodes.append(lossNode)
+        nodes.append(annotator.compactLossNode())
 
         var edges: [DiagramEdge] = []
         for d in drawn {

@@ -62,9 +62,7 @@ public struct LayerSummary: Sendable {
             if l > 0, st.dead * 2 > st.units { node.health = .dead }
             nodes.append(node)
         }
-        var lossNode = annotator.lossNode(view: .forward, known: { _ in true })
-        lossNode.lines = [Line(annotator.symbols.loss + " = " + f.string(s.loss), role: .title)]
-        nodes.append(lossNode)
+        nodes.append(annotator.compactLossNode())
 
         let norms = health.weightGradientNorms
         let largest = norms.dropFirst().max() ?? 0

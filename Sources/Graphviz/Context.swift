@@ -37,8 +37,8 @@ final class GraphvizRuntime: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` with the context while holding the lock, capturing Graphviz's messages.
-    /// Errors are returned alongside the result so the caller can decide what failed.
+    /// Runs `body` with the context while holding the lock; throws the setup failure (no
+    /// plugins configured) before touching the C library.
     func withContext<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
