@@ -5,6 +5,8 @@ import PackageDescription
 // The bpviz executable is thin glue on top.
 let package = Package(
     name: "bpviz",
+    // Mutex (the Synchronization module) needs macOS 15; Linux has it everywhere.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bpviz", targets: ["bpviz"]),
         .library(name: "NetworkModel", targets: ["NetworkModel"]),
@@ -43,5 +45,5 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["bpviz", "TestSupport"]),
         // Tests/Benchmarks holds `make bench` and `make leakcheck` (scripts and data, no tests).
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -1,23 +1,32 @@
 import CGraphviz
 import Foundation
+import Synchronization
 
 /// The one Graphviz context of the process and the lock that serialises every call into the
 /// C library, which keeps global state and is not thread-safe, even for reads.
 ///
 /// The context is created once, before any graph is read (a late context loses the default
-/// node label), and lives as long as the process.
-final class GraphvizRuntime: @unchecked Sendable {
+/// node label), and lives as long as the process. It is only reachable inside the mutex, so
+/// the compiler checks that no call into Graphviz happens without the lock.
+final class GraphvizRuntime: Sendable {
     static let shared = GraphvizRuntime()
 
-    private let lock = NSLock()
-    private let context: OpaquePointer?
-    private let setupFailure: GraphvizError?
+    /// What the lock guards: the context (nil if Graphviz could not start) and why it cannot
+    /// be used, if it cannot.
+    private struct State {
+        var context: OpaquePointer?
+        var setupFailure: GraphvizError?
+    }
+
+    private let state: Mutex<State>
 
     private init() {
-        context = gvContext()
-        if context == nil {
-            setupFailure = GraphvizError(stage: .setup, messages: ["gvContext() returned NULL"])
-            return
+        state = Mutex(GraphvizRuntime.start())
+    }
+
+    private static func start() -> State {
+        guard let context = gvContext() else {
+            return State(context: nil, setupFailure: GraphvizError(stage: .setup, messages: ["gvContext() returned NULL"]))
         }
         // Debian loads plugins on demand from config6a; without it no layout engine exists.
         var count: Int32 = 0
@@ -30,43 +39,37 @@ final class GraphvizRuntime: @unchecked Sendable {
             free(list)
         }
         if engines.contains(where: { $0.hasPrefix("dot") }) {
-            setupFailure = nil
-        } else {
-            setupFailure = GraphvizError(stage: .setup, messages: [
-                "Graphviz's plugins are not configured (no layout engine; config6a is missing); run `dot -c` as root to register them"])
+            return State(context: context, setupFailure: nil)
         }
+        return State(context: context, setupFailure: GraphvizError(stage: .setup, messages: [
+            "Graphviz's plugins are not configured (no layout engine; config6a is missing); run `dot -c` as root to register them"]))
     }
 
     /// Runs `body` with the context while holding the lock; throws the setup failure (no
-    /// plugins configured) before touching the C library.
-    func withContext<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        if let setupFailure { throw setupFailure }
-        return try body(context!)
+    /// plugins configured) before touching the C library. `body` must not call back into
+    /// the binding (the lock is not reentrant), nor run caller-supplied code.
+    func withContext<T: Sendable>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        try state.withLock { state throws -> T in
+            if let setupFailure = state.setupFailure { throw setupFailure }
+            return try body(state.context!)
+        }
     }
-
-    // MARK: - Message capture (called only while the lock is held)
-
-    /// Fragments as Graphviz emits them ("Error", ": ", "the message\n"); joined into lines.
-    fileprivate static var pending = ""
-    fileprivate static var captured: [String] = []
 
     /// Runs `body` with Graphviz's error output redirected into Swift, then restores the
     /// previous handler. Returns the messages, split into errors and warnings.
+    /// Called only while `withContext`'s lock is held: the handler is process-wide.
     func capturingMessages<T>(_ body: () throws -> T) rethrows -> (T, errors: [String], warnings: [String]) {
-        GraphvizRuntime.pending = ""
-        GraphvizRuntime.captured = []
+        capturedMessages.withLock { $0 = MessageBuffer() }
         _ = agreseterrors()   // the error level is sticky; clear it before each operation
         let previous = agseterrf(graphvizMessageHandler)
         defer { _ = agseterrf(previous) }
         let result = try body()
-        if !GraphvizRuntime.pending.isEmpty {
-            GraphvizRuntime.captured.append(GraphvizRuntime.pending)
-            GraphvizRuntime.pending = ""
+        let lines = capturedMessages.withLock { buffer in
+            buffer.finish()
+            return buffer.lines
         }
         var errors: [String] = [], warnings: [String] = []
-        for line in GraphvizRuntime.captured {
+        for line in lines {
             let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty { continue }
             if text.hasPrefix("Warning: ") { warnings.append(String(text.dropFirst(9))) }
@@ -77,20 +80,40 @@ final class GraphvizRuntime: @unchecked Sendable {
     }
 }
 
+/// Graphviz's messages of the operation in progress, as it emits them in fragments
+/// ("Error", ": ", "the message\n"), joined into lines.
+struct MessageBuffer {
+    private var pending = ""
+    private(set) var lines: [String] = []
+
+    mutating func append(_ fragment: String) {
+        pending += fragment
+        while let newline = pending.firstIndex(of: "\n") {
+            let line = String(pending[..<newline])
+            pending = String(pending[pending.index(after: newline)...])
+            // A message continued across lines ("Use one of: …") stays one message.
+            if let last = lines.last, !line.hasPrefix("Error"), !line.hasPrefix("Warning") {
+                lines[lines.count - 1] = last + " " + line
+            } else {
+                lines.append(line)
+            }
+        }
+    }
+
+    /// Keeps a last fragment that did not end in a newline.
+    mutating func finish() {
+        if !pending.isEmpty { lines.append(pending); pending = "" }
+    }
+}
+
+/// The handler below is a C function pointer and cannot carry a context, so the buffer is
+/// global; its own lock makes it safe even if Graphviz ever reported from another thread.
+private let capturedMessages = Mutex(MessageBuffer())
+
 /// Copies each fragment at once: Graphviz reuses the buffer after the call returns.
 private func graphvizMessageHandler(_ message: UnsafeMutablePointer<CChar>?) -> Int32 {
     guard let message else { return 0 }
-    GraphvizRuntime.pending += String(cString: message)
-    while let newline = GraphvizRuntime.pending.firstIndex(of: "\n") {
-        let line = String(GraphvizRuntime.pending[..<newline])
-        GraphvizRuntime.pending = String(GraphvizRuntime.pending[GraphvizRuntime.pending.index(after: newline)...])
-        // A message continued across lines ("Use one of: …") stays one message.
-        if let last = GraphvizRuntime.captured.last, !line.hasPrefix("Error") && !line.hasPrefix("Warning"),
-           !GraphvizRuntime.captured.isEmpty {
-            GraphvizRuntime.captured[GraphvizRuntime.captured.count - 1] = last + " " + line
-        } else {
-            GraphvizRuntime.captured.append(line)
-        }
-    }
+    let fragment = String(cString: message)
+    capturedMessages.withLock { $0.append(fragment) }
     return 0
 }

@@ -127,7 +127,7 @@ public enum Graphviz {
 
     struct StageFailure: Error { var stage: GraphvizError.Stage }
 
-    private static func withLaidOutGraph<T>(_ text: String, engine: LayoutEngine,
+    private static func withLaidOutGraph<T: Sendable>(_ text: String, engine: LayoutEngine,
                                             warnings report: (([String]) -> Void)?,
                                             _ body: (OpaquePointer, UnsafeMutablePointer<Agraph_t>) throws -> T) throws -> T {
         try GraphvizRuntime.shared.withContext { gvc in

@@ -1,5 +1,6 @@
 import Annotation
 import Foundation
+import Synchronization
 import Graphviz
 
 /// Writes a slide deck: every frame in the chosen format, numbered and named by content,
@@ -47,16 +48,16 @@ public struct DeckWriter: Sendable {
             // allow it (they do for every deck bpviz builds), else one rendering per frame.
             let template = try DeckTemplate(frames: deck.frames.map(\.diagram), renderer: renderer, layout: layout)
             // Filling in the template is pure computation on immutable data: use every core.
-            var templated = [String?](repeating: nil, count: deck.frames.count)
+            // Each frame's text is built outside the lock; only the store into its slot is locked.
+            let slots = Mutex([String?](repeating: nil, count: deck.frames.count))
             if let template {
                 let frames = deck.frames
-                templated.withUnsafeMutableBufferPointer { out in
-                    let slots = out
-                    DispatchQueue.concurrentPerform(iterations: frames.count) { i in
-                        slots[i] = template.svg(for: frames[i].diagram)
-                    }
+                DispatchQueue.concurrentPerform(iterations: frames.count) { i in
+                    let svg = template.svg(for: frames[i].diagram)
+                    slots.withLock { $0[i] = svg }
                 }
             }
+            let templated = slots.withLock { $0 }
             for (i, frame) in deck.frames.enumerated() {
                 let svg = try templated[i].map { Data($0.utf8) } ?? renderer.render(frame.diagram, format: .svg, layout: layout)
                 let data: Data

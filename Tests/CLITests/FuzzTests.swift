@@ -13,7 +13,8 @@ final class FuzzTests: XCTestCase {
     static let extremes = ["0", "-0", "1e308", "-1e308", "1e-320", "99999", "100001", "1e400", "nan", ".inf", "-.inf", "3.5",
                            "-1", "2147483648", "99999999999999999999", "0x10", "1_000", "~", "null", "[]", "{}", "\"7\""]
 
-    static let number = try! Regex("-?[0-9]+(\\.[0-9]+)?(e-?[0-9]+)?")
+    /// A fresh value each time: `Regex` is not Sendable, so it cannot be a shared constant.
+    static var number: Regex<(Substring, Substring?, Substring?)> { #/-?[0-9]+(\.[0-9]+)?(e-?[0-9]+)?/# }
 
     struct Mutator {
         var rng: SeededRandom

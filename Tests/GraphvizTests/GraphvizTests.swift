@@ -100,13 +100,14 @@ final class GraphvizTests: XCTestCase {
     }
 
     func testConcurrentRendersAreCorrect() async throws {
-        let expected = try Graphviz.render(sampleGraph(), format: .svg)
+        let graph = sampleGraph()
+        let expected = try Graphviz.render(graph, format: .svg)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for task in 0..<8 {
                 group.addTask {
                     for i in 0..<50 {
                         let format: OutputFormat = (task + i) % 5 == 0 ? .png : .svg
-                        let data = try Graphviz.render(self.sampleGraph(), format: format)
+                        let data = try Graphviz.render(graph, format: format)
                         if format == .svg && data != expected { return false }
                         if format == .png && data.prefix(4) != Data([0x89, 0x50, 0x4E, 0x47]) { return false }
                     }
@@ -134,12 +135,11 @@ final class GraphvizTests: XCTestCase {
     }
 
     func testWarningsGoToTheCallerNotToStderr() throws {
-        final class Box: @unchecked Sendable { var warnings: [String] = [] }
-        let box = Box()
+        var warnings: [String] = []
         let (_, stderrText) = try TestSupport.capturingStderr {
-            try Graphviz.render(dot: "digraph { a [shape=nosuchshape] }", formats: [.svg]) { box.warnings += $0 }
+            try Graphviz.render(dot: "digraph { a [shape=nosuchshape] }", formats: [.svg]) { warnings += $0 }
         }
         XCTAssertEqual(stderrText, "")
-        XCTAssertTrue(box.warnings.contains { $0.contains("nosuchshape") }, "\(box.warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("nosuchshape") }, "\(warnings)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Helpers shared by every test target.
 public enum TestSupport {
@@ -53,14 +54,19 @@ public enum TestSupport {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         // Read both pipes while the process runs so a large output cannot block it.
-        var outData = Data(), errData = Data()
+        let outData = Mutex(Data())
+        let outReader = out.fileHandleForReading
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
+        DispatchQueue.global().async {
+            let data = outReader.readDataToEndOfFile()
+            outData.withLock { $0 = data }
+            group.leave()
+        }
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+        return ProcessResult(status: process.terminationStatus, stdout: outData.withLock { $0 }, stderr: String(decoding: errData, as: UTF8.self))
     }
 
     /// A fresh empty directory under the system's temporary directory.
@@ -71,8 +77,9 @@ public enum TestSupport {
     }
 
     /// Everything written to file descriptor 2 while `body` runs.
+    /// (`fflush(nil)` flushes every C stream, stderr included, without naming the global.)
     public static func capturingStderr<T>(_ body: () throws -> T) rethrows -> (T, String) {
-        fflush(stderr)
+        fflush(nil)
         let pipe = Pipe()
         let saved = dup(2)
         dup2(pipe.fileHandleForWriting.fileDescriptor, 2)
@@ -80,10 +87,10 @@ public enum TestSupport {
         do {
             result = try body()
         } catch {
-            fflush(stderr); dup2(saved, 2); close(saved)
+            fflush(nil); dup2(saved, 2); close(saved)
             throw error
         }
-        fflush(stderr)
+        fflush(nil)
         dup2(saved, 2)
         close(saved)
         pipe.fileHandleForWriting.closeFile()
