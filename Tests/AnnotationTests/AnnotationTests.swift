@@ -43,8 +43,9 @@ final class AnnotationTests: XCTestCase {
     }
 
     func testTooltipsCarryFullPrecision() throws {
-        var net = try NetworkFile.load(path: TestSupport.sample("question-1.yaml"))
-        net.input = [0.1, 0.2, -0.3]
+        let q1 = try NetworkFile.load(path: TestSupport.sample("question-1.yaml"))
+        let net = try Network(name: q1.name, input: [0.1, 0.2, -0.3], target: q1.target, loss: q1.loss,
+                              notation: q1.notation, layers: q1.layers, learningRate: q1.learningRate)
         let d = Annotator(solution: try net.solve(), format: NumberFormat(precision: 2)).diagram(view: .full)
         let node = try XCTUnwrap(d.node("L1_1"))
         XCTAssertEqual(node.lines[1].text.plain, "Z_1^(1) = 5.6e−17")   // 0.1 + 0.2 − 0.3 in doubles, at 2 digits
@@ -75,9 +76,9 @@ final class AnnotationTests: XCTestCase {
         XCTAssertEqual(lines(d.node("L1_2")).first, "a_2^(1) = 2")
     }
 
-    func testUnitPastNineGetsACommaSeparatedWeightIndex() {
-        let symbols = Symbols(network: Network(input: Array(repeating: 0, count: 12), target: [0], loss: .rss,
-                                               layers: [Layer(units: 1, activation: .identity, weights: Matrix(rows: 12, columns: 1), bias: [0])]))
+    func testUnitPastNineGetsACommaSeparatedWeightIndex() throws {
+        let symbols = Symbols(network: try Network(input: Array(repeating: 0, count: 12), target: [0], loss: .rss,
+                                                   layers: [try Layer(activation: .identity, weights: Matrix(rows: 12, columns: 1), bias: [0])]))
         XCTAssertEqual(symbols.weight(10, 1, layer: 1).plain, "w_{10,1}^(1)")
         XCTAssertEqual(symbols.weight(2, 1, layer: 1).plain, "w_21^(1)")
     }

@@ -24,8 +24,8 @@ final class FlowTests: XCTestCase {
         var solutions = [try solve("question-1.yaml"), try solve("softmax-classifier.yaml"), try solve("xor.yaml")]
         for seed in UInt64(1)...5 {
             let widths = [3, 5, 4, 2]
-            let layers = (1..<widths.count).map { l in
-                Layer(units: widths[l], activation: .tanh, weights: WeightInit.normal(std: 1).matrix(rows: widths[l - 1], columns: widths[l], seed: seed, layer: l),
+            let layers = try (1..<widths.count).map { l in
+                try Layer(activation: .tanh, weights: WeightInit.normal(std: 1).matrix(rows: widths[l - 1], columns: widths[l], seed: seed, layer: l),
                       bias: Array(repeating: 0.1, count: widths[l]))
             }
             solutions.append(try Network(input: [0.5, -1, 2], target: [1, 0], loss: .mse, layers: layers).solve())

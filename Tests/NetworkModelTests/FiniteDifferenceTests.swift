@@ -7,14 +7,14 @@ import XCTest
 final class FiniteDifferenceTests: XCTestCase {
     let hidden: [Activation] = [.identity, .relu, .leakyReLU(slope: 0.1), .sigmoid, .tanh, .softplus]
 
-    func randomNetwork(seed: UInt64, hiddenActivation: Activation, output: Activation, loss: LossFunction) -> Network {
+    func randomNetwork(seed: UInt64, hiddenActivation: Activation, output: Activation, loss: LossFunction) throws -> Network {
         var rng = SeededRandom(seed: seed)
         let widths = [2 + Int(rng.nextUInt64() % 3), 2 + Int(rng.nextUInt64() % 4), 2 + Int(rng.nextUInt64() % 3), 1 + Int(rng.nextUInt64() % 3)]
         var layers: [Layer] = []
         for l in 1..<widths.count {
             let w = WeightInit.normal(std: 0.8).matrix(rows: widths[l - 1], columns: widths[l], seed: seed, layer: l)
             let b = (0..<widths[l]).map { _ in rng.nextUniform(low: -0.5, high: 0.5) }
-            layers.append(Layer(units: widths[l], activation: l == widths.count - 1 ? output : hiddenActivation, weights: w, bias: b))
+            layers.append(try Layer(activation: l == widths.count - 1 ? output : hiddenActivation, weights: w, bias: b))
         }
         let input = (0..<widths[0]).map { _ in rng.nextUniform(low: -2, high: 2) }
         var target: [Double]
@@ -25,7 +25,7 @@ final class FiniteDifferenceTests: XCTestCase {
             target[Int(rng.nextUInt64() % UInt64(widths.last!))] = 1
         default: target = (0..<widths.last!).map { _ in rng.nextUniform(low: -1, high: 1) }
         }
-        return Network(input: input, target: target, loss: loss, layers: layers)
+        return try Network(input: input, target: target, loss: loss, layers: layers)
     }
 
     func check(_ net: Network, _ label: String) throws {
@@ -41,7 +41,7 @@ final class FiniteDifferenceTests: XCTestCase {
         for activation in hidden {
             for loss in [LossFunction.rss, .halfSSE, .mse] {
                 for seed in UInt64(1)...6 {
-                    try check(randomNetwork(seed: seed, hiddenActivation: activation, output: .identity, loss: loss), "\(activation) \(loss) \(seed)")
+                    try check(try randomNetwork(seed: seed, hiddenActivation: activation, output: .identity, loss: loss), "\(activation) \(loss) \(seed)")
                 }
             }
         }
@@ -50,25 +50,25 @@ final class FiniteDifferenceTests: XCTestCase {
     func testEveryOutputActivationWithRSS() throws {
         for output in hidden + [.softmax] {
             for seed in UInt64(10)...15 {
-                try check(randomNetwork(seed: seed, hiddenActivation: .tanh, output: output, loss: .rss), "output \(output) \(seed)")
+                try check(try randomNetwork(seed: seed, hiddenActivation: .tanh, output: output, loss: .rss), "output \(output) \(seed)")
             }
         }
     }
 
     func testBinaryCrossEntropyOnSigmoid() throws {
         for seed in UInt64(20)...30 {
-            try check(randomNetwork(seed: seed, hiddenActivation: .relu, output: .sigmoid, loss: .bce), "bce \(seed)")
+            try check(try randomNetwork(seed: seed, hiddenActivation: .relu, output: .sigmoid, loss: .bce), "bce \(seed)")
         }
     }
 
     func testCrossEntropyOnSoftmax() throws {
         for seed in UInt64(40)...50 {
-            try check(randomNetwork(seed: seed, hiddenActivation: .sigmoid, output: .softmax, loss: .crossEntropy), "ce \(seed)")
+            try check(try randomNetwork(seed: seed, hiddenActivation: .sigmoid, output: .softmax, loss: .crossEntropy), "ce \(seed)")
         }
     }
 
     func testTheCheckCatchesAWrongGradient() throws {
-        let net = randomNetwork(seed: 3, hiddenActivation: .tanh, output: .identity, loss: .rss)
+        let net = try randomNetwork(seed: 3, hiddenActivation: .tanh, output: .identity, loss: .rss)
         var s = try net.solve()
         s.dW[1][0, 0] += 0.01
         XCTAssertFalse(GradientCheck(network: net, solution: s).passed, "the oracle must notice a wrong gradient")

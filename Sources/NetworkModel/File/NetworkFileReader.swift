@@ -53,9 +53,7 @@ extension YAMLReader {
 
         var learningRate: Double?
         if let node = top["learning_rate"] {
-            let eta = try number(node, what: "`learning_rate`")
-            guard eta > 0 else { throw error(at: node, "`learning_rate` is \(eta); expected a positive number") }
-            learningRate = eta
+            learningRate = try number(node, what: "`learning_rate`")
         }
 
         guard case .sequence(let layerSequence) = layersNode else {
@@ -78,26 +76,25 @@ extension YAMLReader {
             previousUnits = layer.units
         }
 
-        let output = layers[layers.count - 1]
-        guard target.count == output.units else {
-            throw error(at: targetNode, "`target` has \(target.count) value\(target.count == 1 ? "" : "s"); expected \(output.units), the number of units of the output layer \(layers.count)")
-        }
-        if let required = lossFunction.requiredOutputActivation, output.activation.name != required {
-            throw error(at: top["loss"] ?? root, "loss `\(lossFunction.rawValue)` needs a \(required) output layer, but layer \(layers.count) uses \(output.activation.name); expected `activation: \(required)` on the output layer or another loss")
-        }
-        switch lossFunction {
-        case .bce:
-            if let bad = target.first(where: { $0 < 0 || $0 > 1 }) {
-                throw error(at: targetNode, "`target` contains \(bad); expected values between 0 and 1 for bce")
+        do {
+            return try Network(name: name, input: input, target: target, loss: lossFunction, notation: notation,
+                               layers: layers, learningRate: learningRate)
+        } catch let problem as NetworkError {
+            // The model checks how the parts fit together; point at the part it names.
+            let node: Node
+            switch problem.part {
+            case .input: node = inputNode
+            case .target: node = targetNode
+            case .loss: node = top["loss"] ?? root
+            case .learningRate: node = top["learning_rate"] ?? root
+            case .layers, .matrix: node = layersNode
+            case .weights(let l), .bias(let l), .activation(let l):
+                let layerNode = layerSequence[(l ?? 1) - 1]
+                let key = switch problem.part { case .weights: "weights"; case .bias: "bias"; default: "activation" }
+                node = (try? mapping(layerNode, what: "", allowed: NetworkKeys.layer, context: ""))?[key] ?? layerNode
             }
-        case .crossEntropy:
-            if let bad = target.first(where: { $0 < 0 }) {
-                throw error(at: targetNode, "`target` contains \(bad); expected non-negative class probabilities for cross_entropy")
-            }
-        default: break
+            throw error(at: node, problem.message)
         }
-        return Network(name: name, input: input, target: target, loss: lossFunction, notation: notation,
-                       layers: layers, learningRate: learningRate)
     }
 
     private func layer(_ node: Node, index: Int, previousUnits: Int, isOutput: Bool, totalWeights: inout Int) throws -> Layer {
@@ -124,11 +121,7 @@ extension YAMLReader {
             case "sigmoid": activation = .sigmoid
             case "tanh": activation = .tanh
             case "softplus": activation = .softplus
-            case "softmax":
-                guard isOutput else {
-                    throw error(at: node, "\(what) uses softmax, which is only allowed on the output layer; expected another activation for a hidden layer")
-                }
-                activation = .softmax
+            case "softmax": activation = .softmax
             default:
                 throw error(at: node, "\(what): unknown activation `\(text)`\(suggestion(text, Activation.knownNames)); expected one of \(Activation.knownNames.joined(separator: ", "))")
             }
@@ -160,7 +153,11 @@ extension YAMLReader {
                 bias = [Double](repeating: try number(node, what: "\(what) `bias`"), count: units)
             }
         }
-        return Layer(units: units, activation: activation, weights: weights, bias: bias)
+        do {
+            return try Layer(activation: activation, weights: weights, bias: bias)
+        } catch let problem as NetworkError {
+            throw error(at: node, problem.inLayer(index).message)
+        }
     }
 
     private func weights(_ node: Node, layer: Int, rows: Int, columns: Int) throws -> Matrix {

@@ -1,17 +1,37 @@
-/// One layer after the input: its width, activation, incoming weights and biases.
+/// One layer after the input: its activation, incoming weights and biases. The number of
+/// units is the weights' column count, so it cannot disagree with them.
 public struct Layer: Equatable, Sendable {
-    public var units: Int
-    public var activation: Activation
+    public let activation: Activation
     /// rows = units of the layer before (j), columns = units of this layer (k).
-    public var weights: Matrix
-    public var bias: [Double]
+    /// Writable inside the module only, for the gradient check's perturbations.
+    public internal(set) var weights: Matrix
+    public internal(set) var bias: [Double]
 
-    public init(units: Int, activation: Activation, weights: Matrix, bias: [Double]) {
-        self.units = units
+    /// Throws when the bias does not have one value per column of the weights, when a value
+    /// is not finite, or when the layer has no units.
+    public init(activation: Activation, weights: Matrix, bias: [Double]) throws {
+        guard weights.rows >= 1, weights.columns >= 1 else {
+            throw NetworkError(.weights(layer: nil), "the weights are \(weights.rows) × \(weights.columns); expected at least one row (unit before) and one column (unit of this layer)")
+        }
+        guard bias.count == weights.columns else {
+            throw NetworkError(.bias(layer: nil), "bias has \(bias.count) value\(bias.count == 1 ? "" : "s"); expected \(weights.columns), one per column of the weights")
+        }
+        if let i = weights.storage.firstIndex(where: { !$0.isFinite }) {
+            throw NetworkError(.weights(layer: nil), "weight w_\(i / weights.columns + 1),\(i % weights.columns + 1) is \(weights.storage[i]); expected a finite number")
+        }
+        if let k = bias.firstIndex(where: { !$0.isFinite }) {
+            throw NetworkError(.bias(layer: nil), "bias b_\(k + 1) is \(bias[k]); expected a finite number")
+        }
+        if case .leakyReLU(let slope) = activation, !slope.isFinite {
+            throw NetworkError(.activation(layer: nil), "the leaky_relu slope is \(slope); expected a finite number")
+        }
         self.activation = activation
         self.weights = weights
         self.bias = bias
     }
+
+    /// Units of this layer: the weights' columns.
+    public var units: Int { weights.columns }
 }
 
 /// The symbols a course writes; the defaults are the worked example's, except the input,
@@ -29,19 +49,66 @@ public struct Notation: Equatable, Sendable {
     public static let keys = ["input", "activation", "preactivation", "weight", "bias", "loss"]
 }
 
-/// A network as a file describes it: validated, every weight known.
+/// A network as a file describes it: validated, every weight known, every shape consistent.
+/// Only the throwing initializer makes one, so `solve()` never meets mismatched shapes.
 public struct Network: Equatable, Sendable {
+    /// Presentation only: renaming cannot make a network inconsistent.
     public var name: String?
-    public var input: [Double]
-    public var target: [Double]
-    public var loss: LossFunction
+    public internal(set) var input: [Double]
+    public let target: [Double]
+    public let loss: LossFunction
+    /// Presentation only, like `name`.
     public var notation: Notation
     /// Hidden layers first, the output layer last. Layer index L = position + 1.
-    public var layers: [Layer]
-    public var learningRate: Double?
+    public internal(set) var layers: [Layer]
+    public let learningRate: Double?
 
+    /// Throws a `NetworkError` naming the first inconsistency: an empty or non-finite input,
+    /// a layer whose weights do not have one row per unit of the layer before, softmax on a
+    /// hidden layer, a target of the wrong length or range for the loss, an output activation
+    /// the loss cannot use, or a learning rate that is not a positive finite number.
     public init(name: String? = nil, input: [Double], target: [Double], loss: LossFunction,
-                notation: Notation = Notation(), layers: [Layer], learningRate: Double? = nil) {
+                notation: Notation = Notation(), layers: [Layer], learningRate: Double? = nil) throws {
+        guard !input.isEmpty else { throw NetworkError(.input, "`input` is empty; expected at least one input value") }
+        if let i = input.firstIndex(where: { !$0.isFinite }) {
+            throw NetworkError(.input, "input value \(i + 1) is \(input[i]); expected a finite number")
+        }
+        guard !layers.isEmpty else { throw NetworkError(.layers, "`layers` is empty; expected at least the output layer") }
+        var previous = input.count
+        for (position, layer) in layers.enumerated() {
+            let l = position + 1
+            guard layer.weights.rows == previous else {
+                throw NetworkError(.weights(layer: l), "layer \(l) weights have \(layer.weights.rows) row\(layer.weights.rows == 1 ? "" : "s"); expected \(previous), one per unit of layer \(l - 1)")
+            }
+            if layer.activation == .softmax, l < layers.count {
+                throw NetworkError(.activation(layer: l), "layer \(l) uses softmax, which is only allowed on the output layer; expected another activation for a hidden layer")
+            }
+            previous = layer.units
+        }
+        let output = layers[layers.count - 1]
+        guard target.count == output.units else {
+            throw NetworkError(.target, "`target` has \(target.count) value\(target.count == 1 ? "" : "s"); expected \(output.units), the number of units of the output layer \(layers.count)")
+        }
+        if let i = target.firstIndex(where: { !$0.isFinite }) {
+            throw NetworkError(.target, "target value \(i + 1) is \(target[i]); expected a finite number")
+        }
+        if let required = loss.requiredOutputActivation, output.activation.name != required {
+            throw NetworkError(.loss, "loss `\(loss.rawValue)` needs a \(required) output layer, but layer \(layers.count) uses \(output.activation.name); expected `activation: \(required)` on the output layer or another loss")
+        }
+        switch loss {
+        case .bce:
+            if let bad = target.first(where: { $0 < 0 || $0 > 1 }) {
+                throw NetworkError(.target, "`target` contains \(bad); expected values between 0 and 1 for bce")
+            }
+        case .crossEntropy:
+            if let bad = target.first(where: { $0 < 0 }) {
+                throw NetworkError(.target, "`target` contains \(bad); expected non-negative class probabilities for cross_entropy")
+            }
+        default: break
+        }
+        if let eta = learningRate, !(eta > 0 && eta.isFinite) {
+            throw NetworkError(.learningRate, "`learning_rate` is \(eta); expected a positive number")
+        }
         self.name = name
         self.input = input
         self.target = target
@@ -49,6 +116,23 @@ public struct Network: Equatable, Sendable {
         self.notation = notation
         self.layers = layers
         self.learningRate = learningRate
+    }
+
+    /// The same network with every layer's weights and biases replaced (index 1...L, as
+    /// `Solution.Update`), for example after a gradient step. Throws as the initializer does.
+    public func replacingParameters(W: [Matrix], b: [[Double]]) throws -> Network {
+        guard W.count == layers.count + 1, b.count == layers.count + 1 else {
+            throw NetworkError(.layers, "\(W.count - 1) weight matrices and \(b.count - 1) bias vectors for \(layers.count) layers; expected one of each per layer")
+        }
+        let replaced = try layers.indices.map { i in
+            do {
+                return try Layer(activation: layers[i].activation, weights: W[i + 1], bias: b[i + 1])
+            } catch let error as NetworkError {
+                throw error.inLayer(i + 1)
+            }
+        }
+        return try Network(name: name, input: input, target: target, loss: loss, notation: notation,
+                           layers: replaced, learningRate: learningRate)
     }
 
     /// Units per layer, input layer first: [3, 2, 2, 1] for question 1.
@@ -59,4 +143,34 @@ public struct Network: Equatable, Sendable {
 
     /// The parameters in a stable order, for checks and updates.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.weights.storage.count + $1.bias.count } }
+}
+
+/// Why a `Network`, `Layer` or `Matrix` could not be made: what is inconsistent, as one
+/// sentence, and which part of the network it is about (so a file reader can point at it).
+public struct NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Part: Equatable, Sendable {
+        case input, target, loss, learningRate, layers, matrix
+        /// A layer's parts; `layer` is nil when the layer was checked on its own.
+        case weights(layer: Int?), bias(layer: Int?), activation(layer: Int?)
+    }
+
+    public let part: Part
+    public let message: String
+
+    public init(_ part: Part, _ message: String) {
+        self.part = part
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// The same complaint about layer `l`, when it was made about a layer on its own.
+    func inLayer(_ l: Int) -> NetworkError {
+        switch part {
+        case .weights(nil): NetworkError(.weights(layer: l), "layer \(l): \(message)")
+        case .bias(nil): NetworkError(.bias(layer: l), "layer \(l): \(message)")
+        case .activation(nil): NetworkError(.activation(layer: l), "layer \(l): \(message)")
+        default: self
+        }
+    }
 }
