@@ -14,10 +14,6 @@ public struct Annotator: Sendable {
 
     var network: Network { solution.network }
 
-    /// The stable ID of unit k (1-based) of layer l.
-    public static func nodeID(layer: Int, unit: Int) -> String { "L\(layer)_\(unit)" }
-    public static let lossID = "loss"
-
     /// The diagram for a view; `known` says which computed values may be shown (all, unless
     /// a slide is being built).
     /// With `showUpdate` and a learning rate, edges and nodes also show w′ and b′ after one
@@ -30,99 +26,76 @@ public struct Annotator: Sendable {
         let forward = view.showsForward || view == .flow
         let backward = view.showsBackward
 
-        func line(_ symbol: MathText, _ value: Double, _ q: Quantity, _ role: Line.Role) -> Line {
-            let shown = q.isGiven || known(q)
-            return Line(symbol + " = " + (shown ? format.string(value) : "?"), role: role, hidden: !shown)
-        }
+        func line(_ q: Quantity, _ role: Line.Role) -> Line { self.line(q, role, known: known) }
+        func tip(_ qs: [Quantity]) -> String { tooltip(qs, known: known) }
 
         for i in 1...network.input.count {
+            let x = Quantity.input(i)
             var lines: [Line] = []
-            if forward || view == .backward {
-                lines.append(line(symbols.input(i), network.input[i - 1], .input(i), .title))
-            }
-            if backward { lines.append(line(symbols.gradient(symbols.input(i)), solution.dX[i - 1], .dInput(i), .gradient)) }
-            nodes.append(DiagramNode(id: Self.nodeID(layer: 0, unit: i), kind: .input, column: 0, row: i - 1, lines: lines,
-                                     tooltip: tooltip([(symbols.input(i), network.input[i - 1], .input(i)),
-                                                      (symbols.gradient(symbols.input(i)), solution.dX[i - 1], .dInput(i))], known: known)))
+            if forward || view == .backward { lines.append(line(x, .title)) }
+            if backward { lines.append(line(.gradient(x), .gradient)) }
+            nodes.append(DiagramNode(id: .unit(layer: 0, k: i), kind: .input, column: 0, row: i - 1, lines: lines,
+                                     tooltip: tip([x, .gradient(x)])))
         }
 
         for l in 1...L {
             let layer = network.layers[l - 1]
             for k in 1...layer.units {
-                let H = symbols.activation(k, layer: l), Z = symbols.preactivation(k, layer: l), b = symbols.bias(k, layer: l)
+                let H = Quantity.activation(layer: l, k: k), Z = Quantity.preactivation(layer: l, k: k), b = Quantity.bias(layer: l, k: k)
                 var lines: [Line] = []
-                if forward || view == .backward { lines.append(line(H, solution.H[l][k - 1], .activation(layer: l, k: k), .title)) }
+                if forward || view == .backward { lines.append(line(H, .title)) }
                 if forward {
-                    lines.append(line(Z, solution.Z[l][k - 1], .preactivation(layer: l, k: k), .value))
-                    lines.append(line(b, layer.bias[k - 1], .bias(layer: l, k: k), .value))
+                    lines.append(line(Z, .value))
+                    lines.append(line(b, .value))
                 }
                 if backward {
-                    lines.append(line(symbols.gradient(H), solution.dH[l][k - 1], .dActivation(layer: l, k: k), .gradient))
-                    lines.append(line(symbols.gradient(Z), solution.dZ[l][k - 1], .dPreactivation(layer: l, k: k), .gradient))
-                    lines.append(line(symbols.gradient(b), solution.db[l][k - 1], .dBias(layer: l, k: k), .gradient))
+                    lines.append(line(.gradient(H), .gradient))
+                    lines.append(line(.gradient(Z), .gradient))
+                    lines.append(line(.gradient(b), .gradient))
                 }
-                if let update { lines.append(Line(b.primed + " = " + format.string(update.b[l][k - 1]), role: .update)) }
-                let tip = tooltip([(H, solution.H[l][k - 1], .activation(layer: l, k: k)), (Z, solution.Z[l][k - 1], .preactivation(layer: l, k: k)),
-                                   (b, layer.bias[k - 1], .bias(layer: l, k: k)),
-                                   (symbols.gradient(H), solution.dH[l][k - 1], .dActivation(layer: l, k: k)),
-                                   (symbols.gradient(Z), solution.dZ[l][k - 1], .dPreactivation(layer: l, k: k)),
-                                   (symbols.gradient(b), solution.db[l][k - 1], .dBias(layer: l, k: k))], known: known)
-                nodes.append(DiagramNode(id: Self.nodeID(layer: l, unit: k), kind: l == L ? .output : .neuron,
-                                         column: l, row: k - 1, lines: lines, tooltip: tip))
+                if let update { lines.append(Line(symbols.symbol(b).primed, value: format.string(update.b[l][k - 1]), role: .update)) }
+                nodes.append(DiagramNode(id: .unit(layer: l, k: k), kind: l == L ? .output : .neuron, column: l, row: k - 1, lines: lines,
+                                         tooltip: tip([H, Z, b, .gradient(H), .gradient(Z), .gradient(b)])))
                 for j in 1...layer.weights.rows {
-                    let w = symbols.weight(j, k, layer: l)
+                    let w = Quantity.weight(layer: l, j: j, k: k)
                     var edgeLines: [Line] = []
-                    if forward { edgeLines.append(line(w, layer.weights[j - 1, k - 1], .weight(layer: l, j: j, k: k), .value)) }
-                    if backward {
-                        edgeLines.append(line(symbols.gradient(w), solution.dW[l][j - 1, k - 1], .dWeight(layer: l, j: j, k: k), .gradient))
-                    }
-                    if let update { edgeLines.append(Line(w.primed + " = " + format.string(update.W[l][j - 1, k - 1]), role: .update)) }
-                    let tail = Self.nodeID(layer: l - 1, unit: j), head = Self.nodeID(layer: l, unit: k)
-                    edges.append(DiagramEdge(id: "\(tail)->\(head)", tail: tail, head: head, lines: edgeLines,
-                                             tooltip: tooltip([(w, layer.weights[j - 1, k - 1], .weight(layer: l, j: j, k: k)),
-                                                               (symbols.gradient(w), solution.dW[l][j - 1, k - 1], .dWeight(layer: l, j: j, k: k))], known: known)))
+                    if forward { edgeLines.append(line(w, .value)) }
+                    if backward { edgeLines.append(line(.gradient(w), .gradient)) }
+                    if let update { edgeLines.append(Line(symbols.symbol(w).primed, value: format.string(update.W[l][j - 1, k - 1]), role: .update)) }
+                    edges.append(DiagramEdge(.weight(layer: l, j: j, k: k), lines: edgeLines, tooltip: tip([w, .gradient(w)])))
                 }
             }
         }
 
         nodes.append(lossNode(view: view, known: known))
         for k in 1...network.layers[L - 1].units {
-            let tail = Self.nodeID(layer: L, unit: k)
-            edges.append(DiagramEdge(id: "\(tail)->\(Self.lossID)", tail: tail, head: Self.lossID, lines: [],
-                                     tooltip: tooltip([(symbols.gradient(symbols.activation(k, layer: L)), solution.dH[L][k - 1],
-                                                        .dActivation(layer: L, k: k))], known: known)))
+            edges.append(DiagramEdge(EdgeID(.unit(layer: L, k: k), .loss), lines: [],
+                                     tooltip: tip([.gradient(.activation(layer: L, k: k))])))
         }
         return Diagram(title: network.name.map { MathText($0) }, headers: headers(), nodes: nodes, edges: edges)
     }
 
+    /// `symbol = value` of a quantity, its value shown when given or known.
+    public func line(_ q: Quantity, _ role: Line.Role, known: (Quantity) -> Bool = { _ in true }) -> Line {
+        Line(symbols.symbol(q), value: format.string(solution.value(of: q)), role: role, known: q.isGiven || known(q))
+    }
+
     func lossNode(view: View, known: (Quantity) -> Bool) -> DiagramNode {
         let L = network.depth
-        let shownLoss = known(.loss)
-        var lines = [Line(symbols.loss + " = " + lossFormula() + " = " + (shownLoss ? format.string(solution.loss) : "?"),
-                          role: .title, hidden: !shownLoss)]
+        var lines = [Line(symbols.loss + " = " + lossFormula(), value: format.string(solution.loss), role: .title, known: known(.loss))]
         if view != .backward { lines.append(Line(targetLine(), role: .value)) }
         if view.showsBackward {
-            for k in 1...network.layers[L - 1].units {
-                let q = Quantity.dActivation(layer: L, k: k)
-                lines.append(Line(symbols.gradient(symbols.activation(k, layer: L)) + " = " + (known(q) ? format.string(solution.dH[L][k - 1]) : "?"),
-                                  role: .gradient, hidden: !known(q)))
-            }
+            for k in 1...network.layers[L - 1].units { lines.append(line(.gradient(.activation(layer: L, k: k)), .gradient, known: known)) }
         }
-        var tips: [(MathText, Double, Quantity)] = [(symbols.loss, solution.loss, .loss)]
-        for (i, y) in network.target.enumerated() { tips.append((targetSymbol(i + 1), y, .target)) }
-        return DiagramNode(id: Self.lossID, kind: .loss, column: L + 1, row: 0, lines: lines, tooltip: tooltip(tips, known: known))
+        let tips: [Quantity] = [.loss] + (1...network.target.count).map { .target($0) }
+        return DiagramNode(id: .loss, kind: .loss, column: L + 1, row: 0, lines: lines, tooltip: tooltip(tips, known: known))
     }
 
     /// The loss node of the summary views (flow, layers): just `Loss = value`.
     func compactLossNode() -> DiagramNode {
         var node = lossNode(view: .forward, known: { _ in true })
-        node.lines = [Line(symbols.loss + " = " + format.string(solution.loss), role: .title)]
+        node.lines = [line(.loss, .title)]
         return node
-    }
-
-    /// Y, or Y_k when there are several outputs.
-    func targetSymbol(_ k: Int) -> MathText {
-        network.target.count == 1 ? "Y" : MathText([.init("Y"), .init(String(k), .sub)])
     }
 
     func targetLine() -> MathText {
@@ -158,13 +131,10 @@ public struct Annotator: Sendable {
         return result
     }
 
-    /// Plain-text, full-precision values for hover and screen readers.
-    func tooltip(_ items: [(MathText, Double)]) -> String {
-        items.map { "\($0.0.plain) = \(NumberFormat.exact($0.1))" }.joined(separator: "\n")
-    }
-
-    /// The same, leaving out what is not known yet (a slide must not leak later values).
-    func tooltip(_ items: [(MathText, Double, Quantity)], known: (Quantity) -> Bool) -> String {
-        tooltip(items.filter { $0.2.isGiven || known($0.2) }.map { ($0.0, $0.1) })
+    /// Plain-text, full-precision values for hover and screen readers, leaving out what is
+    /// not known yet (a slide must not leak later values).
+    public func tooltip(_ quantities: [Quantity], known: (Quantity) -> Bool = { _ in true }) -> String {
+        quantities.filter { $0.isGiven || known($0) }
+            .map { "\(symbols.symbol($0).plain) = \(NumberFormat.exact(solution.value(of: $0)))" }.joined(separator: "\n")
     }
 }

@@ -17,6 +17,29 @@ public struct Derivation: Sendable {
         case bias(layer: Int, k: Int)
         case activation(layer: Int, k: Int)      // layer 0: the input x_k
         case preactivation(layer: Int, k: Int)
+
+        /// The quantity differentiated by.
+        public var quantity: Quantity {
+            switch self {
+            case let .weight(l, j, k): .weight(layer: l, j: j, k: k)
+            case let .bias(l, k): .bias(layer: l, k: k)
+            case let .activation(l, k): .output(layer: l, k: k)
+            case let .preactivation(l, k): .preactivation(layer: l, k: k)
+            }
+        }
+
+        /// The target for a quantity a derivation can end at; nil for the loss, targets and
+        /// gradients.
+        public init?(_ q: Quantity) {
+            switch q {
+            case let .weight(l, j, k): self = .weight(layer: l, j: j, k: k)
+            case let .bias(l, k): self = .bias(layer: l, k: k)
+            case let .input(i): self = .activation(layer: 0, k: i)
+            case let .activation(l, k): self = .activation(layer: l, k: k)
+            case let .preactivation(l, k): self = .preactivation(layer: l, k: k)
+            case .target, .loss, .gradient: return nil
+            }
+        }
     }
 
     public struct Factor: Sendable {
@@ -73,13 +96,7 @@ public struct Deriver: Sendable {
 
     public func derive(_ target: Derivation.Target) -> Derivation {
         let (layer, unit) = anchor(target)
-        let value: Double
-        switch target {
-        case let .weight(l, j, k): value = solution.dW[l][j - 1, k - 1]
-        case let .bias(l, k): value = solution.db[l][k - 1]
-        case let .activation(l, k): value = solution.dH[l][k - 1]
-        case let .preactivation(l, k): value = solution.dZ[l][k - 1]
-        }
+        let value = solution.value(of: .gradient(target.quantity))
         let symbol = Partial(of: symbols.loss, by: targetSymbol(target))
         let pathCount = countPaths(fromLayer: layer)
         if pathCount > Derivation.maxPaths {
@@ -94,14 +111,7 @@ public struct Deriver: Sendable {
         return Derivation(target: target, symbol: symbol, value: value, form: .paths(paths))
     }
 
-    public func targetSymbol(_ t: Derivation.Target) -> MathText {
-        switch t {
-        case let .weight(l, j, k): symbols.weight(j, k, layer: l)
-        case let .bias(l, k): symbols.bias(k, layer: l)
-        case let .activation(l, k): symbols.activation(k, layer: l)
-        case let .preactivation(l, k): symbols.preactivation(k, layer: l)
-        }
-    }
+    public func targetSymbol(_ t: Derivation.Target) -> MathText { symbols.symbol(t.quantity) }
 
     /// The layer and unit where the chain ends before the last factor.
     func anchor(_ t: Derivation.Target) -> (Int, Int) {

@@ -20,10 +20,47 @@ public struct Diagram: Equatable, Sendable {
         self.legend = legend
     }
 
-    public func node(_ id: String) -> DiagramNode? { nodes.first { $0.id == id } }
+    public func node(_ id: NodeID) -> DiagramNode? { nodes.first { $0.id == id } }
 }
 
-/// One line of a label. The role decides its colour and weight in the theme.
+/// A node's stable identifier, also its Graphviz name and SVG id: `L0_1` for x_1, `L2_1` for
+/// H_1^(2), `loss`. Built here and nowhere else, so a slide that highlights a node and the
+/// diagram that draws it agree by construction.
+public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let raw: String
+    public init(_ raw: String) { self.raw = raw }
+
+    /// Unit k (1-based) of layer l.
+    public static func unit(layer l: Int, k: Int) -> NodeID { NodeID("L\(l)_\(k)") }
+    public static let loss = NodeID("loss")
+    /// The units of layer l the flow view folds into one node.
+    public static func folded(layer l: Int) -> NodeID { NodeID("L\(l)_more") }
+    /// A whole layer, in the layers view.
+    public static func layer(_ l: Int) -> NodeID { NodeID("layer\(l)") }
+
+    public var description: String { raw }
+    public static func < (a: NodeID, b: NodeID) -> Bool { a.raw < b.raw }
+}
+
+/// An edge's identifier: its two ends.
+public struct EdgeID: Hashable, Sendable, CustomStringConvertible {
+    public let tail: NodeID
+    public let head: NodeID
+    public init(_ tail: NodeID, _ head: NodeID) {
+        self.tail = tail
+        self.head = head
+    }
+
+    /// The weight w_jk^(l)'s edge, from unit j of layer l−1 into unit k of layer l.
+    public static func weight(layer l: Int, j: Int, k: Int) -> EdgeID { EdgeID(.unit(layer: l - 1, k: j), .unit(layer: l, k: k)) }
+
+    public var raw: String { "\(tail.raw)->\(head.raw)" }
+    public var description: String { raw }
+}
+
+/// One line of a label: a symbol in the notation and its value (`Z₁⁽¹⁾ = 2`), or a line of
+/// text. The value stays apart from the symbol, so a renderer can colour it or a deck can
+/// replace it without reading text back. The role decides its colour and weight in the theme.
 public struct Line: Equatable, Sendable {
     public enum Role: String, Sendable {
         case title      // the node's main value (H), bold
@@ -33,16 +70,38 @@ public struct Line: Equatable, Sendable {
         case update     // w → w′
     }
 
-    public var text: MathText
+    /// What the value is of (`Z₁⁽¹⁾`, `Loss = (Y − H⁽³⁾)²`); the whole text of a line without a value.
+    public var symbol: MathText
+    /// The value as printed, nil for a line of text.
+    public var value: String?
     public var role: Role
-    /// Not yet computed in this frame: drawn dimmed, its value replaced by "?".
+    /// Not yet computed in this frame: drawn dimmed, its value replaced by `Line.unknown`.
     public var hidden: Bool
 
+    /// What an unknown value reads.
+    public static let unknown = "?"
+
+    /// A line of text.
     public init(_ text: MathText, role: Role, hidden: Bool = false) {
-        self.text = text
+        self.symbol = text
+        self.value = nil
         self.role = role
         self.hidden = hidden
     }
+
+    /// `symbol = value`, the value shown only when `known`.
+    public init(_ symbol: MathText, value: String, role: Role, known: Bool = true) {
+        self.symbol = symbol
+        self.value = value
+        self.role = role
+        self.hidden = !known
+    }
+
+    /// ` = value` (` = ?` while unknown); nil for a line of text.
+    public var valueText: String? { value.map { " = " + (hidden ? Line.unknown : $0) } }
+
+    /// The line as it reads.
+    public var text: MathText { valueText.map { symbol + $0 } ?? symbol }
 }
 
 /// How a node or edge stands out from the rest.
@@ -72,7 +131,7 @@ public struct DiagramNode: Equatable, Sendable {
     public enum Health: String, Sendable { case healthy, dead, saturated }
 
     /// Stable ID: `L0_1` for α_1, `L2_1` for H_1^(2), `loss`, `L1_more` for a collapsed rest.
-    public var id: String
+    public var id: NodeID
     public var kind: Kind
     /// Column (layer index; the loss is one past the output layer) and row within it.
     public var column: Int
@@ -84,7 +143,7 @@ public struct DiagramNode: Equatable, Sendable {
     /// |∂Loss/∂Z| scaled to 0…1, for node shading in the flow view.
     public var shade: Double?
 
-    public init(id: String, kind: Kind, column: Int, row: Int, lines: [Line], tooltip: String) {
+    public init(id: NodeID, kind: Kind, column: Int, row: Int, lines: [Line], tooltip: String) {
         self.id = id
         self.kind = kind
         self.column = column
@@ -95,18 +154,16 @@ public struct DiagramNode: Equatable, Sendable {
 }
 
 public struct DiagramEdge: Equatable, Sendable {
-    public var id: String
-    public var tail: String
-    public var head: String
+    public var id: EdgeID
+    public var tail: NodeID { id.tail }
+    public var head: NodeID { id.head }
     public var lines: [Line]
     public var tooltip: String
     public var emphasis = Emphasis()
     public var flow: Flow?
 
-    public init(id: String, tail: String, head: String, lines: [Line], tooltip: String) {
+    public init(_ id: EdgeID, lines: [Line], tooltip: String) {
         self.id = id
-        self.tail = tail
-        self.head = head
         self.lines = lines
         self.tooltip = tooltip
     }

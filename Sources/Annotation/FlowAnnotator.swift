@@ -52,7 +52,7 @@ public struct FlowAnnotator: Sendable {
         let L = net.depth
         let health = HealthReport(s, thresholds: options.thresholds)
         let units = visibleUnits()
-        func id(_ l: Int, _ k: Int?) -> String { k.map { Annotator.nodeID(layer: l, unit: $0) } ?? "L\(l)_more" }
+        func id(_ l: Int, _ k: Int?) -> NodeID { k.map { .unit(layer: l, k: $0) } ?? .folded(layer: l) }
 
         // Edge gradients, aggregated where units are folded: one entry per drawn edge.
         struct Drawn { var tail: (Int, Int?); var head: (Int, Int?); var value: Double; var count: Int }
@@ -84,7 +84,7 @@ public struct FlowAnnotator: Sendable {
         let scale = scaler(largest: largest, smallest: smallestNonZero)
 
         // Node shading by |∂Loss/∂Z| (|∂Loss/∂x| for inputs).
-        var nodeStrength: [String: Double] = [:]
+        var nodeStrength: [NodeID: Double] = [:]
         for l in 0...L {
             for k in units[l].kept { nodeStrength[id(l, k)] = l == 0 ? abs(s.dX[k - 1]) : abs(s.dZ[l][k - 1]) }
             if !units[l].folded.isEmpty {
@@ -145,16 +145,16 @@ public struct FlowAnnotator: Sendable {
                 if options.numbers { lines.append(Line(MathText("rms ∂\(net.notation.loss)/∂\(net.notation.weight) = " + f.string(abs(d.value))), role: .gradient)) }
                 tip = "\(d.count) folded weight gradients: root mean square \(NumberFormat.exact(abs(d.value))), norm \(NumberFormat.exact(abs(d.value) * Double(d.count).squareRoot()))"
             }
-            var edge = DiagramEdge(id: "\(tail)->\(head)", tail: tail, head: head, lines: lines, tooltip: tip)
+            var edge = DiagramEdge(EdgeID(tail, head), lines: lines, tooltip: tip)
             edge.flow = Flow(magnitude: scale(abs(d.value)), negative: d.value < 0)
             edges.append(edge)
         }
         for k in units[L].kept {
             let tail = id(L, k)
-            edges.append(DiagramEdge(id: "\(tail)->\(Annotator.lossID)", tail: tail, head: Annotator.lossID, lines: [], tooltip: ""))
+            edges.append(DiagramEdge(EdgeID(tail, .loss), lines: [], tooltip: ""))
         }
         if !units[L].folded.isEmpty {
-            edges.append(DiagramEdge(id: "\(id(L, nil))->\(Annotator.lossID)", tail: id(L, nil), head: Annotator.lossID, lines: [], tooltip: ""))
+            edges.append(DiagramEdge(EdgeID(id(L, nil), .loss), lines: [], tooltip: ""))
         }
 
         // Headers name every layer and its health; the legend says what was folded.

@@ -57,7 +57,7 @@ public struct LayerSummary: Sendable {
                 if case .vanishing(l, _) = finding { lines.append(Line("vanishing ↓", role: .note)) }
                 if case .exploding(l, _) = finding { lines.append(Line("exploding ↑", role: .note)) }
             }
-            var node = DiagramNode(id: "layer\(l)", kind: l == 0 ? .input : (l == L ? .output : .neuron), column: l, row: 0, lines: lines,
+            var node = DiagramNode(id: .layer(l), kind: l == 0 ? .input : (l == L ? .output : .neuron), column: l, row: 0, lines: lines,
                                    tooltip: "layer \(l): ‖∂\(loss)/∂\(wrt)‖ = \(NumberFormat.exact(st.norm)), mean |·| = \(NumberFormat.exact(st.meanAbs)), max |·| = \(NumberFormat.exact(st.maxAbs)), dead \(st.dead)")
             if l > 0, st.dead * 2 > st.units { node.health = .dead }
             nodes.append(node)
@@ -72,12 +72,12 @@ public struct LayerSummary: Sendable {
         for l in 1...L {
             // The whole matrix is W, the capital of the weight symbol.
             let w = MathText([.init("‖∂\(loss)/∂\(net.notation.weight.uppercased())"), .init("(\(l))", .sup), .init("‖ = " + f.string(norms[l]))])
-            var edge = DiagramEdge(id: "layer\(l - 1)->layer\(l)", tail: "layer\(l - 1)", head: "layer\(l)", lines: [Line(w, role: .gradient)],
+            var edge = DiagramEdge(EdgeID(.layer(l - 1), .layer(l)), lines: [Line(w, role: .gradient)],
                                    tooltip: "‖∂\(loss)/∂W^(\(l))‖ = \(NumberFormat.exact(norms[l]))")
             edge.flow = Flow(magnitude: scale(norms[l]), negative: false)
             edges.append(edge)
         }
-        edges.append(DiagramEdge(id: "layer\(L)->\(Annotator.lossID)", tail: "layer\(L)", head: Annotator.lossID, lines: [], tooltip: ""))
+        edges.append(DiagramEdge(EdgeID(.layer(L), .loss), lines: [], tooltip: ""))
         let headers = annotator.headers()
         let legend = Legend(entries: [Line(MathText("edge width: ‖∂\(loss)/∂W‖ of the layer it enters (log scale)"), role: .note),
                                       Line(MathText("nodes: statistics of ∂\(loss)/∂\(net.notation.preactivation) over the layer's units"), role: .note)],

@@ -8,7 +8,7 @@ public struct ParameterNameError: Error, Equatable, Sendable, CustomStringConver
 }
 
 public enum ParameterName {
-    public static func parse(_ text: String, network: Network) throws -> Derivation.Target {
+    public static func parse(_ text: String, network: Network) throws -> Quantity {
         let n = network.notation
         let example = "\(n.weight)_21^(1), \(n.bias)_1^(2), \(n.activation)_1^(1), \(n.preactivation)_1^(1) or \(n.input)_1"
         func fail(_ what: String) -> ParameterNameError {
@@ -86,13 +86,13 @@ public enum ParameterName {
             }
             switch kind {
             case "b": return .bias(layer: l, k: k)
-            case "H": return .activation(layer: l, k: k)
+            case "H": return .output(layer: l, k: k)
             default: return .preactivation(layer: l, k: k)
             }
         default:
             guard layer == nil || layer == 0 else { throw fail("inputs have no layer superscript") }
             guard indices.count == 1 else { throw fail("an input needs one index, as in _1") }
-            return .activation(layer: 0, k: try checkUnit(indices[0], 0))
+            return .input(try checkUnit(indices[0], 0))
         }
     }
 }

@@ -48,7 +48,7 @@ public struct SlideDeck: Sendable {
             var frames: [Frame] = []
             var known = Set<Quantity>()
 
-            func add(_ slug: String, _ title: String, caption: [Line], highlightNodes: Set<String> = [], highlightEdges: Set<String> = [],
+            func add(_ slug: String, _ title: String, caption: [Line], highlightNodes: Set<NodeID> = [], highlightEdges: Set<EdgeID> = [],
                      update: Bool = false, everything: Bool = false) {
                 let snapshot = known
                 var d = annotator.diagram(view: .full, known: { everything || snapshot.contains($0) }, showUpdate: update)
@@ -73,13 +73,12 @@ public struct SlideDeck: Sendable {
                 let groups: [[Int]] = steps == .node ? units.map { [$0] } : [Array(units)]
                 for group in groups {
                     var caption: [Line] = []
-                    var nodes = Set<String>(), edges = Set<String>()
+                    var nodes = Set<NodeID>(), edges = Set<EdgeID>()
                     for k in group {
                         known.insert(.preactivation(layer: l, k: k))
                         known.insert(.activation(layer: l, k: k))
-                        let id = Annotator.nodeID(layer: l, unit: k)
-                        nodes.insert(id)
-                        for j in 1...network.widths[l - 1] { edges.insert("\(Annotator.nodeID(layer: l - 1, unit: j))->\(id)") }
+                        nodes.insert(.unit(layer: l, k: k))
+                        for j in 1...network.widths[l - 1] { edges.insert(.weight(layer: l, j: j, k: k)) }
                         if caption.count < 8 {
                             caption.append(Line(forward.preactivation(layer: l, unit: k).mathText(format), role: .value))
                             caption.append(Line(forward.activation(layer: l, unit: k).mathText(format), role: .title))
@@ -94,10 +93,9 @@ public struct SlideDeck: Sendable {
 
             // The loss.
             known.insert(.loss)
-            var lossEdges = Set<String>()
-            for k in 1...network.widths[L] { lossEdges.insert("\(Annotator.nodeID(layer: L, unit: k))->\(Annotator.lossID)") }
+            let lossEdges = Set((1...network.widths[L]).map { EdgeID(.unit(layer: L, k: $0), .loss) })
             add("loss", "Loss", caption: [Line(forward.loss().mathText(format), role: .title)],
-                highlightNodes: [Annotator.lossID], highlightEdges: lossEdges)
+                highlightNodes: [.loss], highlightEdges: lossEdges)
 
             // Backward pass.
             let order = deriver.parameterOrder()
@@ -109,7 +107,7 @@ public struct SlideDeck: Sendable {
             }
             for group in groups {
                 var caption: [Line] = []
-                var nodes = Set<String>(), edges = Set<String>()
+                var nodes = Set<NodeID>(), edges = Set<EdgeID>()
                 for target in group {
                     let d = deriver.derive(target)
                     markKnown(target, &known)
@@ -180,41 +178,35 @@ public struct SlideDeck: Sendable {
             let (l, k) = deriver.anchor(t)
             for m in (l + 1)..<(L + 1) where m <= L {
                 for u in 1...network.widths[m] {
-                    known.insert(.dActivation(layer: m, k: u))
-                    known.insert(.dPreactivation(layer: m, k: u))
+                    known.insert(.gradient(.activation(layer: m, k: u)))
+                    known.insert(.gradient(.preactivation(layer: m, k: u)))
                 }
             }
-            known.insert(.dActivation(layer: l, k: k))
-            known.insert(.dPreactivation(layer: l, k: k))
-            switch t {
-            case let .weight(l, j, k): known.insert(.dWeight(layer: l, j: j, k: k))
-            case let .bias(l, k): known.insert(.dBias(layer: l, k: k))
-            default: break
-            }
+            known.insert(.gradient(.output(layer: l, k: k)))
+            if l > 0 { known.insert(.gradient(.preactivation(layer: l, k: k))) }
+            if t.quantity.isParameter { known.insert(.gradient(t.quantity)) }
         }
 
         /// The chain-rule paths from the loss to the parameter: their nodes and edges.
-        func highlight(_ t: Derivation.Target, nodes: inout Set<String>, edges: inout Set<String>) {
+        func highlight(_ t: Derivation.Target, nodes: inout Set<NodeID>, edges: inout Set<EdgeID>) {
             let L = network.depth
             let (l, k) = deriver.anchor(t)
-            nodes.insert(Annotator.lossID)
-            for u in 1...network.widths[L] where l < L || u == k {
-                edges.insert("\(Annotator.nodeID(layer: L, unit: u))->\(Annotator.lossID)")
-            }
+            nodes.insert(.loss)
+            for u in 1...network.widths[L] where l < L || u == k { edges.insert(EdgeID(.unit(layer: L, k: u), .loss)) }
             // Every unit of the layers above lies on some path; edges between them too.
             if l < L {
                 for m in (l + 1)...L {
                     for u in 1...network.widths[m] {
-                        nodes.insert(Annotator.nodeID(layer: m, unit: u))
+                        nodes.insert(.unit(layer: m, k: u))
                         let tails = m == l + 1 ? [k] : Array(1...network.widths[m - 1])
-                        for v in tails { edges.insert("\(Annotator.nodeID(layer: m - 1, unit: v))->\(Annotator.nodeID(layer: m, unit: u))") }
+                        for v in tails { edges.insert(.weight(layer: m, j: v, k: u)) }
                     }
                 }
             }
-            nodes.insert(Annotator.nodeID(layer: l, unit: k))
+            nodes.insert(.unit(layer: l, k: k))
             if case let .weight(l, j, k) = t {
-                nodes.insert(Annotator.nodeID(layer: l - 1, unit: j))
-                edges.insert("\(Annotator.nodeID(layer: l - 1, unit: j))->\(Annotator.nodeID(layer: l, unit: k))")
+                nodes.insert(.unit(layer: l - 1, k: j))
+                edges.insert(.weight(layer: l, j: j, k: k))
             }
         }
     }

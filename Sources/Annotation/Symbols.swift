@@ -44,6 +44,25 @@ public struct Symbols: Sendable {
 
     public var loss: MathText { MathText(notation.loss) }
 
+    /// Y, or Y_k when there are several outputs.
+    public func target(_ k: Int) -> MathText {
+        widths.last == 1 ? "Y" : MathText([.init("Y"), .init(String(k), .sub)])
+    }
+
+    /// Any quantity in the notation: the one place a `Quantity` becomes a symbol.
+    public func symbol(_ q: Quantity) -> MathText {
+        switch q {
+        case let .input(i): input(i)
+        case let .weight(l, j, k): weight(j, k, layer: l)
+        case let .bias(l, k): bias(k, layer: l)
+        case let .preactivation(l, k): preactivation(k, layer: l)
+        case let .activation(l, k): activation(k, layer: l)
+        case let .target(k): target(k)
+        case .loss: loss
+        case let .gradient(inner): gradient(symbol(inner))
+        }
+    }
+
     /// ∂Loss/∂s.
     public func gradient(_ s: MathText) -> MathText { MathText("∂\(notation.loss)/∂") + s }
 }

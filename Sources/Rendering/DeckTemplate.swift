@@ -70,8 +70,8 @@ struct DeckTemplate {
             markers.tooltips[owner] = "@@T\(tooltips.count)@@"
             tooltips.append(owner)
         }
-        for node in base.nodes { mark(node.id, node.lines) }
-        for edge in base.edges { mark(edge.id, edge.lines) }
+        for node in base.nodes { mark(node.id.raw, node.lines) }
+        for edge in base.edges { mark(edge.id.raw, edge.lines) }
         guard texts.count < 0xFFFF, strokes.count < 0xFFFF else { return nil }
         base.caption = []
         for i in base.nodes.indices { base.nodes[i].emphasis = Emphasis() }
@@ -117,8 +117,8 @@ struct DeckTemplate {
     /// The SVG of one frame.
     func svg(for frame: Diagram) -> String {
         var nodes: [String: DiagramNode] = [:], edges: [String: DiagramEdge] = [:]
-        for n in frame.nodes { nodes[n.id] = n }
-        for e in frame.edges { edges[e.id] = e }
+        for n in frame.nodes { nodes[n.id.raw] = n }
+        for e in frame.edges { edges[e.id.raw] = e }
         func lines(_ owner: String) -> ([Line], Bool) {
             if let n = nodes[owner] { return (n.lines, n.emphasis.dimmed) }
             if let e = edges[owner] { return (e.lines, e.emphasis.dimmed) }
@@ -163,7 +163,10 @@ struct DeckTemplate {
                     if marker.line < frameLines.count {
                         let line = frameLines[marker.line]
                         color = line.hidden || dimmed ? theme.color("dimmed") : LabelBuilder(theme: theme).color(for: line)
-                        if marker.isValue && line.hidden { content = Array("&#160;= ?".utf8) }
+                        // Graphviz writes the run's leading space as &#160;.
+                        if marker.isValue, line.hidden, let value = line.valueText {
+                            content = Array(("&#160;" + MathText.htmlEscape(String(value.dropFirst()))).utf8)
+                        }
                     } else {
                         color = "none"
                     }

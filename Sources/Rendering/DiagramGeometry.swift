@@ -14,8 +14,8 @@ struct DiagramGeometry: Equatable {
         var size: Size
     }
 
-    var nodes: [String: Box] = [:]
-    var edgeLabels: [String: Point] = [:]
+    var nodes: [NodeID: Box] = [:]
+    var edgeLabels: [EdgeID: Point] = [:]
     var headers: [Box] = []
     var title: Box?
     var caption: Box?
@@ -30,8 +30,8 @@ struct DiagramGeometry: Equatable {
 
     /// Sizes of everything that has a label, measured by Graphviz's own text layout.
     struct Measured {
-        var nodes: [String: Size]
-        var edges: [String: Size]
+        var nodes: [NodeID: Size]
+        var edges: [EdgeID: Size]
         var headers: [Size]
         var title: Size?
         var caption: Size?
@@ -50,7 +50,7 @@ struct DiagramGeometry: Equatable {
         for c in columns.indices { columns[c].sort { $0.row < $1.row } }
 
         // Node boxes: label plus padding; one width per column, for tidy columns.
-        var boxSize: [String: Size] = [:]
+        var boxSize: [NodeID: Size] = [:]
         var columnAlong = Array(repeating: 0.0, count: columnCount)
         for (c, column) in columns.enumerated() {
             for node in column {
@@ -66,7 +66,7 @@ struct DiagramGeometry: Equatable {
         }
 
         // Edge labels between each pair of columns.
-        var labelSize: [String: Size] = [:]
+        var labelSize: [EdgeID: Size] = [:]
         for edge in diagram.edges { if let s = measured.edges[edge.id], !edge.lines.isEmpty { labelSize[edge.id] = s } }
         let columnOf = Dictionary(uniqueKeysWithValues: diagram.nodes.map { ($0.id, $0.column) })
         var maxLabelAcross = Array(repeating: 0.0, count: columnCount)
@@ -130,7 +130,7 @@ struct DiagramGeometry: Equatable {
         top += headerAcross > 0 ? headerAcross + 14 : 0
 
         // Place nodes: each column centred across the tallest one.
-        var centers: [String: (a: Double, c: Double)] = [:]
+        var centers: [NodeID: (a: Double, c: Double)] = [:]
         // The first and last columns' headers may be wider than their nodes.
         let firstHeader = measured.headers.first.map(along) ?? 0
         let lastHeader = columnCount - 1 < measured.headers.count ? along(measured.headers[columnCount - 1]) : 0
@@ -144,7 +144,7 @@ struct DiagramGeometry: Equatable {
         }
 
         // Edge labels: on the line between centres, in their head's band.
-        var labels: [String: (a: Double, c: Double)] = [:]
+        var labels: [EdgeID: (a: Double, c: Double)] = [:]
         let headRow = Dictionary(uniqueKeysWithValues: columns.flatMap { col in col.enumerated().map { ($0.element.id, $0.offset) } })
         for edge in diagram.edges where labelSize[edge.id] != nil {
             guard let c = columnOf[edge.tail], let band = bands[c], let tail = centers[edge.tail], let head = centers[edge.head],

@@ -24,7 +24,7 @@ public struct DiagramRenderer: Sendable {
         public var width: Double { geometry.width }
         public var height: Double { geometry.height }
         /// Centre of each node in points (y down), for tests and overlays.
-        public var nodeCenters: [String: Point] { geometry.nodes.mapValues(\.center) }
+        public var nodeCenters: [NodeID: Point] { geometry.nodes.mapValues(\.center) }
     }
 
     public func layout(_ diagram: Diagram) throws -> Layout {

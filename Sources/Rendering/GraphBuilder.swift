@@ -21,12 +21,12 @@ struct GraphBuilder {
 
     func nodeLabel(_ node: DiagramNode) -> HTML {
         labels.lines(node.lines, dimmed: node.emphasis.dimmed, align: node.kind == .loss ? "CENTER" : "LEFT",
-                     markers: markers?.lines[node.id])
+                     markers: markers?.lines[node.id.raw])
     }
 
     func edgeLabel(_ edge: DiagramEdge) -> HTML {
         labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.fontSize * 0.86,
-                     markers: markers?.lines[edge.id])
+                     markers: markers?.lines[edge.id.raw])
     }
 
     func headerLabel(_ text: MathText) -> HTML {
@@ -43,7 +43,7 @@ struct GraphBuilder {
     }
 
     static func labelID(_ edge: DiagramEdge) -> String { edgeID(edge) + "__label" }
-    static func edgeID(_ edge: DiagramEdge) -> String { edge.id.replacingOccurrences(of: "->", with: "__") }
+    static func edgeID(_ edge: DiagramEdge) -> String { edge.tail.raw + "__" + edge.head.raw }
 
     static let plainText: Attributes = ["shape": "plaintext", "margin": "0", "width": "0", "height": "0", "fixedsize": "false", "style": ""]
 
@@ -54,7 +54,7 @@ struct GraphBuilder {
         // the one with the most lines, and of those the one with the fewest hidden values
         // (a "?" is narrower than any number).
         func richness(_ lines: [Line]) -> Int { lines.count * 10_000 - lines.filter(\.hidden).count }
-        var bestNode: [String: (Int, Int)] = [:], bestEdge: [String: (Int, Int)] = [:]
+        var bestNode: [NodeID: (Int, Int)] = [:], bestEdge: [EdgeID: (Int, Int)] = [:]
         for (d, diagram) in diagrams.enumerated() {
             for n in diagram.nodes where (bestNode[n.id]?.1 ?? Int.min) < richness(n.lines) { bestNode[n.id] = (d, richness(n.lines)) }
             for e in diagram.edges where (bestEdge[e.id]?.1 ?? Int.min) < richness(e.lines) { bestEdge[e.id] = (d, richness(e.lines)) }
@@ -82,7 +82,7 @@ struct GraphBuilder {
         var i = 0
         func next() -> Size { defer { i += 1 }; return sizes[i] }
         func larger(_ a: Size?, _ b: Size) -> Size { Size(width: max(a?.width ?? 0, b.width), height: max(a?.height ?? 0, b.height)) }
-        var nodes: [String: Size] = [:], edges: [String: Size] = [:]
+        var nodes: [NodeID: Size] = [:], edges: [EdgeID: Size] = [:]
         var headers: [Size] = []
         var title: Size?, caption: Size?
         for (d, diagram) in diagrams.enumerated() {
@@ -131,13 +131,13 @@ struct GraphBuilder {
         }
         for node in diagram.nodes {
             guard let box = geometry.nodes[node.id] else { continue }
-            g.addNode(node.id, nodeAttributes(node, box: box, position: pos(box.center)))
+            g.addNode(node.id.raw, nodeAttributes(node, box: box, position: pos(box.center)))
         }
         for edge in diagram.edges {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
             var attributes = edgeAttributes(edge)
             attributes["pos"] = .text(spline(from: tail, to: head, geometry: geometry, arrow: 10 * 0.7))
-            g.addEdge(edge.tail, edge.head, attributes)
+            g.addEdge(edge.tail.raw, edge.head.raw, attributes)
             // An edge's label is a node of its own, `<edge id>__label`: Graphviz draws an edge
             // label together with its edge, so later edges would cross it; nodes come after
             // every edge, so the label's background masks the lines behind it.
@@ -145,7 +145,7 @@ struct GraphBuilder {
                 let id = Self.labelID(edge)
                 g.addNode(id, Self.plainText.merging([
                     "label": .html(edgeLabel(edge)), "pos": pos(lp), "id": .text(id),
-                    "tooltip": .text(markers?.tooltips[edge.id] ?? edge.tooltip),
+                    "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip),
                 ]) { _, b in b })
             }
         }
@@ -191,7 +191,7 @@ struct GraphBuilder {
         if node.kind == .aggregate { style = "rounded,filled,dotted" }
         if node.emphasis.dimmed { border = theme.color("dimmed") }
         if node.emphasis.highlighted { border = theme.color("highlight"); penwidth = 3.5 }
-        if let marker = markers?.strokes[node.id] { border = marker; penwidth = DeckTemplate.markerWidth }
+        if let marker = markers?.strokes[node.id.raw] { border = marker; penwidth = DeckTemplate.markerWidth }
         return NodePaint(fill: fill, border: border, penwidth: penwidth, style: style)
     }
 
@@ -206,8 +206,8 @@ struct GraphBuilder {
             "color": .text(paint.border),
             "penwidth": .text(f(paint.penwidth)),
             "style": .text(paint.style),
-            "tooltip": .text(markers?.tooltips[node.id] ?? node.tooltip),
-            "id": .text(node.id),
+            "tooltip": .text(markers?.tooltips[node.id.raw] ?? node.tooltip),
+            "id": .text(node.id.raw),
         ]
     }
 
@@ -221,13 +221,13 @@ struct GraphBuilder {
         }
         if edge.emphasis.dimmed { color = theme.color("dimmed") }
         if edge.emphasis.highlighted { color = theme.color("highlight"); penwidth = max(penwidth, 3) }
-        if let marker = markers?.strokes[edge.id] { color = marker; penwidth = DeckTemplate.markerWidth }
+        if let marker = markers?.strokes[edge.id.raw] { color = marker; penwidth = DeckTemplate.markerWidth }
         return (color, penwidth)
     }
 
     func edgeAttributes(_ edge: DiagramEdge) -> Attributes {
         let (color, penwidth) = edgePaint(edge)
-        return ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)), "tooltip": .text(markers?.tooltips[edge.id] ?? edge.tooltip),
+        return ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)), "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip),
                 "id": .text(Self.edgeID(edge))]
     }
 

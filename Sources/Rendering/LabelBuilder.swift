@@ -21,9 +21,9 @@ struct LabelBuilder {
 
     static let subFace = ",sub", supFace = ",sup", boldFace = " Bold"
 
-    /// `valueColor` draws the value at the end of the line (after its last " = ") as a run of
-    /// its own in that colour: a deck template marks values so frames can swap them.
-    func math(_ text: MathText, color: String, size: Double, bold: Bool = false, valueColor: String? = nil) -> HTML {
+    /// `value` (a line's ` = value`) is drawn after the text as a run of its own, in
+    /// `valueColor` when given: a deck template marks values so frames can swap them.
+    func math(_ text: MathText, color: String, size: Double, bold: Bool = false, value: String? = nil, valueColor: String? = nil) -> HTML {
         var parts: [HTML] = []
         let small = (size * 0.72).rounded()
         let family = theme.fontFamily
@@ -36,12 +36,11 @@ struct LabelBuilder {
                 spans.append(span)
             }
         }
-        var valueRun: String?
-        if valueColor != nil, let last = spans.indices.last(where: { spans[$0].position == .base }),
-           let cut = spans[last].text.range(of: " = ", options: .backwards) {
-            valueRun = String(spans[last].text[cut.lowerBound...])
-            spans[last].text = String(spans[last].text[..<cut.lowerBound])
-            if spans[last].text.isEmpty { spans.remove(at: last) }
+        // Without its own colour the value joins the text's last run (one text element).
+        var valueRun = value
+        if valueColor == nil, let run = valueRun {
+            if spans.last?.position == .base { spans[spans.count - 1].text += run } else { spans.append(.init(run)) }
+            valueRun = nil
         }
         for span in spans {
             switch (span.position, style) {
@@ -54,9 +53,9 @@ struct LabelBuilder {
             }
         }
         var body: HTML = bold && style == .tags ? .bold(.sequence(parts)) : .sequence(parts)
-        if let valueRun, let valueColor {
+        if let valueRun {
             let run: HTML = bold && style == .faces ? .font(.text(valueRun), face: family + Self.boldFace) : .text(valueRun)
-            body = .sequence([body, .font(bold && style == .tags ? .bold(run) : run, color: valueColor)])
+            body = .sequence([body, .font(bold && style == .tags ? .bold(run) : run, color: valueColor ?? color)])
         }
         return .font(body, color: color, size: size)
     }
@@ -80,7 +79,8 @@ struct LabelBuilder {
         let rows: [[HTML.Cell]] = lines.enumerated().map { k, line in
             let c = markers?[k].0 ?? (dimmed ? theme.color("dimmed") : color(for: line))
             let s = line.role == .note ? theme.smallSize : base
-            return [HTML.Cell(math(line.text, color: c, size: s, bold: line.role == .title, valueColor: markers?[k].1), attributes: ["ALIGN": align])]
+            return [HTML.Cell(math(line.symbol, color: c, size: s, bold: line.role == .title, value: line.valueText, valueColor: markers?[k].1),
+                              attributes: ["ALIGN": align])]
         }
         var attributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": String(padding)]
         if let background { attributes["BGCOLOR"] = background }

@@ -41,11 +41,11 @@ func plainLabelled(_ g: Graph) -> Graph {
     }
     var out = Graph(name: g.name, directed: g.directed, attributes: g.attributes, nodeDefaults: g.nodeDefaults, edgeDefaults: g.edgeDefaults)
     for n in g.nodes {
-        let lines = diagram.node(n.id)?.lines.map(\.text.unicode).joined(separator: "\n") ?? n.id
+        let lines = diagram.node(NodeID(n.id))?.lines.map(\.text.unicode).joined(separator: "\n") ?? n.id
         out.add(Node(n.id, plain(n.attributes, lines)))
     }
     for e in g.edges {
-        let lines = diagram.edges.first { $0.tail == e.tail && $0.head == e.head }?.lines.map(\.text.unicode).joined(separator: "\n") ?? ""
+        let lines = diagram.edges.first { $0.tail.raw == e.tail && $0.head.raw == e.head }?.lines.map(\.text.unicode).joined(separator: "\n") ?? ""
         out.add(Edge(e.tail, e.head, plain(e.attributes, lines)))
     }
     return out

@@ -14,7 +14,7 @@ final class DerivationTests: XCTestCase {
     }
 
     func arithmetic(_ param: String) throws -> String {
-        let target = try ParameterName.parse(param, network: solution.network)
+        let target = try XCTUnwrap(Derivation.Target(try ParameterName.parse(param, network: solution.network)))
         return Explanation.arithmetic(Deriver(solution: solution).derive(target)).unicode(f)
     }
 
@@ -40,13 +40,12 @@ final class DerivationTests: XCTestCase {
         ]
         for (param, arithmetic) in expected { XCTAssertEqual(try self.arithmetic(param), arithmetic, param) }
         // The document's order: output layer first, bias then weights into unit 1, unit 2.
-        let order = Deriver(solution: solution).parameterOrder().map { Deriver(solution: solution).targetSymbol($0).plain }
-        XCTAssertEqual(order, expected.map { $0.0 }.map { try! ParameterName.parse($0, network: solution.network) }
-            .map { Deriver(solution: solution).targetSymbol($0).plain })
+        let order = Deriver(solution: solution).parameterOrder().map(\.quantity)
+        XCTAssertEqual(order, try expected.map { try ParameterName.parse($0.0, network: solution.network) })
     }
 
     func testChainSymbolsFollowTheDocument() throws {
-        let d = Deriver(solution: solution).derive(try ParameterName.parse("w_11^(2)", network: solution.network))
+        let d = Deriver(solution: solution).derive(.weight(layer: 2, j: 1, k: 1))
         XCTAssertEqual(Explanation.chain(d).map { $0.unicode(f) },
                        ["∂Loss/∂H⁽³⁾ · ∂H⁽³⁾/∂H₁⁽²⁾ · ∂H₁⁽²⁾/∂Z₁⁽²⁾ · ∂Z₁⁽²⁾/∂w₁₁⁽²⁾"])
         let defs = Explanation.definitions(d).map { $0.unicode(f) }
@@ -95,7 +94,7 @@ final class DerivationTests: XCTestCase {
         XCTAssertEqual(try ParameterName.parse("b^(3)", network: net), .bias(layer: 3, k: 1))
         XCTAssertEqual(try ParameterName.parse("H_2^(1)", network: net), .activation(layer: 1, k: 2))
         XCTAssertEqual(try ParameterName.parse("Z_1^{(2)}", network: net), .preactivation(layer: 2, k: 1))
-        XCTAssertEqual(try ParameterName.parse("α_3", network: net), .activation(layer: 0, k: 3))
+        XCTAssertEqual(try ParameterName.parse("α_3", network: net), .input(3))
         for bad in ["q_1^(1)", "w_21^(4)", "w_2^(1)", "b^(1)", "w_41^(1)", "w_21^(x)", "w_{21^(1)"] {
             XCTAssertThrowsError(try ParameterName.parse(bad, network: net), bad) { error in
                 XCTAssertTrue("\(error)".hasPrefix("PARAM `\(bad)`: "), "\(error)")

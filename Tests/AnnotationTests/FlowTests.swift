@@ -14,7 +14,7 @@ final class FlowTests: XCTestCase {
     /// Edges between single units with their gradients, from the diagram's ids.
     func weightEdges(_ d: Diagram, _ s: Solution) -> [(Double, Flow)] {
         d.edges.compactMap { e in
-            let ids = [e.tail, e.head].map { $0.dropFirst().split(separator: "_").compactMap { Int($0) } }
+            let ids = [e.tail, e.head].map { $0.raw.dropFirst().split(separator: "_").compactMap { Int($0) } }
             guard ids.allSatisfy({ $0.count == 2 }), let flow = e.flow else { return nil }
             return (s.dW[ids[1][0]][ids[0][1] - 1, ids[1][1] - 1], flow)
         }
@@ -45,8 +45,8 @@ final class FlowTests: XCTestCase {
 
     func testTheDeadReLUSampleMarksExactlyItsDeadUnit() throws {
         let d = flow(try solve("dead-relu.yaml"))
-        XCTAssertEqual(d.nodes.filter { $0.health == .dead }.map(\.id), ["L1_2"])
-        XCTAssertTrue(d.node("L1_2")!.lines.contains { $0.text.plain == "dead ReLU" })
+        XCTAssertEqual(d.nodes.filter { $0.health == .dead }.map(\.id), [.unit(layer: 1, k: 2)])
+        XCTAssertTrue(d.node(.unit(layer: 1, k: 2))!.lines.contains { $0.text.plain == "dead ReLU" })
         XCTAssertTrue(d.legend!.entries.contains { $0.text.plain.contains("dead ReLU") })
     }
 
@@ -57,7 +57,7 @@ final class FlowTests: XCTestCase {
         XCTAssertFalse(d.headers[6].plain.contains("vanishing"))
         XCTAssertTrue(d.legend!.entries.contains { $0.text.plain.hasPrefix("layer 1: vanishing") })
         let summary = LayerSummary(annotator: Annotator(solution: s)).diagram()
-        XCTAssertTrue(summary.node("layer1")!.lines.contains { $0.text.plain == "vanishing ↓" })
+        XCTAssertTrue(summary.node(.layer(1))!.lines.contains { $0.text.plain == "vanishing ↓" })
     }
 
     func testTheMNISTSizedNetworkIsFoldedAndStillNamesEveryLayer() throws {
@@ -67,13 +67,13 @@ final class FlowTests: XCTestCase {
         XCTAssertLessThanOrEqual(d.edges.count, 16 * 16 * 2 + 16 * 10 + 10)
         XCTAssertEqual(Set(d.nodes.map(\.column)), [0, 1, 2, 3, 4])
         XCTAssertEqual(d.headers.count, 5)
-        for l in 0...2 { XCTAssertNotNil(d.node("L\(l)_more"), "layer \(l) folded") }
-        XCTAssertNil(d.node("L3_more"), "10 outputs fit")
+        for l in 0...2 { XCTAssertNotNil(d.node(.folded(layer: l)), "layer \(l) folded") }
+        XCTAssertNil(d.node(.folded(layer: 3)), "10 outputs fit")
         let folded = d.legend!.entries.filter { $0.text.plain.contains("folded into") }
         XCTAssertEqual(folded.count, 3)
         XCTAssertTrue(folded[0].text.plain.hasPrefix("layer 0: 769 of 784 units folded"), folded[0].text.plain)
         // The kept units are the ones with the largest gradients.
-        let kept = d.nodes.filter { $0.column == 1 && $0.kind == .neuron }.compactMap { Int($0.id.split(separator: "_")[1]) }
+        let kept = d.nodes.filter { $0.column == 1 && $0.kind == .neuron }.compactMap { Int($0.id.raw.split(separator: "_")[1]) }
         let threshold = kept.map { abs(s.dZ[1][$0 - 1]) }.min()!
         let strongerFolded = (1...128).filter { !kept.contains($0) && abs(s.dZ[1][$0 - 1]) > threshold }
         XCTAssertEqual(strongerFolded, [])
@@ -82,19 +82,19 @@ final class FlowTests: XCTestCase {
     func testLayersViewCarriesTheNorms() throws {
         let s = try solve("question-1.yaml")
         let d = LayerSummary(annotator: Annotator(solution: s)).diagram()
-        XCTAssertEqual(d.nodes.map(\.id), ["layer0", "layer1", "layer2", "layer3", "loss"])
+        XCTAssertEqual(d.nodes.map(\.id.raw), ["layer0", "layer1", "layer2", "layer3", "loss"])
         let norms = HealthReport(s).weightGradientNorms
         XCTAssertEqual(d.edges[0].lines[0].text.plain, "‖∂Loss/∂W^(1)‖ = " + NumberFormat().string(norms[1]))
         XCTAssertEqual(norms[3], (64.0 * 64 * 2).squareRoot(), accuracy: 1e-12)
-        XCTAssertTrue(d.node("layer1")!.lines.contains { $0.text.plain == "dead: 0 of 2 (0%)" })
+        XCTAssertTrue(d.node(.layer(1))!.lines.contains { $0.text.plain == "dead: 0 of 2 (0%)" })
     }
 
     func testShowUpdateAddsTheStep() throws {
         let s = try NetworkFile.load(path: TestSupport.sample("xor.yaml")).solve()
         let d = Annotator(solution: s).diagram(view: .full, showUpdate: true)
-        let lines = d.edges.first { $0.id == "L0_1->L1_1" }!.lines.map(\.text.plain)
+        let lines = d.edges.first { $0.id == .weight(layer: 1, j: 1, k: 1) }!.lines.map(\.text.plain)
         XCTAssertEqual(lines.last, "w_11^(1)′ = 0.5386")
-        XCTAssertEqual(d.node("L2_1")!.lines.last?.text.plain, "b^(2)′ = 0.2755")
+        XCTAssertEqual(d.node(.unit(layer: 2, k: 1))!.lines.last?.text.plain, "b^(2)′ = 0.2755")
         XCTAssertEqual(Annotator(solution: s).diagram(view: .full).edges[0].lines.count, 2, "only when asked")
     }
 }

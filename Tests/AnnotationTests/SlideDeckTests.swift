@@ -53,20 +53,20 @@ final class SlideDeckTests: XCTestCase {
                 XCTAssertFalse(node.tooltip.contains("∂"), "\(frame.name) tooltip leaks \(node.tooltip)")
             }
             for edge in frame.diagram.edges { for line in edge.lines where line.role == .gradient { XCTAssertTrue(line.hidden, frame.name) } }
-            XCTAssertTrue(frame.diagram.node("loss")!.lines[0].hidden, "\(frame.name) shows the loss")
+            XCTAssertTrue(frame.diagram.node(.loss)!.lines[0].hidden, "\(frame.name) shows the loss")
         }
         // Frame 2 knows Z_1^(1) and H_1^(1), nothing of unit 2.
         let second = frames[1].diagram
-        XCTAssertEqual(second.node("L1_1")?.lines[0].text.plain, "H_1^(1) = 2")
-        XCTAssertEqual(second.node("L1_2")?.lines[0].text.plain, "H_2^(1) = ?")
-        XCTAssertTrue(second.node("L1_1")!.emphasis.highlighted)
+        XCTAssertEqual(second.node(.unit(layer: 1, k: 1))?.lines[0].text.plain, "H_1^(1) = 2")
+        XCTAssertEqual(second.node(.unit(layer: 1, k: 2))?.lines[0].text.plain, "H_2^(1) = ?")
+        XCTAssertTrue(second.node(.unit(layer: 1, k: 1))!.emphasis.highlighted)
     }
 
     func testBackwardFramesHighlightThePaths() throws {
         let frame = try deck().frames.first { $0.name == "019-backward-w21-1" }!.diagram
-        let highlighted = Set(frame.edges.filter(\.emphasis.highlighted).map(\.id))
+        let highlighted = Set(frame.edges.filter(\.emphasis.highlighted).map(\.id.raw))
         XCTAssertEqual(highlighted, ["L0_2->L1_1", "L1_1->L2_1", "L1_1->L2_2", "L2_1->L3_1", "L2_2->L3_1", "L3_1->loss"])
-        XCTAssertTrue(frame.node("L0_2")!.emphasis.highlighted)
-        XCTAssertFalse(frame.node("L1_2")!.emphasis.highlighted)
+        XCTAssertTrue(frame.node(.unit(layer: 0, k: 2))!.emphasis.highlighted)
+        XCTAssertFalse(frame.node(.unit(layer: 1, k: 2))!.emphasis.highlighted)
     }
 }

@@ -33,7 +33,7 @@ final class FiniteDifferenceTests: XCTestCase {
         let check = GradientCheck(network: net, solution: s, tolerance: 1e-5)
         XCTAssertGreaterThan(check.entries.count, 0)
         // A random net may land a ReLU exactly at its kink only with probability ~0.
-        XCTAssertTrue(check.passed, "\(label): worst error \(check.worst.map { "\($0.error) at \($0.kind)\($0.layer) \($0.j)\($0.k)" } ?? "")")
+        XCTAssertTrue(check.passed, "\(label): worst error \(check.worst.map { "\($0.error) at \($0.quantity)" } ?? "")")
         XCTAssertLessThan(check.kinkCount, check.entries.count / 2, label)
     }
 

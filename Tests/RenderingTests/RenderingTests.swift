@@ -148,8 +148,8 @@ final class RenderingTests: XCTestCase {
         let renderer = DiagramRenderer(theme: theme)
         let layout = try renderer.layout(try diagram("question-1.yaml", view: .full))
         let c = layout.nodeCenters
-        XCTAssertLessThan(c["L0_1"]!.y, c["L1_1"]!.y)
-        XCTAssertLessThan(c["L1_1"]!.x, c["L1_2"]!.x)
+        XCTAssertLessThan(c[.unit(layer: 0, k: 1)]!.y, c[.unit(layer: 1, k: 1)]!.y)
+        XCTAssertLessThan(c[.unit(layer: 1, k: 1)]!.x, c[.unit(layer: 1, k: 2)]!.x)
         let json = try renderer.render(try diagram("question-1.yaml", view: .full), format: .json)
         XCTAssertEqual(try TextBox.collisions(in: json), [])
     }
@@ -157,11 +157,11 @@ final class RenderingTests: XCTestCase {
     func testColumnsAndRowsFollowTheNetwork() throws {
         let layout = try DiagramRenderer(theme: try Theme.named("classroom")).layout(try diagram("question-1.yaml", view: .full))
         let c = layout.nodeCenters
-        XCTAssertLessThan(c["L0_1"]!.x, c["L1_1"]!.x)
-        XCTAssertLessThan(c["L2_1"]!.x, c["L3_1"]!.x)
-        XCTAssertLessThan(c["L3_1"]!.x, c["loss"]!.x)
-        XCTAssertLessThan(c["L0_1"]!.y, c["L0_2"]!.y, "index order top to bottom")
-        XCTAssertEqual(c["L1_1"]!.x, c["L1_2"]!.x)
+        XCTAssertLessThan(c[.unit(layer: 0, k: 1)]!.x, c[.unit(layer: 1, k: 1)]!.x)
+        XCTAssertLessThan(c[.unit(layer: 2, k: 1)]!.x, c[.unit(layer: 3, k: 1)]!.x)
+        XCTAssertLessThan(c[.unit(layer: 3, k: 1)]!.x, c[.loss]!.x)
+        XCTAssertLessThan(c[.unit(layer: 0, k: 1)]!.y, c[.unit(layer: 0, k: 2)]!.y, "index order top to bottom")
+        XCTAssertEqual(c[.unit(layer: 1, k: 1)]!.x, c[.unit(layer: 1, k: 2)]!.x)
     }
 
     func testFlowEdgesAreDrawnWithWidthAndSignColour() throws {

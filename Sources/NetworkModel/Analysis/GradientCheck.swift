@@ -2,11 +2,8 @@
 /// nothing with the backward pass but the forward pass.
 public struct GradientCheck: Sendable {
     public struct Entry: Sendable {
-        /// Which value: `w` with layer, j, k (1-based), `b` with layer, k, or `x` with i.
-        public var kind: Character
-        public var layer: Int
-        public var j: Int
-        public var k: Int
+        /// The weight, bias or input whose gradient is checked.
+        public var quantity: Quantity
         public var analytic: Double
         public var numeric: Double
         /// |a − n| / max(|a|, |n|, floor): relative for ordinary gradients, absolute for tiny ones.
@@ -29,44 +26,40 @@ public struct GradientCheck: Sendable {
         self.tolerance = tolerance
         var entries: [Entry] = []
         var net = network
-        func probe(_ get: (Network) -> Double, _ set: (inout Network, Double) -> Void) -> (Double, Bool) {
-            let original = get(net)
+        /// Central difference of the loss in one weight, bias or input.
+        func probe(_ q: Quantity) -> (Double, Bool) {
+            let original = net.parameter(q)!
             let h = 1e-6 * max(1, abs(original))
-            set(&net, original + h)
+            net.setParameter(q, to: original + h)
             let plus = net.forward()
-            set(&net, original - h)
+            net.setParameter(q, to: original - h)
             let minus = net.forward()
-            set(&net, original)
+            net.setParameter(q, to: original)
             let kink = GradientCheck.patternChanged(net, plus.Z, minus.Z)
             return ((plus.loss - minus.loss) / (2 * h), kink)
-        }
-        func record(_ kind: Character, _ l: Int, _ j: Int, _ k: Int, _ analytic: Double, _ result: (Double, Bool)) {
-            let (numeric, kink) = result
-            let error = abs(analytic - numeric) / max(abs(analytic), abs(numeric), GradientCheck.floor)
-            entries.append(Entry(kind: kind, layer: l, j: j, k: k, analytic: analytic, numeric: numeric, error: error, atKink: kink))
         }
         // Large networks get an evenly spaced sample, so the check stays quick.
         let total = network.parameterCount + network.input.count
         let stride = max(1, total / maxEntries)
         var counter = 0
         func take() -> Bool { defer { counter += 1 }; return counter % stride == 0 }
+        func record(_ q: Quantity) {
+            guard take() else { return }
+            let analytic = solution.value(of: .gradient(q))
+            let (numeric, kink) = probe(q)
+            let error = abs(analytic - numeric) / max(abs(analytic), abs(numeric), GradientCheck.floor)
+            entries.append(Entry(quantity: q, analytic: analytic, numeric: numeric, error: error, atKink: kink))
+        }
 
         for l in 1...network.depth {
             let w = network.layers[l - 1].weights
-            for j in 0..<w.rows {
-                for k in 0..<w.columns where take() {
-                    record("w", l, j + 1, k + 1, solution.dW[l][j, k],
-                           probe({ $0.layers[l - 1].weights[j, k] }, { $0.layers[l - 1].weights[j, k] = $1 }))
-                }
+            // A network has at least one unit in every layer (validated when it is read).
+            for j in 1...w.rows {
+                for k in 1...w.columns { record(.weight(layer: l, j: j, k: k)) }
             }
-            for k in 0..<network.layers[l - 1].units where take() {
-                record("b", l, 0, k + 1, solution.db[l][k],
-                       probe({ $0.layers[l - 1].bias[k] }, { $0.layers[l - 1].bias[k] = $1 }))
-            }
+            for k in 1...network.layers[l - 1].units { record(.bias(layer: l, k: k)) }
         }
-        for i in network.input.indices where take() {
-            record("x", 0, i + 1, 0, solution.dX[i], probe({ $0.input[i] }, { $0.input[i] = $1 }))
-        }
+        for i in 1...network.input.count { record(.input(i)) }
         self.entries = entries
     }
 

@@ -16,13 +16,7 @@ struct CheckCommand: ParsableCommand {
             let (net, solution) = try loadSolved(network)
             let check = GradientCheck(network: net, solution: solution, tolerance: tolerance)
             let symbols = Symbols(network: net)
-            func name(_ e: GradientCheck.Entry) -> String {
-                switch e.kind {
-                case "w": symbols.gradient(symbols.weight(e.j, e.k, layer: e.layer)).unicode
-                case "b": symbols.gradient(symbols.bias(e.k, layer: e.layer)).unicode
-                default: symbols.gradient(symbols.input(e.j)).unicode
-                }
-            }
+            func name(_ e: GradientCheck.Entry) -> String { symbols.symbol(.gradient(e.quantity)).unicode }
             var out = "\(network): valid; \(net.widths.map(String.init).joined(separator: "-")) network, loss \(net.loss.rawValue) = \(NumberFormat(precision: 6).string(solution.loss))\n"
             out += "compared \(check.entries.count - check.kinkCount) gradients with central finite differences"
             if check.entries.count < net.parameterCount + net.input.count {

@@ -29,7 +29,11 @@ struct ExplainCommand: ParsableCommand {
             let explanation = Explanation(solution: solution, format: format, numbers: NumberFormat(precision: precision))
             let text: String
             if let parameter {
-                text = explanation.explain(try ParameterName.parse(parameter, network: net))
+                let quantity = try ParameterName.parse(parameter, network: net)
+                guard let target = Derivation.Target(quantity) else {
+                    throw UsageFailure("PARAM `\(parameter)`: the loss has no derivation; expected a weight, bias, Z, H or input")
+                }
+                text = explanation.explain(target)
             } else {
                 guard net.parameterCount <= maxParameters else {
                     throw UsageFailure("a worked solution of a \(net.widths.map(String.init).joined(separator: "-")) network would derive \(net.parameterCount) gradients; expected at most \(maxParameters) (explain one PARAM, or raise --max-parameters)")
