@@ -77,14 +77,13 @@ extension Network {
         }
     }
 
-    /// Changes a weight, bias or input (for finite differences); other quantities are computed
-    /// and cannot be set.
-    public mutating func setParameter(_ q: Quantity, to value: Double) {
+    /// Changes a weight, bias or input (for finite differences); other quantities are given
+    /// (targets) or computed, and are left alone.
+    mutating func setParameter(_ q: Quantity, to value: Double) {
         switch q {
         case let .input(i): input[i - 1] = value
         case let .weight(l, j, k): layers[l - 1].weights[j - 1, k - 1] = value
         case let .bias(l, k): layers[l - 1].bias[k - 1] = value
-        case let .target(k): target[k - 1] = value
         default: break
         }
     }
