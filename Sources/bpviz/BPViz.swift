@@ -1,4 +1,5 @@
 import ArgumentParser
+import Rendering
 
 @main
 struct BPViz: ParsableCommand {
@@ -9,4 +10,10 @@ struct BPViz: ParsableCommand {
         subcommands: [RenderCommand.self, SlidesCommand.self, ValuesCommand.self, ExplainCommand.self,
                       CheckCommand.self, ThemesCommand.self]
     )
+
+    static func main() {
+        // Before any thread starts: ^C and kill remove the files being written.
+        StagingFiles.removeOnInterrupt()
+        main(nil)
+    }
 }

@@ -107,7 +107,7 @@ final class RenderSlidesExplainTests: XCTestCase {
         let r = try TestSupport.run(["slides", q1, "-o", dir])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "", "no progress line when stderr is not a terminal")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }.sorted()
         XCTAssertEqual(files.count, 26)
         XCTAssertEqual(files.first, "001-setup.svg")
         XCTAssertTrue(files.contains("002-forward-Z1-1.svg"))
@@ -147,10 +147,10 @@ final class RenderSlidesExplainTests: XCTestCase {
         // The caption is in the picture.
         XCTAssertTrue(try String(contentsOfFile: dir + "/002-forward-Z1-1.svg", encoding: .utf8).contains("ReLU(2)"))
 
-        // A second run replaces the deck whole.
+        // A second run replaces the deck whole: 9 frames, index.html and the manifest.
         let again = try TestSupport.run(["slides", q1, "-o", dir, "--steps", "layer", "--format", "png"])
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).count, 10)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).count, 11)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: dir).deletingLastPathComponent().path), ["deck"])
     }
 

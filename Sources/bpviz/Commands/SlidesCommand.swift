@@ -10,7 +10,9 @@ struct SlidesCommand: ParsableCommand {
         abstract: "Write the forward and backward pass as numbered frames plus a self-contained index.html.")
 
     @Argument(help: "The network file (YAML or JSON).") var network: String
-    @Option(name: .shortAndLong, help: "The deck's directory (replaced whole when it exists).") var output: String
+    @Option(name: .shortAndLong, help: "The deck's directory: created when missing; an earlier deck there is replaced, file by file.") var output: String
+    @Flag(name: .customLong("allow-other-files"), help: "Write the deck into a directory that holds other files (they are never replaced or removed).")
+    var allowOtherFiles = false
     @Option(help: "svg, png or pdf frames.") var format: DeckWriter.Format = .svg
     @Option(help: "node: one node or gradient a frame; layer: one layer a frame.") var steps: SlideDeck.Steps = .node
     @OptionGroup var style: StyleOptions
@@ -28,7 +30,8 @@ struct SlidesCommand: ParsableCommand {
             }
             let deck = SlideDeck(solution: solution, format: try style.numberFormat(), steps: steps)
             let showProgress = isatty(2) != 0
-            try DeckWriter(theme: theme, format: format, dpi: dpi).write(deck, title: net.name ?? "Backpropagation", to: output) { done, total in
+            try DeckWriter(theme: theme, format: format, dpi: dpi).write(deck, title: net.name ?? "Backpropagation", to: output,
+                                                                         allowingOtherFiles: allowOtherFiles) { done, total in
                 if showProgress {
                     FileHandle.standardError.write(Data("\rbpviz: rendering frame \(done)/\(total)\(done == total ? "\n" : "")".utf8))
                 }
