@@ -9,9 +9,22 @@ public struct Diagram: Equatable, Sendable {
     /// Lines under the picture: a slide's arithmetic, or notes on what was collapsed.
     public var caption: [Line]
     public var legend: Legend?
+    /// How the diagram is laid out; its view decides.
+    public var geometry: Geometry
+
+    /// Where the nodes go.
+    public enum Geometry: Equatable, Sendable {
+        /// Layers as columns and units as rows (each node's `column` and `row`), edge labels in
+        /// bands between the columns: the unit views.
+        case grid
+        /// A free-form graph laid out by Graphviz's `dot` in the theme's direction, edge labels
+        /// placed by dot beside their edges: the op graph.
+        case graph
+    }
 
     public init(title: MathText?, headers: [MathText], nodes: [DiagramNode], edges: [DiagramEdge],
-                caption: [Line] = [], legend: Legend? = nil) {
+                caption: [Line] = [], legend: Legend? = nil, geometry: Geometry = .grid) {
+        self.geometry = geometry
         self.title = title
         self.headers = headers
         self.nodes = nodes
@@ -127,7 +140,7 @@ public struct Flow: Equatable, Sendable {
 }
 
 public struct DiagramNode: Equatable, Sendable {
-    public enum Kind: String, Sendable { case input, neuron, output, loss, aggregate }
+    public enum Kind: String, Sendable { case input, neuron, output, loss, aggregate, operation }
     public enum Health: String, Sendable { case healthy, dead, saturated }
 
     /// Stable ID: `L0_1` for α_1, `L2_1` for H_1^(2), `loss`, `L1_more` for a collapsed rest.

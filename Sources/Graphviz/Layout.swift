@@ -25,6 +25,8 @@ public struct Layout: Equatable, Sendable {
         /// The spline's control points, start to end (arrowhead point excluded).
         public var points: [Point]
         public var labelPosition: Point?
+        /// Where the arrowhead's tip touches the head (`e,x,y`), when the edge has one.
+        public var arrowTip: Point? = nil
     }
 
     /// The bounding box's corners.
@@ -52,10 +54,12 @@ public struct Layout: Equatable, Sendable {
             while let edge = e {
                 let tail = String(cString: agnameof(UnsafeMutableRawPointer(node)))
                 let head = String(cString: agnameof(UnsafeMutableRawPointer(edge.pointee.node)))
-                let points = Layout.splinePoints(Layout.attribute(edge, "pos"))
+                let pos = Layout.attribute(edge, "pos")
+                let points = Layout.splinePoints(pos)
                 let lp = Layout.numbers(Layout.attribute(edge, "lp"))
                 edges.append(EdgeGeometry(tail: tail, head: head, points: points,
-                                          labelPosition: lp.count >= 2 ? Point(x: lp[0], y: lp[1]) : nil))
+                                          labelPosition: lp.count >= 2 ? Point(x: lp[0], y: lp[1]) : nil,
+                                          arrowTip: Layout.arrowTip(pos)))
                 e = agnxtout(g, edge)
             }
             n = agnxtnode(g, node)
@@ -78,6 +82,13 @@ public struct Layout: Equatable, Sendable {
 
     static func numbers(_ text: String) -> [Double] {
         text.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "!" }).compactMap { Double($0) }
+    }
+
+    /// The `e,x,y` part of a spline: the arrowhead's tip.
+    static func arrowTip(_ text: String) -> Point? {
+        guard let part = text.split(separator: " ").first(where: { $0.hasPrefix("e,") }) else { return nil }
+        let xy = part.dropFirst(2).split(separator: ",").compactMap { Double($0) }
+        return xy.count == 2 ? Point(x: xy[0], y: xy[1]) : nil
     }
 
     /// "e,x,y s,x,y x1,y1 x2,y2 …": the bare points are the spline.

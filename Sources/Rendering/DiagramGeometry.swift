@@ -14,8 +14,16 @@ struct DiagramGeometry: Equatable {
         var size: Size
     }
 
+    struct Route: Equatable {
+        var points: [Point]
+        var tip: Point?
+    }
+
     var nodes: [NodeID: Box] = [:]
     var edgeLabels: [EdgeID: Point] = [:]
+    /// Edges routed by a layout engine (graph geometry): the spline's points and the
+    /// arrowhead's tip, in page coordinates. Other edges are straight, centre to centre.
+    var edgeRoutes: [EdgeID: Route] = [:]
     var headers: [Box] = []
     var title: Box?
     var caption: Box?
@@ -167,8 +175,12 @@ struct DiagramGeometry: Equatable {
             headers.append(Box(center: point(leftEdge + position[c], headerTop + headerAcross / 2), size: s))
         }
 
-        // Page layout: title above the network, caption and legend below, all centred.
-        let body = size(alongEnd, acrossEnd)
+        placePage(body: size(alongEnd, acrossEnd), measured: measured)
+    }
+
+    /// Puts the title above the body and the caption and legend below it, all centred, and
+    /// sets the page's size. Everything placed so far moves with the body.
+    mutating func placePage(body: Size, measured: Measured) {
         let titleHeight = measured.title.map { $0.height + 12 } ?? 0
         var pageWidth = body.width
         for s in [measured.caption, measured.legend, measured.title].compactMap({ $0 }) {
@@ -180,6 +192,10 @@ struct DiagramGeometry: Equatable {
             for id in nodes.keys { nodes[id]!.center = move(nodes[id]!.center) }
             for id in edgeLabels.keys { edgeLabels[id] = move(edgeLabels[id]!) }
             for i in headers.indices { headers[i].center = move(headers[i].center) }
+            for id in edgeRoutes.keys {
+                edgeRoutes[id]!.points = edgeRoutes[id]!.points.map(move)
+                edgeRoutes[id]!.tip = edgeRoutes[id]!.tip.map(move)
+            }
         }
         var bottom = dy + body.height
         if let s = measured.title { title = Box(center: Point(x: pageWidth / 2, y: Self.margin + s.height / 2), size: s) }

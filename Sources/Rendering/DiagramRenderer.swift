@@ -39,7 +39,13 @@ public struct DiagramRenderer: Sendable {
         let builder = GraphBuilder(theme: theme)
         let legend = first.legend.map { LegendBuilder(theme: theme).html($0) }
         let measured = try builder.measure(diagrams, legend: legend)
-        return Layout(geometry: DiagramGeometry(diagram: first, measured: measured, theme: theme), legend: legend)
+        // The view declares its geometry; both kinds are drawn by the same pinned renderer.
+        let geometry: DiagramGeometry
+        switch first.geometry {
+        case .grid: geometry = DiagramGeometry(diagram: first, measured: measured, theme: theme)
+        case .graph: geometry = try DiagramGeometry(graphOf: first, measured: measured, theme: theme)
+        }
+        return Layout(geometry: geometry, legend: legend)
     }
 
     /// The Graphviz graph of a diagram on a layout (by default its own). Labels mark scripts

@@ -136,7 +136,11 @@ struct GraphBuilder {
         for edge in diagram.edges {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
             var attributes = edgeAttributes(edge)
-            attributes["pos"] = .text(spline(from: tail, to: head, geometry: geometry, arrow: 10 * 0.7))
+            if let route = geometry.edgeRoutes[edge.id], route.points.count >= 4 {
+                attributes["pos"] = .text(spline(route, geometry: geometry))
+            } else {
+                attributes["pos"] = .text(spline(from: tail, to: head, geometry: geometry, arrow: 10 * 0.7))
+            }
             g.addEdge(edge.tail.raw, edge.head.raw, attributes)
             // An edge's label is a node of its own, `<edge id>__label`: Graphviz draws an edge
             // label together with its edge, so later edges would cross it; nodes come after
@@ -197,7 +201,7 @@ struct GraphBuilder {
 
     func nodeAttributes(_ node: DiagramNode, box: DiagramGeometry.Box, position: Value) -> Attributes {
         let paint = nodePaint(node)
-        return [
+        var attributes: Attributes = [
             "label": .html(nodeLabel(node)),
             "pos": position,
             "width": .text(f(box.size.width / 72, digits: 4)),
@@ -209,6 +213,8 @@ struct GraphBuilder {
             "tooltip": .text(markers?.tooltips[node.id.raw] ?? node.tooltip),
             "id": .text(node.id.raw),
         ]
+        if node.kind == .operation { attributes["shape"] = "ellipse" }
+        return attributes
     }
 
     /// An edge's colour and width.
@@ -243,6 +249,12 @@ struct GraphBuilder {
         let p1 = Point(x: start.x + (end.x - start.x) / 3, y: start.y + (end.y - start.y) / 3)
         let p2 = Point(x: start.x + 2 * (end.x - start.x) / 3, y: start.y + 2 * (end.y - start.y) / 3)
         return "e,\(f(tip.x)),\(f(tip.y)) " + [start, p1, p2, end].map { "\(f($0.x)),\(f($0.y))" }.joined(separator: " ")
+    }
+
+    /// A routed edge (graph geometry) in Graphviz's `pos` form.
+    func spline(_ route: DiagramGeometry.Route, geometry: DiagramGeometry) -> String {
+        let tip = route.tip.map { p -> String in let q = geometry.graphvizPoint(p); return "e,\(f(q.x)),\(f(q.y)) " } ?? ""
+        return tip + route.points.map { p -> String in let q = geometry.graphvizPoint(p); return "\(f(q.x)),\(f(q.y))" }.joined(separator: " ")
     }
 
     /// Where the ray from a box's centre toward `target` leaves the box.

@@ -10,12 +10,7 @@ import XCTest
 final class RenderingTests: XCTestCase {
     func diagram(_ sample: String, view: View) throws -> Diagram {
         let solution = try NetworkFile.load(path: TestSupport.sample(sample)).solve()
-        let annotator = Annotator(solution: solution)
-        switch view {
-        case .flow: return FlowAnnotator(annotator: annotator).diagram()
-        case .layers: return LayerSummary(annotator: annotator).diagram()
-        default: return annotator.diagram(view: view)
-        }
+        return try view.diagram(solution)
     }
 
     /// Views each sample is drawn in: the labelled views where the network is small enough.

@@ -13,7 +13,8 @@ struct RenderCommand: ParsableCommand {
     var output: String?
     @Option(help: "dot, svg, png, pdf or json (Graphviz's laid-out JSON). Default: from the output's extension, else svg.")
     var format: DiagramRenderer.Format?
-    @Option(help: "forward, backward, full, flow or layers.") var view: View = .full
+    @Option(help: ArgumentHelp("What the diagram shows.", discussion: View.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n")))
+    var view: View = .full
     @OptionGroup var style: StyleOptions
     @OptionGroup var flowOptions: FlowOptions
 

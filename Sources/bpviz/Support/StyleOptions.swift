@@ -40,27 +40,21 @@ struct StyleOptions: ParsableArguments {
         return dpi
     }
 
+    @Option(name: .customLong("max-ops"), help: "Refuse ops views and decks with more operations than this.") var maxOps: Int = 300
+
     /// Every weight of a labelled view gets a label that must not overlap the others, so the
     /// picture (and the time to draw it) grows with the number of weights.
     func checkLabelledSize(_ network: Network, what: String, hint: String = "use --view flow, which folds wide layers, or raise --max-edges") throws {
-        let weights = network.parameterCount - network.layers.reduce(0) { $0 + $1.units }
-        guard weights <= maxEdges else {
-            throw UsageFailure("\(what) of a \(network.widths.map(String.init).joined(separator: "-")) network would label \(weights) weights; expected at most \(maxEdges) (\(hint))")
-        }
+        try ViewError.checkLabelledSize(network, maxEdges: maxEdges, what: what, hint: hint)
     }
 
+    /// The library's one way from a solved network to a view's diagram.
     func diagram(solution: Solution, view: View, flow: FlowOptions) throws -> Diagram {
-        if view.labelsEveryWeight { try checkLabelledSize(solution.network, what: "the \(view.rawValue) view") }
-        let annotator = Annotator(solution: solution, format: try numberFormat())
-        switch view {
-        case .flow: return FlowAnnotator(annotator: annotator, options: try flow.options()).diagram()
-        case .layers: return LayerSummary(annotator: annotator).diagram()
-        default:
-            if showUpdate && solution.update == nil {
-                throw UsageFailure("--show-update needs a learning rate; expected `learning_rate:` in the network file or --learning-rate")
-            }
-            return annotator.diagram(view: view, showUpdate: showUpdate)
+        if showUpdate && solution.update == nil {
+            throw UsageFailure("--show-update needs a learning rate; expected `learning_rate:` in the network file or --learning-rate")
         }
+        let options = ViewOptions(format: try numberFormat(), showUpdate: showUpdate, flow: try flow.options(), maxEdges: maxEdges, maxOps: maxOps)
+        return try view.diagram(solution, options: options)
     }
 }
 

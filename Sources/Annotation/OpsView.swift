@@ -1,0 +1,182 @@
+import NetworkModel
+
+extension View {
+    /// The computational graph: one node per scalar operation, values with their gradients,
+    /// the local derivative on every edge into an operation. Laid out by Graphviz's dot.
+    public static let ops = View(name: "ops", summary: "the computational graph: one node per scalar operation") { _, solution, options in
+        try OpsAnnotator.checkSize(solution.network, maxOps: options.maxOps)
+        return OpsAnnotator(solution: solution, format: options.format).diagram()
+    }
+}
+
+/// The op graph (`OpGraph`) as a diagram in the network's notation: value nodes read
+/// `w₂₁⁽¹⁾ = 1` over `∂Loss/∂w₂₁⁽¹⁾ = 64`, operation nodes read `×`, `+`, `ReLU`, …, and the
+/// edge from each input of an operation carries ∂out/∂in (`∂/∂w₂₁⁽¹⁾ = α₂ = 2`).
+public struct OpsAnnotator: Sendable {
+    public let graph: OpGraph
+    public let symbols: Symbols
+    public let format: NumberFormat
+    let network: Network
+
+    public init(solution: Solution, format: NumberFormat = NumberFormat()) {
+        graph = OpGraph(solution: solution)
+        symbols = Symbols(network: solution.network)
+        self.format = format
+        network = solution.network
+    }
+
+    /// Refuses graphs too large to read (and to lay out quickly).
+    public static func checkSize(_ network: Network, maxOps: Int) throws {
+        let count = OpGraph.operationCount(network)
+        guard count <= maxOps else {
+            throw ViewError("the ops view of a \(network.widths.map(String.init).joined(separator: "-")) network would draw \(count) operations; expected at most \(maxOps) (use --view full, which draws one node per unit, or raise --max-ops)")
+        }
+    }
+
+    // MARK: - Names and identifiers
+
+    /// A value's name in the notation; products and the loss's terms are named by what they are.
+    public func symbol(_ name: OpGraph.Name) -> MathText {
+        let L = network.depth
+        switch name {
+        case let .quantity(q): return symbols.symbol(q)
+        case let .product(l, j, k): return symbols.activation(j, layer: l - 1) + "·" + symbols.weight(j, k, layer: l)
+        case let .residual(k): return symbols.target(k) + " − " + symbols.activation(k, layer: L)
+        case let .square(k): return "(" + symbols.target(k) + " − " + symbols.activation(k, layer: L) + ")²"
+        case let .term(k): return network.target.count == 1 ? "ℓ" : MathText([.init("ℓ"), .init(String(k), .sub)])
+        }
+    }
+
+    /// ∂Loss/∂name, with parentheses around compound names.
+    public func gradientSymbol(_ name: OpGraph.Name) -> MathText {
+        switch name {
+        case .product, .residual: symbols.gradient("(" + symbol(name) + ")")
+        default: symbols.gradient(symbol(name))
+        }
+    }
+
+    /// Stable node ids, so an SVG and a deck's frames name the same node the same way.
+    public func valueID(_ index: Int) -> NodeID {
+        switch graph.values[index].name {
+        case let .quantity(q):
+            switch q {
+            case let .input(i): return NodeID("x\(i)")
+            case let .weight(l, j, k): return NodeID("w\(l)_\(j)_\(k)")
+            case let .bias(l, k): return NodeID("b\(l)_\(k)")
+            case let .preactivation(l, k): return NodeID("Z\(l)_\(k)")
+            case let .activation(l, k): return NodeID("H\(l)_\(k)")
+            case let .target(k): return NodeID("Y\(k)")
+            case .loss: return .loss
+            case .gradient: return NodeID("grad")   // never a node of the op graph
+            }
+        case let .product(l, j, k): return NodeID("p\(l)_\(j)_\(k)")
+        case let .residual(k): return NodeID("r\(k)")
+        case let .square(k): return NodeID("s\(k)")
+        case let .term(k): return NodeID("t\(k)")
+        }
+    }
+
+    public func operationID(_ o: Int) -> NodeID { NodeID("op_" + valueID(graph.operations[o].outputs[0]).raw) }
+
+    /// What an operation node reads.
+    public func operationLabel(_ kind: OpGraph.Kind) -> MathText {
+        switch kind {
+        case .multiply: "×"
+        case .add: "+"
+        case let .activation(a): MathText(a.displayName)
+        case .softmax: "softmax"
+        case .subtract: "−"
+        case .square: "(·)²"
+        case let .sum(scale): scale == 1 ? "Σ" : scale == 0.5 ? "½ Σ" : MathText("(1/\(network.target.count)) Σ")
+        case .binaryCrossEntropy: "BCE"
+        case .crossEntropy: "−Y log H"
+        }
+    }
+
+    /// What ∂out/∂in equals in the notation, where that is short and helps: for H × w,
+    /// ∂/∂w = H.
+    func localMeaning(_ op: OpGraph.Operation, input i: Int) -> MathText? {
+        let inputName = graph.values[op.inputs[i]].name
+        switch op.kind {
+        case .multiply: return symbol(graph.values[op.inputs[1 - i]].name)
+        case let .activation(a) where a != .identity:
+            return MathText(a.displayName + "′(") + symbol(inputName) + ")"
+        case .square: return "2(" + symbol(graph.values[op.inputs[0]].name) + ")"
+        case .binaryCrossEntropy where i == 0:
+            let h = symbol(inputName), y = symbol(graph.values[op.inputs[1]].name)
+            return "(" + h + " − " + y + ") / (" + h + "(1 − " + h + "))"
+        case .crossEntropy where i == 0:
+            return "−" + symbol(graph.values[op.inputs[1]].name) + " / " + symbol(inputName)
+        default: return nil
+        }
+    }
+
+    /// The lines on the edge from input i to operation o: ∂out/∂in for each output.
+    public func localLines(_ o: Int, input i: Int) -> [Line] {
+        let op = graph.operations[o]
+        let inputName = graph.values[op.inputs[i]].name
+        let inputSymbol: MathText
+        switch inputName {
+        case .product, .residual, .square: inputSymbol = "(" + symbol(inputName) + ")"
+        default: inputSymbol = symbol(inputName)
+        }
+        if op.outputs.count == 1 {
+            var text = "∂/∂" + inputSymbol
+            if let meaning = localMeaning(op, input: i) { text += " = " + meaning }
+            return [Line(text, value: format.string(op.local[0][i]), role: .value)]
+        }
+        // Several outputs (softmax): one partial per output.
+        return op.outputs.indices.map { r in
+            Line("∂" + symbol(graph.values[op.outputs[r]].name) + "/∂" + inputSymbol, value: format.string(op.local[r][i]), role: .value)
+        }
+    }
+
+    /// The note on fused closed forms, when the network has one.
+    public func notes() -> [Line] {
+        guard graph.fusedOutputGradient else { return [] }
+        let L = network.depth
+        let z = symbols.gradient(MathText([.init(network.notation.preactivation), .init("(\(L))", .sup)]))
+        let h = MathText([.init(network.notation.activation), .init("(\(L))", .sup)])
+        let closed = network.loss == .bce || network.target.reduce(0, +) == 1 ? h + " − Y" : h + " · ΣY − Y"
+        return [Line(z + " is computed in its closed form " + closed
+                     + " (stable when the output saturates); the chain through the graph gives the same value", role: .note)]
+    }
+
+    // MARK: - The diagram
+
+    /// `knownGradient` says which values' gradients are shown (all, unless a deck is being built).
+    public func diagram(knownGradient: (Int) -> Bool = { _ in true }) -> Diagram {
+        var nodes: [DiagramNode] = []
+        var edges: [DiagramEdge] = []
+        for (v, value) in graph.values.enumerated() {
+            let name = value.name
+            var lines = [Line(symbol(name), value: format.string(value.value), role: .title)]
+            var tip = "\(symbol(name).plain) = \(NumberFormat.exact(value.value))"
+            if let g = value.gradient {
+                let known = knownGradient(v)
+                lines.append(Line(gradientSymbol(name), value: format.string(g), role: .gradient, known: known))
+                if known { tip += "\n\(gradientSymbol(name).plain) = \(NumberFormat.exact(g))" }
+            }
+            let kind: DiagramNode.Kind
+            switch name {
+            case let .quantity(q) where q.isGiven: kind = .input
+            case .quantity(.loss): kind = .loss
+            default: kind = .neuron
+            }
+            nodes.append(DiagramNode(id: valueID(v), kind: kind, column: 0, row: v, lines: lines, tooltip: tip))
+        }
+        for (o, op) in graph.operations.enumerated() {
+            let id = operationID(o)
+            nodes.append(DiagramNode(id: id, kind: .operation, column: 0, row: graph.values.count + o,
+                                     lines: [Line(operationLabel(op.kind), role: .title)], tooltip: operationLabel(op.kind).plain))
+            for (i, input) in op.inputs.enumerated() {
+                let lines = localLines(o, input: i)
+                edges.append(DiagramEdge(EdgeID(valueID(input), id), lines: lines,
+                                         tooltip: lines.map { $0.text.plain }.joined(separator: "\n")))
+            }
+            for output in op.outputs { edges.append(DiagramEdge(EdgeID(id, valueID(output)), lines: [], tooltip: "")) }
+        }
+        let title = MathText((network.name.map { $0 + " · " } ?? "") + "operations")
+        return Diagram(title: title, headers: [], nodes: nodes, edges: edges, caption: notes(), geometry: .graph)
+    }
+}

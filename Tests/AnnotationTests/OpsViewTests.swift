@@ -1,0 +1,63 @@
+import Annotation
+import NetworkModel
+import TestSupport
+import XCTest
+
+/// The ops view of the worked example reads the chain rule node by node, in the notation.
+final class OpsViewTests: XCTestCase {
+    func diagram(_ sample: String = "question-1.yaml") throws -> Diagram {
+        try View.ops.diagram(try NetworkFile.load(path: TestSupport.sample(sample)).solve())
+    }
+
+    func lines(_ d: Diagram, _ id: String) -> [String] { d.node(NodeID(id))?.lines.map(\.text.plain) ?? [] }
+
+    func testValuesAreNamedInTheNotationWithTheirGradients() throws {
+        let d = try diagram()
+        XCTAssertEqual(d.geometry, .graph, "the op graph is laid out by dot")
+        XCTAssertEqual(lines(d, "w1_2_1"), ["w_21^(1) = 1", "∂Loss/∂w_21^(1) = 64"])
+        XCTAssertEqual(lines(d, "Z1_1"), ["Z_1^(1) = 2", "∂Loss/∂Z_1^(1) = 32"])
+        XCTAssertEqual(lines(d, "x2"), ["α_2 = 2", "∂Loss/∂α_2 = 64"])
+        XCTAssertEqual(lines(d, "p1_2_1"), ["α_2·w_21^(1) = 2", "∂Loss/∂(α_2·w_21^(1)) = 32"])
+        XCTAssertEqual(lines(d, "r1"), ["Y − H^(3) = −8", "∂Loss/∂(Y − H^(3)) = −16"])
+        XCTAssertEqual(lines(d, "Y1"), ["Y = 0"], "the target is data: no gradient")
+        XCTAssertEqual(lines(d, "loss"), ["Loss = 64", "∂Loss/∂Loss = 1"])
+        XCTAssertEqual(lines(d, "op_p1_2_1"), ["×"])
+        XCTAssertEqual(lines(d, "op_Z1_1"), ["+"])
+        XCTAssertEqual(lines(d, "op_H1_1"), ["ReLU"])
+        XCTAssertEqual(lines(d, "op_s1"), ["(·)²"])
+        XCTAssertEqual(lines(d, "op_loss"), ["Σ"])
+    }
+
+    func testEveryEdgeIntoAnOperationCarriesItsLocalDerivative() throws {
+        let d = try diagram()
+        func edge(_ tail: String, _ head: String) -> [String]? {
+            d.edges.first { $0.id == EdgeID(NodeID(tail), NodeID(head)) }?.lines.map(\.text.plain)
+        }
+        XCTAssertEqual(edge("w1_2_1", "op_p1_2_1"), ["∂/∂w_21^(1) = α_2 = 2"])
+        XCTAssertEqual(edge("x2", "op_p1_2_1"), ["∂/∂α_2 = w_21^(1) = 1"])
+        XCTAssertEqual(edge("p1_2_1", "op_Z1_1"), ["∂/∂(α_2·w_21^(1)) = 1"])
+        XCTAssertEqual(edge("Z1_1", "op_H1_1"), ["∂/∂Z_1^(1) = ReLU′(Z_1^(1)) = 1"])
+        XCTAssertEqual(edge("r1", "op_s1"), ["∂/∂(Y − H^(3)) = 2(Y − H^(3)) = −16"])
+        XCTAssertEqual(edge("H3_1", "op_r1"), ["∂/∂H^(3) = −1"])
+        for e in d.edges where e.head.raw.hasPrefix("op_") { XCTAssertFalse(e.lines.isEmpty, "\(e.id) has no local derivative") }
+        for e in d.edges where e.tail.raw.hasPrefix("op_") { XCTAssertTrue(e.lines.isEmpty, "\(e.id): an output edge is plain") }
+    }
+
+    func testSoftmaxAndTheFusedFormsAreDrawnHonestly() throws {
+        let d = try diagram("softmax-classifier.yaml")
+        let softmax = d.nodes.filter { $0.lines.first?.text.plain == "softmax" }
+        XCTAssertEqual(softmax.count, 1, "one operation with several outputs")
+        let outs = d.edges.filter { $0.tail == softmax[0].id }
+        XCTAssertGreaterThan(outs.count, 1)
+        let into = try XCTUnwrap(d.edges.first { $0.head == softmax[0].id })
+        XCTAssertEqual(into.lines.count, outs.count, "one partial ∂H_i/∂Z_j per output")
+        XCTAssertTrue(d.caption.contains { $0.text.plain.contains("closed form") }, "the fused gradient is noted")
+    }
+
+    func testTheSizeGuardPointsElsewhere() throws {
+        let s = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        XCTAssertThrowsError(try View.ops.diagram(s, options: ViewOptions(maxOps: 10))) { error in
+            XCTAssertEqual("\(error)", "the ops view of a 3-2-2-1 network would draw 25 operations; expected at most 10 (use --view full, which draws one node per unit, or raise --max-ops)")
+        }
+    }
+}
