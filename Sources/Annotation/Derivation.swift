@@ -89,7 +89,7 @@ public struct Deriver: Sendable {
     /// Whether the chain starts at ∂Loss/∂Z^(L) (see `Derivation`).
     var startsAtOutputZ: Bool {
         let out = network.layers[L - 1].activation
-        return out == .softmax || network.loss.fusedOutputGradient(activation: out, yHat: [0.5], target: [0]) != nil
+        return out == .softmax || network.loss.hasFusedOutputGradient(out)
     }
 
     func isIdentity(_ l: Int) -> Bool { network.layers[l - 1].activation == .identity }

@@ -70,10 +70,11 @@ public struct FlowAnnotator: Sendable {
                         // The root mean square of the folded gradients, signed by their sum: a
                         // typical folded edge, comparable in width with the single edges (the
                         // norm would grow with the number folded). The tooltip gives the norm.
-                        var squares = 0.0, sum = 0.0
-                        for j in js { for k in ks { let g = s.dW[l][j - 1, k - 1]; squares += g * g; sum += g } }
+                        var folded: [Double] = [], sum = 0.0
+                        for j in js { for k in ks { let g = s.dW[l][j - 1, k - 1]; folded.append(g); sum += g } }
                         let count = js.count * ks.count
-                        drawn.append(Drawn(tail: (l - 1, t), head: (l, h), value: (sum < 0 ? -1 : 1) * (squares / Double(count)).squareRoot(),
+                        // Scaled norm: squares of gradients past 1e154 would overflow.
+                        drawn.append(Drawn(tail: (l - 1, t), head: (l, h), value: (sum < 0 ? -1 : 1) * euclideanNorm(folded) / Double(count).squareRoot(),
                                            count: count))
                     }
                 }
@@ -89,10 +90,8 @@ public struct FlowAnnotator: Sendable {
             for k in units[l].kept { nodeStrength[id(l, k)] = l == 0 ? abs(s.dX[k - 1]) : abs(s.dZ[l][k - 1]) }
             if !units[l].folded.isEmpty {
                 // Root mean square, comparable with the single units' shading.
-                nodeStrength[id(l, nil)] = (units[l].folded.reduce(0.0) { acc, k in
-                    let g = l == 0 ? s.dX[k - 1] : s.dZ[l][k - 1]
-                    return acc + g * g
-                } / Double(units[l].folded.count)).squareRoot()
+                nodeStrength[id(l, nil)] = euclideanNorm(units[l].folded.map { k in l == 0 ? s.dX[k - 1] : s.dZ[l][k - 1] })
+                    / Double(units[l].folded.count).squareRoot()
             }
         }
         let nodeScale = scaler(largest: nodeStrength.values.max() ?? 0, smallest: nodeStrength.values.filter { $0 > 0 }.min() ?? 0)

@@ -49,6 +49,13 @@ public struct ForwardArithmetic: Sendable {
         }
     }
 
+    /// 1 − H_i of a sigmoid output as σ(−Z_i): where σ(Z) rounds to 1 it keeps its value
+    /// (1 − σ(37) = 8.5e−17, not 0, whose log the loss never took).
+    func oneMinusOutput(_ i: Int) -> Double {
+        let L = network.depth
+        return network.layers[L - 1].activation == .sigmoid ? Activation.sigmoid(-solution.Z[L][i]) : 1 - solution.H[L][i]
+    }
+
     /// Loss = (Y − H^(3))² = (0 − 8)² = 64, in the loss function's own form.
     public func loss() -> Expression {
         let L = network.depth
@@ -65,7 +72,7 @@ public struct ForwardArithmetic: Sendable {
             case .halfSSE: e += .m(MathText("½(")) + squares() + .m(MathText(")"))
             case .mse: e += (many ? .m(MathText("(1/\(y.count))(")) : .m(MathText(""))) + squares() + (many ? .m(MathText(")")) : .m(MathText("")))
             case .bce:
-                e += .m(MathText("−(")) + .joined(y.indices.map { i in .n(y[i], factor: true) + .op("·") + .m(MathText("log ")) + .n(h[i]) + .op(" + ") + .n(1 - y[i], factor: true) + .op("·") + .m(MathText("log ")) + .n(1 - h[i]) }, by: " + ") + .m(MathText(")"))
+                e += .m(MathText("−(")) + .joined(y.indices.map { i in .n(y[i], factor: true) + .op("·") + .m(MathText("log ")) + .n(h[i]) + .op(" + ") + .n(1 - y[i], factor: true) + .op("·") + .m(MathText("log ")) + .n(oneMinusOutput(i)) }, by: " + ") + .m(MathText(")"))
             case .crossEntropy:
                 let terms = y.indices.filter { y[$0] != 0 }
                 e += .m(MathText("−(")) + .joined(terms.map { i in .n(y[i], factor: true) + .op("·") + .m(MathText("log ")) + .n(h[i]) }, by: " + ") + .m(MathText(")"))

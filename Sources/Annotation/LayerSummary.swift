@@ -26,9 +26,9 @@ public struct LayerSummary: Sendable {
         let health = HealthReport(s, thresholds: thresholds)
         return (0...s.network.depth).map { l in
             let g = l == 0 ? s.dX : s.dZ[l]
-            let squares = g.reduce(0) { $0 + $1 * $1 }
             let dead = l == 0 ? 0 : (1...g.count).filter { health.isDead(layer: l, unit: $0) }.count
-            return Statistics(norm: squares.squareRoot(), meanAbs: g.reduce(0) { $0 + abs($1) } / Double(g.count),
+            // Scaled norm and mean: sums of squares or magnitudes past 1.8e308 would overflow.
+            return Statistics(norm: euclideanNorm(g), meanAbs: g.reduce(0) { $0 + abs($1) / Double(g.count) },
                               maxAbs: g.map(abs).max() ?? 0, dead: dead, units: g.count)
         }
     }

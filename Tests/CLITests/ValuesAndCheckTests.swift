@@ -70,4 +70,44 @@ final class ValuesAndCheckTests: XCTestCase {
         let directory = try TestSupport.run(["values", dir])
         XCTAssertTrue(directory.stderr.contains("is a directory"), directory.stderr)
     }
+
+    /// Saturated outputs whose loss is finite: JSON that parses, diagrams without NaN or ∞,
+    /// and a gradient check that passes (issue #10).
+    func testSaturatedOutputsGiveFiniteValuesEverywhere() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let files = [
+            "bce37": "input: [1]\ntarget: [1]\nloss: bce\nlayers:\n  - { units: 1, activation: sigmoid, weights: 37 }\n",
+            "bce100": "input: [1]\ntarget: [0]\nloss: bce\nlayers:\n  - { units: 1, activation: sigmoid, weights: 100 }\n",
+            "ce700": "input: [1]\ntarget: [0.5, 0.5]\nloss: cross_entropy\nlayers:\n  - { units: 2, activation: softmax, weights: [[0, -700]] }\n",
+        ]
+        for (name, text) in files {
+            let path = dir + "/\(name).yaml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let json = try TestSupport.run(["values", path, "--format", "json"])
+            XCTAssertEqual(json.status, 0, json.stderr)
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: json.stdout), "\(name): \(json.stdoutText)")
+            XCTAssertFalse(json.stdoutText.contains("nan") || json.stdoutText.contains("inf"), json.stdoutText)
+            for view in ["full", "flow", "layers"] {
+                let svg = dir + "/\(name)-\(view).svg"
+                let r = try TestSupport.run(["render", path, "--view", view, "-o", svg])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                let text = try String(contentsOfFile: svg, encoding: .utf8)
+                XCTAssertFalse(text.contains("NaN") || text.contains("∞") || text.lowercased().contains("nan<"), "\(name) \(view)")
+            }
+            let check = try TestSupport.run(["check", path])
+            XCTAssertEqual(check.status, 0, "\(name): \(check.stdoutText)\(check.stderr)")
+        }
+        let bce37 = try TestSupport.run(["values", dir + "/bce37.yaml"]).stdoutText
+        let lines = bce37.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        XCTAssertTrue(lines.contains("∂Loss/∂Z⁽¹⁾ = −8.533e−17"), bce37)
+        XCTAssertTrue(lines.contains("∂Loss/∂H⁽¹⁾ = −1"), bce37)
+    }
+
+    func testTheToleranceMustBeAPositiveNumber() throws {
+        for bad in ["nan", "0", "-1", "inf"] {
+            let r = try TestSupport.run(["check", q1, "--tolerance=\(bad)"])
+            XCTAssertEqual(r.status, 1, bad)
+            XCTAssertTrue(r.stderr.contains("--tolerance is") && r.stderr.contains("expected a positive finite relative error"), r.stderr)
+        }
+    }
 }

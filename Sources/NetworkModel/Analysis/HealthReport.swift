@@ -30,7 +30,7 @@ public struct HealthReport: Sendable {
         var findings: [Finding] = []
         var norms = [0.0]
         for l in 1...net.depth {
-            norms.append(s.dW[l].storage.reduce(0) { $0 + $1 * $1 }.squareRoot())
+            norms.append(euclideanNorm(s.dW[l].storage))
         }
         for l in 1...net.depth {
             let activation = net.layers[l - 1].activation
@@ -65,4 +65,12 @@ public struct HealthReport: Sendable {
     public func isSaturated(layer: Int, unit: Int) -> Bool {
         findings.contains { if case let .saturated(l, k, _) = $0 { return l == layer && k == unit }; return false }
     }
+}
+
+/// √(Σ x²) scaled by the largest |x|, so squares of values above 1e154 do not overflow and
+/// squares below 1e−154 do not vanish; infinite only when the norm itself passes 1.8e308.
+public func euclideanNorm(_ values: [Double]) -> Double {
+    let largest = values.reduce(0) { max($0, abs($1)) }
+    guard largest > 0, largest.isFinite else { return largest }
+    return largest * values.reduce(0) { let r = $1 / largest; return $0 + r * r }.squareRoot()
 }

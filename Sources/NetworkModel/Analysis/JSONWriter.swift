@@ -4,14 +4,21 @@ import Foundation
 /// that reads back to the same double; integers without a decimal point).
 struct JSONWriter {
     var bytes: [UInt8] = []
+    /// The key being written, and the first key whose value was not finite: JSON has no NaN
+    /// or infinity, so such a document must be refused, never written with `nan` in it.
+    var key = ""
+    var nonFinite: (key: String, value: Double)?
 
     mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
     mutating func number(_ x: Double) {
-        if x == x.rounded(), abs(x) < 9e15 {
+        if !x.isFinite {
+            if nonFinite == nil { nonFinite = (key, x) }
+            raw("null")
+        } else if x == x.rounded(), abs(x) < 9e15 {
             raw(String(Int64(x)))
         } else {
-            raw("\(x)")   // Swift prints the shortest round-trip form; finite by construction
+            raw("\(x)")   // Swift prints the shortest round-trip form
         }
     }
 
@@ -61,6 +68,7 @@ struct JSONWriter {
             writer.raw(String(repeating: "  ", count: indent + 1))
             writer.string(key)
             writer.raw(" : ")
+            writer.key = key
             value(&writer)
         }
     }

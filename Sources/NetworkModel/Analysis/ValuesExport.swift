@@ -119,6 +119,9 @@ public struct ValuesExport: Codable, Equatable, Sendable {
                 }
             }
         }
+        if let (key, value) = w.nonFinite {
+            throw NetworkError(.values, "the values' `\(key)` holds \(value.isNaN ? "NaN" : (value > 0 ? "+∞" : "−∞")), which JSON cannot represent; expected finite numbers")
+        }
         w.bytes.append(10)
         return Data(w.bytes)
     }

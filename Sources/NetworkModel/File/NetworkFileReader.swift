@@ -87,7 +87,7 @@ extension YAMLReader {
             case .target: node = targetNode
             case .loss: node = top["loss"] ?? root
             case .learningRate: node = top["learning_rate"] ?? root
-            case .layers, .matrix: node = layersNode
+            case .layers, .matrix, .values: node = layersNode
             case .weights(let l), .bias(let l), .activation(let l):
                 let layerNode = layerSequence[(l ?? 1) - 1]
                 let key = switch problem.part { case .weights: "weights"; case .bias: "bias"; default: "activation" }
@@ -202,7 +202,11 @@ extension YAMLReader {
             default:
                 throw error(at: kindNode, "\(what): unknown init `\(kind)`\(suggestion(kind, ["uniform", "normal", "xavier", "he"])); expected uniform, normal, xavier or he")
             }
-            return recipe.matrix(rows: rows, columns: columns, seed: seed, layer: layer)
+            let drawn = recipe.matrix(rows: rows, columns: columns, seed: seed, layer: layer)
+            if drawn.storage.contains(where: { !$0.isFinite }) {
+                throw error(at: map["std"] ?? node, "\(what): init `\(kind)` draws weights too large for a double; expected a smaller std")
+            }
+            return drawn
         case .sequence(let sequence):
             let shape = "expected \(rows) row\(rows == 1 ? "" : "s") × \(columns) column\(columns == 1 ? "" : "s") (units of layer \(layer - 1) × units of layer \(layer))"
             var matrix = Matrix(rows: rows, columns: columns)

@@ -28,7 +28,10 @@ public struct SeededRandom: Sendable {
     }
 
     public mutating func nextUniform(low: Double, high: Double) -> Double {
-        low + (high - low) * nextUnit()
+        let u = nextUnit()
+        let span = high - low
+        // high − low overflows for bounds near ±1.8e308; the weighted mean of the bounds does not.
+        return span.isFinite ? low + span * u : low * (1 - u) + high * u
     }
 
     /// Standard normal, mean 0 and standard deviation 1.

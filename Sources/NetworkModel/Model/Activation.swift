@@ -80,8 +80,13 @@ public enum Activation: Equatable, Sendable {
         case .identity: return 1
         case .relu: return z > 0 ? 1 : 0
         case .leakyReLU(let slope): return z > 0 ? 1 : slope
-        case .sigmoid: return h * (1 - h)
-        case .tanh: return 1 - h * h
+        // From Z, not H: once σ(Z) or tanh(Z) rounds to ±1, h(1 − h) and 1 − h² are 0 while
+        // the derivative is still a positive number (σ′(37) = 8.5e−17).
+        case .sigmoid: return Activation.sigmoid(z) * Activation.sigmoid(-z)
+        case .tanh:
+            // sech²(z) = 4t / (1 + t)² with t = e^−2|z| ≤ 1, so nothing overflows.
+            let t = Foundation.exp(-2 * abs(z))
+            return 4 * t / ((1 + t) * (1 + t))
         case .softplus: return Activation.sigmoid(z)
         case .softmax: preconditionFailure("softmax is not element-wise")
         }
@@ -100,14 +105,15 @@ public enum Activation: Equatable, Sendable {
         }
     }
 
-    static func sigmoid(_ z: Double) -> Double {
+    /// σ(z) without overflow; 1 − σ(z) is σ(−z), which keeps its precision where σ(z) rounds to 1.
+    public static func sigmoid(_ z: Double) -> Double {
         // Two branches keep exp's argument non-positive, so neither branch overflows.
         if z >= 0 { return 1 / (1 + Foundation.exp(-z)) }
         let e = Foundation.exp(z)
         return e / (1 + e)
     }
 
-    static func softplus(_ z: Double) -> Double {
+    public static func softplus(_ z: Double) -> Double {
         // log(1 + e^z) = max(z, 0) + log1p(e^−|z|), stable for large |z|.
         max(z, 0) + Foundation.log1p(Foundation.exp(-abs(z)))
     }

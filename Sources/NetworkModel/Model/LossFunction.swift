@@ -57,37 +57,65 @@ public enum LossFunction: String, Equatable, Sendable, CaseIterable {
             }
             return s
         case .crossEntropy:
-            let m = z.max() ?? 0
-            let logSum = m + Foundation.log(z.reduce(0) { $0 + Foundation.exp($1 - m) })
+            let logSum = LossFunction.logSumExp(z)
             var s = 0.0
             for i in y.indices where y[i] != 0 { s -= y[i] * (z[i] - logSum) }
             return s
         }
     }
 
-    /// ∂Loss/∂ŷ.
-    public func gradient(yHat: [Double], target y: [Double]) -> [Double] {
+    /// ∂Loss/∂ŷ. BCE and cross-entropy are written from Z, so the value stays right where
+    /// ŷ rounds to 0 or 1: for BCE −y/σ(z) + (1−y)/σ(−z) with 1/σ(z) = 1 + e^−z (the
+    /// textbook (ŷ − y)/(ŷ(1 − ŷ)) is 0/0 once σ(z) rounds to 1); for cross-entropy
+    /// −y/ŷ with 1/ŷ_i = e^(logsumexp(z) − z_i) (−y/0 once ŷ_i underflows). A value too large
+    /// for a double comes out infinite, and `solve()` refuses it by name.
+    public func gradient(z: [Double], yHat: [Double], target y: [Double]) -> [Double] {
         switch self {
         case .rss: return y.indices.map { -2 * (y[$0] - yHat[$0]) }
         case .halfSSE: return y.indices.map { -(y[$0] - yHat[$0]) }
         case .mse: return y.indices.map { -2 * (y[$0] - yHat[$0]) / Double(y.count) }
-        case .bce: return y.indices.map { (yHat[$0] - y[$0]) / (yHat[$0] * (1 - yHat[$0])) }
-        case .crossEntropy: return y.indices.map { y[$0] == 0 ? 0 : -y[$0] / yHat[$0] }
+        case .bce:
+            return y.indices.map { i in
+                // Each term only where its coefficient is non-zero: 0 · ∞ must not turn into NaN.
+                var d = 0.0
+                if y[i] != 0 { d -= y[i] * (1 + Foundation.exp(-z[i])) }
+                if y[i] != 1 { d += (1 - y[i]) * (1 + Foundation.exp(z[i])) }
+                return d
+            }
+        case .crossEntropy:
+            let logSum = LossFunction.logSumExp(z)
+            return y.indices.map { y[$0] == 0 ? 0 : -y[$0] * Foundation.exp(logSum - z[$0]) }
+        }
+    }
+
+    /// Whether the pair (activation, loss) has a closed-form ∂Loss/∂Z at the output.
+    public func hasFusedOutputGradient(_ activation: Activation) -> Bool {
+        switch (self, activation) {
+        case (.bce, .sigmoid), (.crossEntropy, .softmax): true
+        default: false
         }
     }
 
     /// ∂Loss/∂Z of the output layer where the pair (activation, loss) has a closed form that
     /// stays finite when the output saturates: sigmoid+BCE and softmax+cross-entropy.
-    public func fusedOutputGradient(activation: Activation, yHat: [Double], target y: [Double]) -> [Double]? {
+    /// BCE's σ(z) − y is written (1−y)σ(z) − yσ(−z), so z = 37, y = 1 gives −σ(−37) = −8.5e−17,
+    /// not 1 − 1 = 0.
+    public func fusedOutputGradient(activation: Activation, z: [Double], yHat: [Double], target y: [Double]) -> [Double]? {
         switch (self, activation) {
         case (.bce, .sigmoid):
-            return y.indices.map { yHat[$0] - y[$0] }
+            return y.indices.map { (1 - y[$0]) * Activation.sigmoid(z[$0]) - y[$0] * Activation.sigmoid(-z[$0]) }
         case (.crossEntropy, .softmax):
             let total = y.reduce(0, +)
             return y.indices.map { yHat[$0] * total - y[$0] }
         default:
             return nil
         }
+    }
+
+    /// log Σ e^z, shifted by the maximum so no exponential overflows.
+    static func logSumExp(_ z: [Double]) -> Double {
+        let m = z.max() ?? 0
+        return m + Foundation.log(z.reduce(0) { $0 + Foundation.exp($1 - m) })
     }
 
     /// The formula as the document writes it, in terms of the output symbol and Y.

@@ -1,14 +1,23 @@
 import Foundation
 
 public enum SolveError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A value became infinite or NaN; `what` names it in the notation (`Z_1^(2)`, `Loss`).
+    /// A value of the forward or backward pass is too large for a double (or NaN); `what`
+    /// names it in the notation (`Z_1^(2)`, `Loss`, `∂Loss/∂H^(3)`).
     case overflow(what: String, value: Double)
+    /// A weight or bias after the gradient step is too large for a double; `what` is `w′_11^(1)`.
+    case stepOverflow(what: String, value: Double)
 
     public var description: String {
         switch self {
         case let .overflow(what, value):
-            "\(what) overflowed to \(value.isNaN ? "NaN" : (value > 0 ? "+∞" : "−∞")) during the forward or backward pass; expected finite values (scale the weights or inputs down)"
+            "\(what) overflowed to \(Self.shown(value)) during the forward or backward pass; expected finite values (scale the weights or inputs down)"
+        case let .stepOverflow(what, value):
+            "\(what) overflowed to \(Self.shown(value)) in the gradient step; expected finite values (use a smaller learning rate)"
         }
+    }
+
+    private static func shown(_ value: Double) -> String {
+        value.isNaN ? "NaN" : (value > 0 ? "+∞" : "−∞")
     }
 }
 
@@ -57,8 +66,8 @@ extension Network {
         var db = Array(repeating: [Double](), count: L + 1)
 
         let out = layers[L - 1]
-        dH[L] = self.loss.gradient(yHat: H[L], target: target)
-        dZ[L] = self.loss.fusedOutputGradient(activation: out.activation, yHat: H[L], target: target)
+        dH[L] = self.loss.gradient(z: Z[L], yHat: H[L], target: target)
+        dZ[L] = self.loss.fusedOutputGradient(activation: out.activation, z: Z[L], yHat: H[L], target: target)
             ?? out.activation.backward(z: Z[L], h: H[L], dH: dH[L])
 
         for l in stride(from: L, through: 1, by: -1) {
@@ -82,15 +91,22 @@ extension Network {
             dW[l] = g
             dH[l - 1] = back
         }
-        for l in 1...L {
-            try Network.checkFinite(dZ[l], name: { "∂\(notation.loss)/∂" + name(notation.preactivation, $0, l) })
+        // In the order the backward pass computes them, so the first one named is the cause.
+        let partial = "∂\(notation.loss)/∂"
+        for l in stride(from: L, through: 1, by: -1) {
+            try Network.checkFinite(dH[l], name: { partial + name(notation.activation, $0, l) })
+            try Network.checkFinite(dZ[l], name: { partial + name(notation.preactivation, $0, l) })
             try Network.checkFinite(dW[l].storage, name: { i in
-                "∂\(notation.loss)/∂\(notation.weight)_\(i / dW[l].columns + 1)\(i % dW[l].columns + 1)^(\(l))"
+                partial + Network.weightName(notation.weight, i, columns: dW[l].columns, layer: l)
             })
         }
+        try Network.checkFinite(dH[0], name: { partial + "\(notation.input)_\($0 + 1)" })
 
         var update: Solution.Update?
         if let eta = override ?? learningRate {
+            guard eta > 0, eta.isFinite else {
+                throw NetworkError(.learningRate, "the learning rate is \(eta); expected a positive finite number")
+            }
             var W = [Matrix(rows: 0, columns: 0)]
             var b = [[Double]()]
             for l in 1...L {
@@ -99,14 +115,26 @@ extension Network {
                 W.append(w)
                 b.append(layers[l - 1].bias.indices.map { layers[l - 1].bias[$0] - eta * db[l][$0] })
             }
+            for l in 1...L {
+                try Network.checkFinite(W[l].storage, step: true, name: { i in
+                    Network.weightName(notation.weight + "′", i, columns: W[l].columns, layer: l)
+                })
+                try Network.checkFinite(b[l], step: true, name: { name(notation.bias + "′", $0, l) })
+            }
             update = Solution.Update(learningRate: eta, W: W, b: b)
         }
         return Solution(network: self, Z: Z, H: H, loss: loss, dZ: dZ, dH: dH, dW: dW, db: db, update: update)
     }
 
-    private static func checkFinite(_ values: [Double], name: (Int) -> String) throws {
+    private static func checkFinite(_ values: [Double], step: Bool = false, name: (Int) -> String) throws {
         for (i, v) in values.enumerated() where !v.isFinite {
-            throw SolveError.overflow(what: name(i), value: v)
+            throw step ? SolveError.stepOverflow(what: name(i), value: v) : SolveError.overflow(what: name(i), value: v)
         }
+    }
+
+    /// w_jk^(l) for the i-th stored weight (row-major), with a comma past nine units.
+    private static func weightName(_ symbol: String, _ i: Int, columns: Int, layer l: Int) -> String {
+        let j = i / columns + 1, k = i % columns + 1
+        return j > 9 || k > 9 ? "\(symbol)_{\(j),\(k)}^(\(l))" : "\(symbol)_\(j)\(k)^(\(l))"
     }
 }

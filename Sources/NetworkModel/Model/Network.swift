@@ -150,6 +150,8 @@ public struct Network: Equatable, Sendable {
 public struct NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Part: Equatable, Sendable {
         case input, target, loss, learningRate, layers, matrix
+        /// Values handed to an export (`ValuesExport`), not a part of the network itself.
+        case values
         /// A layer's parts; `layer` is nil when the layer was checked on its own.
         case weights(layer: Int?), bias(layer: Int?), activation(layer: Int?)
     }

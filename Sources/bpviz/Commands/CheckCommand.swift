@@ -13,6 +13,9 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            guard tolerance.isFinite, tolerance > 0 else {
+                throw UsageFailure("--tolerance is \(tolerance); expected a positive finite relative error such as 1e-5")
+            }
             let (net, solution) = try loadSolved(network)
             let check = GradientCheck(network: net, solution: solution, tolerance: tolerance)
             let symbols = Symbols(network: net)
@@ -24,7 +27,11 @@ struct CheckCommand: ParsableCommand {
             }
             out += "\n"
             if let worst = check.worst {
-                out += "largest relative error: \(String(format: "%.3g", worst.error)) at \(name(worst)) (analytic \(worst.analytic), numeric \(worst.numeric)); tolerance \(tolerance)\n"
+                if worst.numeric.isFinite {
+                    out += "largest relative error: \(String(format: "%.3g", worst.error)) at \(name(worst)) (analytic \(worst.analytic), numeric \(worst.numeric)); tolerance \(tolerance)\n"
+                } else {
+                    out += "no finite difference at \(name(worst)): a perturbed pass overflowed (analytic \(worst.analytic))\n"
+                }
             }
             if check.kinkCount > 0 {
                 out += "not compared: \(check.kinkCount) gradient\(check.kinkCount == 1 ? "" : "s") where a ReLU input sits at its kink (0), where finite differences are undefined\n"
@@ -32,7 +39,10 @@ struct CheckCommand: ParsableCommand {
             for warning in HealthReport(solution).warnings(symbols: Symbols(network: solution.network)) { out += "warning: \(warning)\n" }
             FileHandle.standardOutput.write(Data(out.utf8))
             if !check.passed {
-                printError("\(network): gradient check failed: largest relative error \(String(format: "%.3g", check.worst?.error ?? 0)) exceeds the tolerance \(tolerance)")
+                let error = check.worst?.error ?? 0
+                printError("\(network): gradient check failed: " + (error.isFinite
+                    ? "largest relative error \(String(format: "%.3g", error)) exceeds the tolerance \(tolerance)"
+                    : "a finite difference overflowed, so a gradient could not be compared"))
                 throw ExitCode.failure
             }
         }
