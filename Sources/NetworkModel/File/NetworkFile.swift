@@ -46,25 +46,27 @@ public enum NetworkFile {
         return try reader.network(root)
     }
 
-    static func yamlError(_ error: YamlError, file: String) -> InputError {
+    /// `expected` says what the document should be (a network, a theme), so a theme's syntax
+    /// error does not ask for a network file.
+    static func yamlError(_ error: YamlError, file: String, expected: String) -> InputError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
             if problem.hasPrefix("Maximum nesting level") {
                 // libyaml's own wording names a C function; say what it means instead.
                 return InputError(file: file, line: mark.line, column: mark.column,
-                                  "the document is nested more than 1,000 levels deep; expected a network file a few levels deep")
+                                  "the document is nested more than 1,000 levels deep; expected \(expected), a few levels deep")
             }
             var message = "invalid YAML/JSON: \(problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line))" }
-            return InputError(file: file, line: mark.line, column: mark.column, message + "; expected a well-formed network file")
+            return InputError(file: file, line: mark.line, column: mark.column, message + "; expected \(expected), written as well-formed YAML or JSON")
         case let .duplicatedKeysInMapping(duplicates, context):
             return InputError(file: file, line: context.mark.line, column: context.mark.column,
                               "duplicate key `\(duplicates.joined(separator: "`, `"))`; expected each key once")
         case let .reader(problem, _, _, _):
             return InputError(file: file, "cannot be read as text: \(problem); expected UTF-8 text")
         default:
-            return InputError(file: file, "cannot be parsed (\(error)); expected a YAML or JSON network file")
+            return InputError(file: file, "cannot be parsed (\(error)); expected \(expected) in YAML or JSON")
         }
     }
 

@@ -15,7 +15,7 @@ public struct YAMLReader {
             // regular expressions (compiled on first use, ~2 ms) would be wasted.
             root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            throw NetworkFile.yamlError(error, file: file)
+            throw NetworkFile.yamlError(error, file: file, expected: expected)
         }
         guard let root else { throw InputError(file: file, line: 1, column: 1, "is empty; expected \(expected)") }
         return root
@@ -83,6 +83,9 @@ public struct YAMLReader {
     public func integer(_ node: Node, what: String) throws -> Int {
         guard case .scalar(let scalar) = node, scalar.style != .singleQuoted, scalar.style != .doubleQuoted,
               let value = Int(scalar.string.trimmingCharacters(in: .whitespaces)) else {
+            if case .scalar(let s) = node, s.style == .plain, isWholeNumberText(s.string) {
+                throw error(at: node, "\(what) is `\(s.string.prefix(40))`, a whole number too large for bpviz; expected one between \(Int.min) and \(Int.max)")
+            }
             let shown: String
             if case .scalar(let s) = node { shown = "`\(s.string.prefix(40))`" } else { shown = kind(node) }
             throw error(at: node, "\(what) is \(shown); expected a whole number")
@@ -91,6 +94,13 @@ public struct YAMLReader {
     }
 
     // MARK: - Messages
+
+    /// Digits with an optional sign: a whole number, whatever its size.
+    func isWholeNumberText(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.hasPrefix("+") || trimmed.hasPrefix("-") ? trimmed.dropFirst() : Substring(trimmed)
+        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
+    }
 
     public func kind(_ node: Node) -> String {
         switch node {

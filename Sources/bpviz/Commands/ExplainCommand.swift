@@ -12,10 +12,10 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "A quantity in the notation: w_21^(1), w_{21}^{(1)}, b^(3), H_2^(1), Z_1^(2), α_1.") var parameter: String?
     @Flag(help: "The complete worked solution: forward pass, loss, every gradient, summary.") var all = false
     @Option(help: "text, markdown or latex.") var format: Explanation.Format = .text
-    @Option(help: "Significant digits of values that are not integers.") var precision: Int = 4
+    @Option(help: "Significant digits of values that are not integers.", transform: wholeNumber) var precision: Int = 4
     @Option(name: .customLong("learning-rate"), help: "Also show one gradient-descent step with this η (with --all).")
     var learningRate: Double?
-    @Option(name: .customLong("max-parameters"), help: "Refuse --all for networks with more parameters than this.")
+    @Option(name: .customLong("max-parameters"), help: "Refuse --all for networks with more parameters than this.", transform: wholeNumber)
     var maxParameters: Int = 1_000
 
     func validate() throws {
@@ -24,7 +24,7 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17") }
+            guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17 significant digits") }
             let (net, solution) = try loadSolved(network, learningRate: learningRate)
             let explanation = Explanation(solution: solution, format: format, numbers: NumberFormat(precision: precision))
             let text: String

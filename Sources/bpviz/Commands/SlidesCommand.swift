@@ -16,7 +16,7 @@ struct SlidesCommand: ParsableCommand {
     @Option(help: "svg, png or pdf frames.") var format: DeckWriter.Format = .svg
     @Option(help: "node: one node or gradient a frame; layer: one layer a frame.") var steps: SlideDeck.Steps = .node
     @OptionGroup var style: StyleOptions
-    @Option(name: .customLong("max-frames"), help: "Refuse decks with more frames than this.") var maxFrames: Int = 400
+    @Option(name: .customLong("max-frames"), help: "Refuse decks with more frames than this.", transform: wholeNumber) var maxFrames: Int = 400
 
     func run() throws {
         try reportingFailures {
@@ -26,7 +26,7 @@ struct SlidesCommand: ParsableCommand {
             try style.checkLabelledSize(net, what: "a deck", hint: "render the flow view instead, or raise --max-edges")
             let frameCount = steps == .node ? net.parameterCount + net.layers.reduce(0) { $0 + $1.units } + 3 : 2 * net.depth + 3
             guard frameCount <= maxFrames else {
-                throw UsageFailure("a deck of this network would have \(frameCount) frames; expected at most \(maxFrames) (use --steps layer, or raise --max-frames)")
+                throw UsageFailure("a deck of this network would have \(frameCount) frames; expected at most \(maxFrames) (\(steps == .node ? "use --steps layer, or raise --max-frames" : "raise --max-frames"))")
             }
             let deck = SlideDeck(solution: solution, format: try style.numberFormat(), steps: steps)
             let showProgress = isatty(2) != 0

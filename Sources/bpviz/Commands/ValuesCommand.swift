@@ -11,12 +11,14 @@ struct ValuesCommand: ParsableCommand {
 
     @Argument(help: "The network file (YAML or JSON).") var network: String
     @Option(help: "table, json, csv or markdown.") var format: Format = .table
-    @Option(help: "Significant digits in table and markdown output.") var precision: Int = 4
+    @Option(help: "Significant digits in table and markdown output.", transform: wholeNumber) var precision: Int = 4
     @Option(name: .customLong("learning-rate"), help: "Also compute one gradient-descent step with this η.")
     var learningRate: Double?
 
     func run() throws {
         try reportingFailures {
+            // Checked for every format, as render does, though json and csv print full precision.
+            guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17 significant digits") }
             let (_, solution) = try loadSolved(network, learningRate: learningRate)
             let numbers = NumberFormat(precision: precision)
             let output: String

@@ -10,11 +10,11 @@ extension DiagramRenderer.Format: ExpressibleByArgument {}
 /// Options every drawing command shares.
 struct StyleOptions: ParsableArguments {
     @Option(name: .customLong("theme"), help: "A built-in theme (see `bpviz themes`) or a theme file.") var themeName: String = "classroom"
-    @Option(help: "Significant digits of values that are not integers.") var precision: Int = 4
+    @Option(help: "Significant digits of values that are not integers.", transform: wholeNumber) var precision: Int = 4
     @Option(help: "Resolution of PNG output (default: fills a 1080p slide's width).") var dpi: Double?
     @Option(help: "LR or TB: overrides the theme's direction.") var direction: String?
     @Option(name: .customLong("learning-rate"), help: "Compute one gradient-descent step with this η.") var learningRate: Double?
-    @Option(name: .customLong("max-edges"), help: "Refuse labelled views of networks with more weights than this.") var maxEdges: Int = 10_000
+    @Option(name: .customLong("max-edges"), help: "Refuse labelled views of networks with more weights than this.", transform: wholeNumber) var maxEdges: Int = 10_000
     @Flag(help: "Also print Graphviz's warnings.") var verbose = false
     @Flag(name: .customLong("show-update"), help: "With a learning rate: also show w′ and b′ after one gradient-descent step.") var showUpdate = false
 
@@ -62,7 +62,7 @@ struct StyleOptions: ParsableArguments {
 struct FlowOptions: ParsableArguments {
     @Option(help: "linear or log: how edge width follows |∂Loss/∂w| in the flow view.") var scale: FlowAnnotator.Scale = .linear
     @Flag(help: "Also print values on the flow view.") var numbers = false
-    @Option(name: .customLong("max-units"), help: "Collapse layers wider than this in the flow view.") var maxUnits: Int = 16
+    @Option(name: .customLong("max-units"), help: "Collapse layers wider than this in the flow view.", transform: wholeNumber) var maxUnits: Int = 16
 
     func options() throws -> FlowAnnotator.Options {
         guard maxUnits >= 2 else { throw UsageFailure("--max-units is \(maxUnits); expected at least 2") }
