@@ -14,6 +14,6 @@ struct BPViz: ParsableCommand {
     static func main() {
         // Before any thread starts: ^C and kill remove the files being written.
         StagingFiles.removeOnInterrupt()
-        main(nil)
+        mainWithOptionHints()
     }
 }

@@ -20,7 +20,8 @@ struct OptionValueError: Error, CustomStringConvertible {
 extension BPViz {
     /// ArgumentParser reads `--learning-rate -1` as an option with its value missing, since
     /// `-1` looks like an option; it then reports "Missing value". Say how to write it.
-    static func main() {
+    /// Otherwise as ArgumentParser's own `main`.
+    static func mainWithOptionHints() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
