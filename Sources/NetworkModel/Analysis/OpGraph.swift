@@ -86,7 +86,7 @@ public struct OpGraph: Sendable {
         let net = s.network
         let L = net.depth
         let out = net.layers[L - 1].activation
-        fusedOutputGradient = net.loss.fusedOutputGradient(activation: out, yHat: s.output, target: net.target) != nil
+        fusedOutputGradient = net.loss.hasFusedOutputGradient(out)
 
         func value(_ q: Quantity) -> Int { add(.quantity(q), s.value(of: q), s.value(of: .gradient(q))) }
 
