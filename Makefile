@@ -3,8 +3,24 @@ SWIFT ?= swift
 SHELL := /bin/bash
 RELEASE_BIN := .build/release/bpviz
 DEMO_DIR ?= demo
+# The Swift standard library and Foundation linked into the executable: a few milliseconds
+# less start-up for every command (fewer shared libraries to load and relocate). A build
+# flag, not an unsafeFlags setting, so the library products stay usable as dependencies.
+RELEASE_FLAGS := -c release --static-swift-stdlib
 
-.PHONY: deps build release test demo readme-images bench leakcheck clean
+# `make install PREFIX=/usr/local DESTDIR=…`: the binary, its man page and shell completions.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+MAN1DIR := $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+# What install-files copies; the CLI tests point these at a debug build.
+BPVIZ ?= $(RELEASE_BIN)
+MANPAGE ?= .build/plugins/GenerateManual/outputs/bpviz/bpviz.1
+
+.PHONY: deps build release test demo readme-images bench leakcheck clean manual install install-files uninstall
 
 # Installs Graphviz's C libraries (and the `dot` program the benchmark compares against)
 # when pkg-config cannot find them. Needs root or sudo, as on Debian.
@@ -21,7 +37,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS) --product bpviz
 
 # The tests are XCTest; Swift Testing is switched off so the run does not end on its
 # "0 tests" line. The last line is a plain "N passed, N failed" summary.
@@ -50,11 +66,36 @@ readme-images: release
 	$(RELEASE_BIN) render Samples/dead-relu.yaml -o Samples/pictures/dead-relu-flow.png --view flow --dpi 110
 
 bench: release
-	$(SWIFT) build -c release --product bpviz-bench
+	$(SWIFT) build $(RELEASE_FLAGS) --product bpviz-bench
 	@python3 Tests/Benchmarks/bench.py
 
 leakcheck: build
 	@bash Tests/Benchmarks/leakcheck.sh
+
+# The man page, generated from the command definitions by swift-argument-parser's
+# generate-manual plugin (it builds the package in release mode first, so `install` links
+# the static binary after it).
+manual: deps
+	$(SWIFT) package plugin generate-manual
+
+install: manual
+	$(SWIFT) build $(RELEASE_FLAGS) --product bpviz
+	@$(MAKE) --no-print-directory install-files
+
+# Copies what `install` built; completions come from the binary itself.
+install-files:
+	@test -x "$(BPVIZ)" || { echo "install: $(BPVIZ) is missing; run make install" >&2; exit 1; }
+	@test -s "$(MANPAGE)" || { echo "install: $(MANPAGE) is missing; run make install" >&2; exit 1; }
+	install -d "$(BINDIR)" "$(MAN1DIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"
+	install -m 755 "$(BPVIZ)" "$(BINDIR)/bpviz"
+	install -m 644 "$(MANPAGE)" "$(MAN1DIR)/bpviz.1"
+	"$(BINDIR)/bpviz" --generate-completion-script bash > "$(BASHDIR)/bpviz"
+	"$(BINDIR)/bpviz" --generate-completion-script zsh > "$(ZSHDIR)/_bpviz"
+	"$(BINDIR)/bpviz" --generate-completion-script fish > "$(FISHDIR)/bpviz.fish"
+	@echo "Installed $(BINDIR)/bpviz, its man page and bash, zsh and fish completions."
+
+uninstall:
+	rm -f "$(BINDIR)/bpviz" "$(MAN1DIR)/bpviz.1" "$(BASHDIR)/bpviz" "$(ZSHDIR)/_bpviz" "$(FISHDIR)/bpviz.fish"
 
 clean:
 	rm -rf .build $(DEMO_DIR)

@@ -27,7 +27,12 @@ let package = Package(
         .target(name: "Graphviz", dependencies: ["CGraphviz"]),
         .target(name: "NetworkModel", dependencies: ["Yams"]),
         .target(name: "Annotation", dependencies: ["NetworkModel"]),
-        .target(name: "Rendering", dependencies: ["Annotation", "Graphviz", "Yams"]),
+        // The built-in themes are compiled into the module (no file to find at run time);
+        // Theme+BuiltIn.swift lists them, and a test checks that every file here is listed.
+        .target(
+            name: "Rendering", dependencies: ["Annotation", "Graphviz", "Yams"],
+            resources: ["chalkboard", "classroom", "colorblind", "print"].map { .embedInCode("Themes/\($0).yaml") }
+        ),
         .executableTarget(
             name: "bpviz",
             dependencies: [

@@ -25,61 +25,21 @@ public struct Theme: Equatable, Sendable {
     /// Size of sub- and superscripts and small print.
     public var smallSize: Double { (fontSize * 0.72).rounded() }
 
-    // MARK: - Finding and loading
+    // MARK: - Loading (built-in themes: Theme+BuiltIn.swift)
 
-    /// Where the built-in themes live: `$BPVIZ_THEMES`, else the `Themes` folder found by
-    /// walking up from the executable (a build inside the repository finds the repository's).
-    public static var builtInDirectory: String? {
-        if let env = ProcessInfo.processInfo.environment["BPVIZ_THEMES"], !env.isEmpty { return env }
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        if !CommandLine.arguments[0].contains("/"),
-           let path = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map(String.init)
-            .first(where: { FileManager.default.isExecutableFile(atPath: "\($0)/\(CommandLine.arguments[0])") }) {
-            url = URL(fileURLWithPath: "\(path)/\(CommandLine.arguments[0])").resolvingSymlinksInPath().deletingLastPathComponent()
-        }
-        var candidates = [url]
-        // Test bundles and source checkouts: this file's own repository.
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent())
-        for start in candidates {
-            var dir = start
-            while dir.path != "/" {
-                let themes = dir.appendingPathComponent("Themes")
-                if FileManager.default.fileExists(atPath: themes.appendingPathComponent("classroom.yaml").path) { return themes.path }
-                dir.deleteLastPathComponent()
-            }
-        }
-        for shared in ["/usr/local/share/bpviz/Themes", "/usr/share/bpviz/Themes"]
-        where FileManager.default.fileExists(atPath: shared + "/classroom.yaml") { return shared }
-        return nil
+    /// Reads a theme file; `extends:` names a built-in theme or a path relative to this file.
+    public static func load(path: String) throws -> Theme {
+        try load(path: path, depth: 0)
     }
 
-    /// The built-in themes by name, with their descriptions.
-    public static func builtIns() throws -> [Theme] {
-        guard let dir = builtInDirectory else { return [] }
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
-        return try names.map { try load(path: dir + "/" + $0) }
-    }
-
-    /// A built-in name (`chalkboard`) or a path to a theme file.
-    public static func named(_ nameOrPath: String) throws -> Theme {
-        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") || nameOrPath.hasSuffix(".json") {
-            return try load(path: nameOrPath)
-        }
-        guard let dir = builtInDirectory else {
-            throw InputError(file: nameOrPath, "no built-in themes found (set BPVIZ_THEMES to bpviz's Themes folder); expected a theme name or a theme file path")
-        }
-        let path = dir + "/" + nameOrPath + ".yaml"
-        guard FileManager.default.fileExists(atPath: path) else {
-            let known = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".yaml") }
-                .map { String($0.dropLast(5)) }.sorted() ?? []
-            let hint = nearest(nameOrPath, in: known).map { " (did you mean `\($0)`?)" } ?? ""
-            throw InputError(file: nameOrPath, "unknown theme\(hint); expected one of \(known.joined(separator: ", ")) or a path to a theme file")
-        }
-        return try load(path: path)
-    }
-
-    public static func load(path: String, depth: Int = 0) throws -> Theme {
+    static func load(path: String, depth: Int) throws -> Theme {
         let text = try NetworkFile.readText(path: path, expected: "a theme file (YAML)")
+        return try load(text: text, path: path, depth: depth)
+    }
+
+    /// Parses a theme's YAML; `path` names it in messages, gives its name and anchors a
+    /// relative `extends:`.
+    static func load(text: String, path: String, depth: Int) throws -> Theme {
         let reader = YAMLReader(file: path)
         let root = try reader.root(of: text, expected: "a theme with `colors`, `font` or `extends`")
         let map = try reader.mapping(root, what: "the theme", allowed: keys, context: "")
@@ -93,7 +53,7 @@ public struct Theme: Equatable, Sendable {
             let isPath = parent.contains("/") || [".yaml", ".yml", ".json"].contains { parent.hasSuffix($0) }
             let base = isPath && !parent.hasPrefix("/") ? URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(parent).path : parent
             do {
-                theme = isPath ? try load(path: base, depth: depth + 1) : try named(base)
+                theme = isPath ? try load(path: base, depth: depth + 1) : try named(base, depth: depth + 1)
             } catch let error as InputError where error.line == nil && (error.file == parent || error.file == base) {
                 throw reader.error(at: node, "`extends: \(parent)`: \(error.message)")
             }

@@ -19,11 +19,10 @@ func now() -> Double {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: bpviz-bench NETWORK THEMES_DIR\n".utf8))
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: bpviz-bench NETWORK\n".utf8))
     exit(2)
 }
-setenv("BPVIZ_THEMES", arguments[2], 1)
 let solution = try NetworkFile.load(path: arguments[1]).solve()
 let diagram = Annotator(solution: solution).diagram(view: .full)
 let renderer = DiagramRenderer(theme: try Theme.named("classroom"))

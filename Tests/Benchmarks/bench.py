@@ -63,7 +63,7 @@ def main():
     row("  ratio bpviz / dot", f"{t_render/t_dot:.2f}", "≤ 1.2", t_render / t_dot <= 1.2)
 
     # 3. in-process renders per second and memory over 1,000 renders.
-    out = subprocess.run([BENCH, Q1, os.path.join(ROOT, "Themes")], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([BENCH, Q1], capture_output=True, text=True, check=True).stdout
     inproc = json.loads(out)
     plain_dot = os.path.join(tempfile.gettempdir(), "bpviz-bench-plain.dot")
     t_dot_plain, _ = median_run([DOT, "-Knop2", "-Tsvg", plain_dot, "-o", os.path.join(tmp, "plain.svg")])

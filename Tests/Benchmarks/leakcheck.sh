@@ -12,7 +12,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp .build/debug/bpviz "$work/bpviz"
 strip "$work/bpviz"
-export BPVIZ_THEMES="$PWD/Themes"
 status=0
 check() {
   local name=$1; shift

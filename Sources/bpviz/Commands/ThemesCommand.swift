@@ -8,7 +8,6 @@ struct ThemesCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let themes = try Theme.builtIns()
-            guard !themes.isEmpty else { throw UsageFailure("no built-in themes found; set BPVIZ_THEMES to bpviz's Themes folder") }
             let width = themes.map(\.name.count).max() ?? 0
             var out = ""
             for t in themes {
