@@ -82,7 +82,7 @@ struct DeckTemplate {
         let deckTheme = renderer.theme
         let legend = base.legend.map { LegendBuilder(theme: deckTheme).html($0) }
         let graph = marked.graph(base, geometry: layout.geometry, legend: legend, dpi: nil)
-        let svg = try Graphviz.render(graph, engine: .pinned, format: .svg)
+        let svg = try GraphvizEngine.render(graph, engine: .pinned, format: .svg)
         template = Array(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: deckTheme.fontFamily).utf8)
         textMarkers = texts
         strokeOwners = strokes

@@ -66,11 +66,11 @@ public struct DiagramRenderer: Sendable {
         case .dot:
             return Data(g.dot.utf8)
         case .svg:
-            let svg = try Graphviz.render(g, engine: .pinned, format: .svg, warnings: onWarnings)
+            let svg = try GraphvizEngine.render(g, engine: .pinned, format: .svg, warnings: onWarnings)
             return Data(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: theme.fontFamily).utf8)
-        case .png: return try Graphviz.render(g, engine: .pinned, format: .png, warnings: onWarnings)
-        case .pdf: return try Graphviz.render(g, engine: .pinned, format: .pdf, warnings: onWarnings)
-        case .json: return try Graphviz.render(g, engine: .pinned, format: .json, warnings: onWarnings)
+        case .png: return try GraphvizEngine.render(g, engine: .pinned, format: .png, warnings: onWarnings)
+        case .pdf: return try GraphvizEngine.render(g, engine: .pinned, format: .pdf, warnings: onWarnings)
+        case .json: return try GraphvizEngine.render(g, engine: .pinned, format: .json, warnings: onWarnings)
         }
     }
 

@@ -77,7 +77,7 @@ struct GraphBuilder {
             distinct.append(value)
             return distinct.count - 1
         }
-        let measuredDistinct = try Graphviz.measure(distinct, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
+        let measuredDistinct = try GraphvizEngine.measure(distinct, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
         let sizes = slots.map { measuredDistinct[$0] }
         var i = 0
         func next() -> Size { defer { i += 1 }; return sizes[i] }

@@ -39,7 +39,7 @@ extension DiagramGeometry {
             }
             g.addEdge(edge.tail.raw, edge.head.raw, attributes)
         }
-        let layout = try Graphviz.layout(g, engine: .dot)
+        let layout = try GraphvizEngine.layout(g, engine: .dot)
 
         // dot's frame has y up from the bounding box's lower corner; the page's y goes down.
         let top = Self.margin

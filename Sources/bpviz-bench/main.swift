@@ -52,10 +52,10 @@ func plainLabelled(_ g: Graph) -> Graph {
 
 /// Renders `dot` `count` times after 10 warm-up renders: (ms per render, RSS growth in MB).
 func measure(_ dot: String, count: Int) throws -> (Double, Double, Double) {
-    for _ in 0..<10 { _ = try Graphviz.render(dot: dot, engine: .pinned, formats: [.svg]) }
+    for _ in 0..<10 { _ = try GraphvizEngine.render(dot: dot, engine: .pinned, formats: [.svg]) }
     let before = residentBytes()
     let start = now()
-    for _ in 0..<count { _ = try Graphviz.render(dot: dot, engine: .pinned, formats: [.svg]) }
+    for _ in 0..<count { _ = try GraphvizEngine.render(dot: dot, engine: .pinned, formats: [.svg]) }
     let elapsed = now() - start
     return (elapsed / Double(count) * 1000, Double(residentBytes() - before) / 1_048_576, Double(before) / 1_048_576)
 }

@@ -28,7 +28,7 @@ final class GraphvizTests: XCTestCase {
 
     func testDOTRoundTripKeepsTheGraph() throws {
         let original = sampleGraph()
-        let read = try Graphviz.read(dot: original.dot)
+        let read = try GraphvizEngine.read(dot: original.dot)
         XCTAssertEqual(read.nodes.map(\.id), original.nodes.map(\.id))
         XCTAssertEqual(read.edges.map { "\($0.tail)->\($0.head)" }, original.edges.map { "\($0.tail)->\($0.head)" })
         XCTAssertEqual(read.attributes["rankdir"], .escaped("LR"))
@@ -38,15 +38,15 @@ final class GraphvizTests: XCTestCase {
         XCTAssertEqual(html.markup, "w<SUB>21</SUB><SUP>(1)</SUP>")
         XCTAssertEqual(read.nodes[1].attributes["label"], .escaped("a < b & \"c\""))
         // Reading the written form again gives the same DOT: a fixed point.
-        let again = try Graphviz.read(dot: read.dot)
+        let again = try GraphvizEngine.read(dot: read.dot)
         XCTAssertEqual(again.dot, read.dot)
         // agwrite's canonical form reads back to the same nodes and edges.
-        let canonical = try Graphviz.canonicalDOT(original.dot)
-        XCTAssertEqual(try Graphviz.read(dot: canonical).nodes.map(\.id), original.nodes.map(\.id))
+        let canonical = try GraphvizEngine.canonicalDOT(original.dot)
+        XCTAssertEqual(try GraphvizEngine.read(dot: canonical).nodes.map(\.id), original.nodes.map(\.id))
     }
 
     func testUserTextRendersLiterally() throws {
-        let svg = String(decoding: try Graphviz.render(sampleGraph(), format: .svg), as: UTF8.self)
+        let svg = String(decoding: try GraphvizEngine.render(sampleGraph(), format: .svg), as: UTF8.self)
         // In SVG text the specials are escaped once: the picture shows a < b & "c".
         XCTAssertTrue(svg.contains("a &lt; b &amp; &quot;c&quot;") || svg.contains("a &lt; b &amp; \"c\""), svg)
         XCTAssertNoThrow(try XMLDocument(data: Data(svg.utf8)))
@@ -54,7 +54,7 @@ final class GraphvizTests: XCTestCase {
 
     func testEveryFormatHasItsMagic() throws {
         let formats: [OutputFormat] = [.dot, .xdot, .svg, .png, .pdf, .json]
-        let outputs = try Graphviz.render(sampleGraph(), formats: formats)
+        let outputs = try GraphvizEngine.render(sampleGraph(), formats: formats)
         XCTAssertEqual(Array(outputs[3].prefix(4)), [0x89, 0x50, 0x4E, 0x47])
         XCTAssertEqual(String(decoding: outputs[4].prefix(4), as: UTF8.self), "%PDF")
         XCTAssertNoThrow(try XMLDocument(data: outputs[2]))
@@ -70,7 +70,7 @@ final class GraphvizTests: XCTestCase {
         for (id, x, y) in positions { g.addNode(id, ["pos": .text("\(x),\(y)!")]) }
         g.addEdge("a", "b", ["label": "ab"])
         g.addEdge("b", "c")
-        let layout = try Graphviz.layout(g, engine: .pinned)
+        let layout = try GraphvizEngine.layout(g, engine: .pinned)
         for (id, x, y) in positions {
             let center = try XCTUnwrap(layout.nodes[id]?.center)
             XCTAssertEqual(center.x, x, accuracy: 0.01)
@@ -84,9 +84,9 @@ final class GraphvizTests: XCTestCase {
     func testFailuresAreTypedAndSilent() throws {
         let good = sampleGraph().dot
         let cases: [(String, GraphvizError.Stage, () throws -> Void)] = [
-            ("malformed DOT", .read, { _ = try Graphviz.render(dot: "digraph { a -> ; }", formats: [.svg]) }),
-            ("unknown engine", .layout, { _ = try Graphviz.render(dot: good, engine: .named("no-such-engine"), formats: [.svg]) }),
-            ("unknown format", .render, { _ = try Graphviz.render(dot: good, formatNamed: "no-such-format") }),
+            ("malformed DOT", .read, { _ = try GraphvizEngine.render(dot: "digraph { a -> ; }", formats: [.svg]) }),
+            ("unknown engine", .layout, { _ = try GraphvizEngine.render(dot: good, engine: .named("no-such-engine"), formats: [.svg]) }),
+            ("unknown format", .render, { _ = try GraphvizEngine.render(dot: good, formatNamed: "no-such-format") }),
         ]
         for (name, stage, body) in cases {
             let (error, stderrText) = TestSupport.capturingStderr { () -> Error? in
@@ -101,13 +101,13 @@ final class GraphvizTests: XCTestCase {
 
     func testConcurrentRendersAreCorrect() async throws {
         let graph = sampleGraph()
-        let expected = try Graphviz.render(graph, format: .svg)
+        let expected = try GraphvizEngine.render(graph, format: .svg)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for task in 0..<8 {
                 group.addTask {
                     for i in 0..<50 {
                         let format: OutputFormat = (task + i) % 5 == 0 ? .png : .svg
-                        let data = try Graphviz.render(graph, format: format)
+                        let data = try GraphvizEngine.render(graph, format: format)
                         if format == .svg && data != expected { return false }
                         if format == .png && data.prefix(4) != Data([0x89, 0x50, 0x4E, 0x47]) { return false }
                     }
@@ -120,15 +120,15 @@ final class GraphvizTests: XCTestCase {
 
     func testRepeatedRendersKeepMemoryFlat() throws {
         let dot = sampleGraph().dot
-        for _ in 0..<50 { _ = try Graphviz.render(dot: dot, formats: [.svg]) }
+        for _ in 0..<50 { _ = try GraphvizEngine.render(dot: dot, formats: [.svg]) }
         let before = TestSupport.residentBytes()
-        for _ in 0..<1000 { _ = try Graphviz.render(dot: dot, formats: [.svg]) }
+        for _ in 0..<1000 { _ = try GraphvizEngine.render(dot: dot, formats: [.svg]) }
         let growth = TestSupport.residentBytes() - before
         XCTAssertLessThan(growth, 20 << 20, "resident memory grew by \(growth) bytes over 1,000 renders")
     }
 
     func testMeasureGivesTextSizes() throws {
-        let sizes = try Graphviz.measure([.text("x"), .text("a much longer label")],
+        let sizes = try GraphvizEngine.measure([.text("x"), .text("a much longer label")],
                                          nodeAttributes: ["shape": "plaintext", "margin": "0", "fontsize": "14"])
         XCTAssertEqual(sizes.count, 2)
         XCTAssertGreaterThan(sizes[1].width, sizes[0].width * 3)
@@ -137,7 +137,7 @@ final class GraphvizTests: XCTestCase {
     func testWarningsGoToTheCallerNotToStderr() throws {
         var warnings: [String] = []
         let (_, stderrText) = try TestSupport.capturingStderr {
-            try Graphviz.render(dot: "digraph { a [shape=nosuchshape] }", formats: [.svg]) { warnings += $0 }
+            try GraphvizEngine.render(dot: "digraph { a [shape=nosuchshape] }", formats: [.svg]) { warnings += $0 }
         }
         XCTAssertEqual(stderrText, "")
         XCTAssertTrue(warnings.contains { $0.contains("nosuchshape") }, "\(warnings)")

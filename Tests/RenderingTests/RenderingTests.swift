@@ -115,7 +115,7 @@ final class RenderingTests: XCTestCase {
         let layout = try renderer.layout(d)
         var graph = try renderer.graph(d, layout: layout)
         graph = graph.movingNode("L0_2", onto: "L0_1")
-        let json = try Graphviz.render(graph, engine: .pinned, format: .json)
+        let json = try GraphvizEngine.render(graph, engine: .pinned, format: .json)
         XCTAssertFalse(try TextBox.collisions(in: json).isEmpty)
     }
 

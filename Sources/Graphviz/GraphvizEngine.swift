@@ -30,7 +30,10 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 /// The public face of the binding. Every function is safe to call from many threads or
 /// tasks at once: each takes the process-wide Graphviz lock for its whole C conversation,
 /// and no C pointer leaves it.
-public enum Graphviz {
+///
+/// Named apart from the module: a type called `Graphviz` in module `Graphviz` would shadow the
+/// module, so `Graphviz.Node` could not name this module's `Node` where another is in scope.
+public enum GraphvizEngine {
     /// Lays the graph out once and renders it in each of `formats`.
     /// `warnings` receives what Graphviz warned about while it succeeded (for a verbose
     /// mode); errors become a thrown `GraphvizError`. Nothing is ever printed.
