@@ -131,9 +131,9 @@ public enum GraphvizEngine {
     struct StageFailure: Error { var stage: GraphvizError.Stage }
 
     private static func withLaidOutGraph<T: Sendable>(_ text: String, engine: LayoutEngine,
-                                            warnings report: (([String]) -> Void)?,
-                                            _ body: (OpaquePointer, UnsafeMutablePointer<Agraph_t>) throws -> T) throws -> T {
-        try GraphvizRuntime.shared.withContext { gvc in
+                                                      warnings report: (([String]) -> Void)?,
+                                                      _ body: (OpaquePointer, UnsafeMutablePointer<Agraph_t>) throws -> T) throws -> T {
+        let (result, warnings) = try GraphvizRuntime.shared.withContext { gvc -> (T, [String]) in
             let (result, errors, warnings) = GraphvizRuntime.shared.capturingMessages { () -> Result<T, Error> in
                 guard let g = agmemread(text) else { return .failure(StageFailure(stage: .read)) }
                 defer { agclose(g) }
@@ -141,14 +141,16 @@ public enum GraphvizEngine {
                 defer { gvFreeLayout(gvc, g) }
                 return Result { try body(gvc, g) }
             }
-            if !warnings.isEmpty { report?(warnings) }
             switch result {
-            case .success(let value): return value
+            case .success(let value): return (value, warnings)
             case .failure(let failure as StageFailure):
                 throw GraphvizError(stage: failure.stage, messages: errors.isEmpty ? ["failed without a message"] : errors)
             case .failure(let other): throw other
             }
         }
+        // The caller's code runs only after the lock is released: it may call the binding again.
+        if !warnings.isEmpty { report?(warnings) }
+        return result
     }
 
     private static func renderData(_ gvc: OpaquePointer, _ g: UnsafeMutablePointer<Agraph_t>, _ format: String) throws -> Data {

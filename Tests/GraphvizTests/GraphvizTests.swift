@@ -1,6 +1,7 @@
 import Foundation
 import FoundationXML
 import Graphviz
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -141,5 +142,33 @@ final class GraphvizTests: XCTestCase {
         }
         XCTAssertEqual(stderrText, "")
         XCTAssertTrue(warnings.contains { $0.contains("nosuchshape") }, "\(warnings)")
+    }
+
+    /// The warnings callback runs after the binding's lock is released, so it may call the
+    /// binding itself (inside the lock it would deadlock, or trap as a recursive Mutex lock).
+    /// Run on a thread with a deadline, so a regression fails instead of hanging.
+    func testWarningsCallbackMayCallBackIntoGraphviz() throws {
+        let finished = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<(warnings: [String], nested: Data), Error>?>(nil)
+        Thread.detachNewThread {
+            let result = Result { () -> (warnings: [String], nested: Data) in
+                var warnings: [String] = []
+                var nested = Data()
+                // Graphviz warns about an unknown shape once per process: a name of this test's own.
+                _ = try GraphvizEngine.render(dot: "digraph { a [shape=reentrantshape] }", formats: [.svg]) { reported in
+                    warnings = reported
+                    nested = (try? GraphvizEngine.render(dot: "digraph { b }", formats: [.svg])[0]) ?? Data()
+                }
+                return (warnings, nested)
+            }
+            outcome.withLock { $0 = result }
+            finished.signal()
+        }
+        guard finished.wait(timeout: .now() + 60) == .success else {
+            return XCTFail("a render from inside the warnings callback did not finish in 60 s (deadlock)")
+        }
+        let (warnings, nested) = try XCTUnwrap(outcome.withLock { $0 }).get()
+        XCTAssertTrue(warnings.contains { $0.contains("reentrantshape") }, "\(warnings)")
+        XCTAssertTrue(String(decoding: nested, as: UTF8.self).contains("<title>b</title>"))
     }
 }
