@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(
             name: "CGraphviz",
             pkgConfig: "libgvc",
-            providers: [.apt(["libgraphviz-dev"])]
+            providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]
         ),
         .target(name: "Graphviz", dependencies: ["CGraphviz"]),
         .target(name: "NetworkModel", dependencies: ["Yams"]),

@@ -29,16 +29,17 @@ final class GraphvizRuntime: Sendable {
             return State(context: nil, setupFailure: GraphvizError(stage: .setup, messages: ["gvContext() returned NULL"]))
         }
         // Debian loads plugins on demand from config6a; without it no layout engine exists.
-        var count: Int32 = 0
-        let list = gvPluginList(context, "layout", &count, nil)
-        var engines: [String] = []
-        if let list {
-            for i in 0..<Int(count) {
-                if let s = list[i] { engines.append(String(cString: s)); free(s) }
-            }
-            free(list)
+        // A trial layout of an empty graph asks for the engine the way every render will
+        // (gvPluginList would tell as well, but its parameters differ between Graphviz versions).
+        // Its messages are captured like any other operation's, so nothing reaches stderr.
+        let (hasDot, _, _) = collectingMessages { () -> Bool in
+            guard let g = agmemread("digraph {}") else { return false }
+            defer { agclose(g) }
+            guard gvLayout(context, g, "dot") == 0 else { return false }
+            gvFreeLayout(context, g)
+            return true
         }
-        if engines.contains(where: { $0.hasPrefix("dot") }) {
+        if hasDot {
             return State(context: context, setupFailure: nil)
         }
         return State(context: context, setupFailure: GraphvizError(stage: .setup, messages: [
@@ -59,6 +60,12 @@ final class GraphvizRuntime: Sendable {
     /// previous handler. Returns the messages, split into errors and warnings.
     /// Called only while `withContext`'s lock is held: the handler is process-wide.
     func capturingMessages<T>(_ body: () throws -> T) rethrows -> (T, errors: [String], warnings: [String]) {
+        try GraphvizRuntime.collectingMessages(body)
+    }
+
+    /// `capturingMessages` for the runtime's own start, before the lock exists (Swift runs
+    /// `shared`'s initializer once, on one thread).
+    private static func collectingMessages<T>(_ body: () throws -> T) rethrows -> (T, errors: [String], warnings: [String]) {
         capturedMessages.withLock { $0 = MessageBuffer() }
         _ = agreseterrors()   // the error level is sticky; clear it before each operation
         let previous = agseterrf(graphvizMessageHandler)

@@ -107,14 +107,8 @@ public enum GraphvizEngine {
             let (result, errors, _) = GraphvizRuntime.shared.capturingMessages { () -> String? in
                 guard let g = agmemread(text) else { return nil }
                 defer { agclose(g) }
-                var buffer: UnsafeMutablePointer<CChar>?
-                var size = 0
-                guard let stream = open_memstream(&buffer, &size) else { return nil }
-                let status = agwrite(g, UnsafeMutableRawPointer(stream))
-                fclose(stream)
-                defer { free(buffer) }
-                guard status == 0, let buffer else { return nil }
-                return String(cString: buffer)
+                let text = MemoryStream.collect { agwrite(g, UnsafeMutableRawPointer($0)) == 0 }
+                return text.map { String(decoding: $0, as: UTF8.self) }
             }
             guard let result else { throw GraphvizError(stage: .read, messages: errors.isEmpty ? ["could not write the graph"] : errors) }
             return result
@@ -154,14 +148,9 @@ public enum GraphvizEngine {
     }
 
     private static func renderData(_ gvc: OpaquePointer, _ g: UnsafeMutablePointer<Agraph_t>, _ format: String) throws -> Data {
-        var result: UnsafeMutablePointer<CChar>?
-        var length: UInt32 = 0
-        guard gvRenderData(gvc, g, format, &result, &length) == 0 else {
-            if let result { gvFreeRenderData(result) }
+        guard let data = MemoryStream.collect({ gvRender(gvc, g, format, $0) == 0 }) else {
             throw StageFailure(stage: .render)
         }
-        defer { gvFreeRenderData(result) }
-        guard let result else { return Data() }
-        return Data(bytes: result, count: Int(length))
+        return data
     }
 }

@@ -65,6 +65,17 @@ final class GraphvizTests: XCTestCase {
         XCTAssertEqual(json?["name"] as? String, "sample")
     }
 
+    /// Rendering goes through a memory stream: each output must be whole (flushed and closed
+    /// before it is read), binary formats included.
+    func testRenderedOutputsAreComplete() throws {
+        let outputs = try GraphvizEngine.render(sampleGraph(), formats: [.png, .pdf, .svg])
+        // A PNG ends with its IEND chunk (length 0, type, CRC).
+        XCTAssertEqual(Array(outputs[0].suffix(12)), [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+        XCTAssertTrue(String(decoding: outputs[1].suffix(8), as: UTF8.self).contains("%%EOF"))
+        XCTAssertTrue(String(decoding: outputs[2], as: UTF8.self).hasSuffix("</svg>\n"))
+        XCTAssertFalse(String(decoding: outputs[2], as: UTF8.self).contains("\0"))
+    }
+
     func testPinnedPositionsSurviveLayout() throws {
         var g = Graph(name: "pinned", nodeDefaults: ["shape": "circle", "width": "0.5", "fixedsize": "true"])
         let positions = [("a", 10.0, 20.0), ("b", 300.0, 40.0), ("c", 150.0, 250.0)]
