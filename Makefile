@@ -40,12 +40,16 @@ release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --product bpviz
 
 # The tests are XCTest; Swift Testing is switched off so the run does not end on its
-# "0 tests" line. The last line is a plain "N passed, N failed" summary.
+# "0 tests" line. The last line is "N passed, F failed, S skipped" from XCTest's total
+# (Tests/Scripts/test-summary.sh), and the target fails when a test failed or the run crashed.
+# First, Tests/Scripts/test-summary-test.sh checks that summary on sample logs.
+TEST_LOG ?= .build/test.log
 test: deps
-	@mkdir -p .build; set -o pipefail; $(SWIFT) test --disable-swift-testing 2>&1 | tee .build/test.log
-	@grep -E "^\s*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1 | \
-		sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' | \
-		awk '{ print $$1 - $$2 " passed, " $$2 " failed" }'
+	@[ -n "$(SKIP_SUMMARY_TEST)" ] || bash Tests/Scripts/test-summary-test.sh
+	@mkdir -p "$$(dirname "$(TEST_LOG)")"; set -o pipefail; \
+		$(SWIFT) test --disable-swift-testing 2>&1 | tee "$(TEST_LOG)"; status=$$?; \
+		bash Tests/Scripts/test-summary.sh "$(TEST_LOG)" || status=1; \
+		exit $$status
 
 demo: release
 	@mkdir -p $(DEMO_DIR)
