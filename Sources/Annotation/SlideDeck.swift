@@ -9,7 +9,9 @@ import NetworkModel
 /// Each frame shows only what is known by then (later values read "?") and highlights what
 /// it computes; its arithmetic is its caption.
 public struct SlideDeck: Sendable {
-    public enum Steps: String, CaseIterable, Sendable { case node, layer }
+    /// node: one node or gradient a frame; layer: one layer a frame; ops: the backward pass
+    /// through the op graph, one operation a frame.
+    public enum Steps: String, CaseIterable, Sendable { case node, layer, ops }
 
     public struct Frame: Sendable {
         /// File-name stem, e.g. `002-forward-Z1-1`.
@@ -21,8 +23,11 @@ public struct SlideDeck: Sendable {
     public let frames: [Frame]
 
     public init(solution: Solution, format: NumberFormat = NumberFormat(), steps: Steps = .node) {
-        let builder = Builder(solution: solution, format: format)
-        frames = builder.frames(steps: steps)
+        if steps == .ops {
+            frames = OpsDeck(ops: OpsAnnotator(solution: solution, format: format), format: format).frames()
+        } else {
+            frames = Builder(solution: solution, format: format).frames(steps: steps)
+        }
     }
 
     struct Builder {

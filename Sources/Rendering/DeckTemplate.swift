@@ -17,8 +17,9 @@ struct DeckTemplate {
     static let markerWidth = 1.37
 
     struct Markers {
-        /// Per node or edge: a (symbol, value) colour pair per line.
-        var lines: [String: [(String, String)]] = [:]
+        /// Per node or edge: a (symbol, value) colour pair per line; no value colour for a
+        /// line without a value.
+        var lines: [String: [(String, String?)]] = [:]
         var strokes: [String: String] = [:]
         var tooltips: [String: String] = [:]
     }
@@ -62,8 +63,10 @@ struct DeckTemplate {
         func mark(_ owner: String, _ lines: [Line]) {
             markers.lines[owner] = lines.indices.map { k in
                 texts.append(TextMarker(owner: owner, line: k, isValue: false))
+                let symbol = DeckTemplate.color(textPrefix, texts.count - 1)
+                guard lines[k].value != nil else { return (symbol, nil) }
                 texts.append(TextMarker(owner: owner, line: k, isValue: true))
-                return (DeckTemplate.color(textPrefix, texts.count - 2), DeckTemplate.color(textPrefix, texts.count - 1))
+                return (symbol, DeckTemplate.color(textPrefix, texts.count - 1))
             }
             markers.strokes[owner] = DeckTemplate.color(strokePrefix, strokes.count)
             strokes.append(owner)
@@ -84,11 +87,38 @@ struct DeckTemplate {
         let graph = marked.graph(base, geometry: layout.geometry, legend: legend, dpi: nil)
         let svg = try GraphvizEngine.render(graph, engine: .pinned, format: .svg)
         template = Array(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: deckTheme.fontFamily).utf8)
+        // Every marker must have reached the SVG, or a frame would silently keep the base's
+        // colours, values or tooltips somewhere: without them all, frames are drawn one by one.
+        let found = DeckTemplate.markersFound(in: template, textPrefix: textPrefix, strokePrefix: strokePrefix)
+        guard found.texts == Set(texts.indices), found.strokes == Set(strokes.indices), found.tooltips == Set(tooltips.indices) else {
+            return nil
+        }
         textMarkers = texts
         strokeOwners = strokes
         self.textPrefix = textPrefix
         self.strokePrefix = strokePrefix
         tooltipOwners = tooltips
+    }
+
+    /// The indices of the text, stroke and tooltip markers an SVG contains.
+    static func markersFound(in svg: [UInt8], textPrefix: String, strokePrefix: String) -> (texts: Set<Int>, strokes: Set<Int>, tooltips: Set<Int>) {
+        var texts = Set<Int>(), strokes = Set<Int>(), tooltips = Set<Int>()
+        let textFill = Array("fill=\"\(textPrefix)".utf8), strokeMark = Array("\"\(strokePrefix)".utf8), tipMark = Array("@@T".utf8)
+        var i = 0
+        while i < svg.count {
+            switch svg[i] {
+            case UInt8(ascii: "f") where svg.starts(with: textFill, at: i):
+                if let index = hex(svg, at: i + textFill.count) { texts.insert(index) }
+            case UInt8(ascii: "\"") where svg.starts(with: strokeMark, at: i):
+                if let index = hex(svg, at: i + strokeMark.count) { strokes.insert(index) }
+            case UInt8(ascii: "@") where svg.starts(with: tipMark, at: i):
+                if let end = svg.firstIndex(of: Array("@@".utf8), from: i + 3),
+                   let index = Int(String(decoding: svg[(i + 3)..<end], as: UTF8.self)) { tooltips.insert(index) }
+            default: break
+            }
+            i += 1
+        }
+        return (texts, strokes, tooltips)
     }
 
     static func color(_ prefix: String, _ index: Int) -> String {
@@ -137,7 +167,9 @@ struct DeckTemplate {
             return (theme.color("edge"), "1")
         }
         func tooltip(_ owner: String) -> String {
-            MathText.htmlEscape(nodes[owner]?.tooltip ?? edges[owner]?.tooltip ?? "")
+            // A literal newline in an attribute reads as a space (XML attribute normalisation);
+            // Graphviz writes &#10;, and so does the template.
+            MathText.htmlEscape(nodes[owner]?.tooltip ?? edges[owner]?.tooltip ?? "").replacingOccurrences(of: "\n", with: "&#10;")
         }
 
         let input = template

@@ -74,12 +74,12 @@ struct LabelBuilder {
     /// `markers` gives each line a (symbol, value) colour pair instead of its own colours:
     /// see DeckTemplate.
     func lines(_ lines: [Line], background: String? = nil, dimmed: Bool = false, size: Double? = nil,
-               align: String = "LEFT", padding: Int = 1, markers: [(String, String)]? = nil) -> HTML {
+               align: String = "LEFT", padding: Int = 1, markers: [(String, String?)]? = nil) -> HTML {
         let base = size ?? theme.fontSize
         let rows: [[HTML.Cell]] = lines.enumerated().map { k, line in
             let c = markers?[k].0 ?? (dimmed ? theme.color("dimmed") : color(for: line))
             let s = line.role == .note ? theme.smallSize : base
-            return [HTML.Cell(math(line.symbol, color: c, size: s, bold: line.role == .title, value: line.valueText, valueColor: markers?[k].1),
+            return [HTML.Cell(math(line.symbol, color: c, size: s, bold: line.role == .title, value: line.valueText, valueColor: markers?[k].1 ?? nil),
                               attributes: ["ALIGN": align])]
         }
         var attributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": String(padding)]

@@ -60,4 +60,37 @@ final class OpsViewTests: XCTestCase {
             XCTAssertEqual("\(error)", "the ops view of a 3-2-2-1 network would draw 25 operations; expected at most 10 (use --view full, which draws one node per unit, or raise --max-ops)")
         }
     }
+
+    // MARK: - The deck
+
+    func testTheDeckStepsBackwardOneOperationAFrame() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let frames = SlideDeck(solution: solution, steps: .ops).frames
+        XCTAssertEqual(frames.count, 25 + 3, "forward, the seed, one frame per operation, the summary")
+        // Every frame is the same graph: one layout holds them all.
+        for f in frames {
+            XCTAssertEqual(f.diagram.nodes.map(\.id), frames[0].diagram.nodes.map(\.id))
+            XCTAssertEqual(f.diagram.edges.map(\.id), frames[0].diagram.edges.map(\.id))
+            XCTAssertEqual(f.diagram.geometry, .graph)
+        }
+        func gradientLine(_ f: SlideDeck.Frame, _ id: String) -> Line? { f.diagram.node(NodeID(id))?.lines.last }
+        XCTAssertTrue(try XCTUnwrap(gradientLine(frames[0], "loss")).hidden, "the forward frame knows no gradient")
+        XCTAssertFalse(try XCTUnwrap(gradientLine(frames[1], "loss")).hidden, "the seed: ∂Loss/∂Loss = 1")
+        // Reverse topological order: the loss's Σ first, the first layer's products last.
+        XCTAssertEqual(frames[2].name, "003-backward-op-loss")
+        let w21 = try XCTUnwrap(frames.firstIndex { $0.name == "026-backward-op-p1-2-1" })
+        XCTAssertEqual(frames[w21].diagram.caption.map(\.text.unicode).prefix(2), [
+            "∂Loss/∂α₂ = ∂Loss/∂(α₂·w₂₁⁽¹⁾) · ∂(α₂·w₂₁⁽¹⁾)/∂α₂ + ∂Loss/∂(α₂·w₂₂⁽¹⁾) · ∂(α₂·w₂₂⁽¹⁾)/∂α₂ = 32 · 1 + 32 · 1 = 64",
+            "∂Loss/∂w₂₁⁽¹⁾ = ∂Loss/∂(α₂·w₂₁⁽¹⁾) · ∂(α₂·w₂₁⁽¹⁾)/∂w₂₁⁽¹⁾ = 32 · 2 = 64",
+        ])
+        XCTAssertTrue(try XCTUnwrap(gradientLine(frames[w21 - 1], "w1_2_1")).hidden, "not known before its frame")
+        XCTAssertFalse(try XCTUnwrap(gradientLine(frames[w21], "w1_2_1")).hidden)
+        XCTAssertTrue(frames[w21].diagram.node(NodeID("op_p1_2_1"))!.emphasis.highlighted)
+        // α₂ feeds two products: the earlier frame shows the term it gets, not the sum.
+        let other = try XCTUnwrap(frames.first { $0.name == "022-backward-op-p1-2-2" })
+        XCTAssertEqual(other.diagram.caption.first?.text.unicode,
+                       "term of ∂Loss/∂α₂: ∂Loss/∂(α₂·w₂₂⁽¹⁾) · ∂(α₂·w₂₂⁽¹⁾)/∂α₂ = 32 · 1 = 32 (1 of 2)")
+        XCTAssertTrue(try XCTUnwrap(gradientLine(other, "x2")).hidden)
+        XCTAssertFalse(frames.last!.diagram.nodes.contains { $0.lines.contains(where: \.hidden) }, "the summary knows everything")
+    }
 }

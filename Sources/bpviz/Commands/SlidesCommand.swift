@@ -14,7 +14,7 @@ struct SlidesCommand: ParsableCommand {
     @Flag(name: .customLong("allow-other-files"), help: "Write the deck into a directory that holds other files (they are never replaced or removed).")
     var allowOtherFiles = false
     @Option(help: "svg, png or pdf frames.") var format: DeckWriter.Format = .svg
-    @Option(help: "node: one node or gradient a frame; layer: one layer a frame.") var steps: SlideDeck.Steps = .node
+    @Option(help: "node: one node or gradient a frame; layer: one layer a frame; ops: the backward pass through the op graph, one operation a frame.") var steps: SlideDeck.Steps = .node
     @OptionGroup var style: StyleOptions
     @Option(name: .customLong("max-frames"), help: "Refuse decks with more frames than this.", transform: wholeNumber) var maxFrames: Int = 400
 
@@ -23,8 +23,18 @@ struct SlidesCommand: ParsableCommand {
             let theme = try style.resolvedTheme()
             let dpi = try style.validatedDPI()
             let (net, solution) = try loadSolved(network, learningRate: style.learningRate)
-            try style.checkLabelledSize(net, what: "a deck", hint: "render the flow view instead, or raise --max-edges")
-            let frameCount = steps == .node ? net.parameterCount + net.layers.reduce(0) { $0 + $1.units } + 3 : 2 * net.depth + 3
+            let frameCount: Int
+            switch steps {
+            case .ops:
+                try OpsAnnotator.checkSize(net, maxOps: style.maxOps)
+                frameCount = OpGraph.operationCount(net) + 3
+            case .node:
+                try style.checkLabelledSize(net, what: "a deck", hint: "render the flow view instead, or raise --max-edges")
+                frameCount = net.parameterCount + net.layers.reduce(0) { $0 + $1.units } + 3
+            case .layer:
+                try style.checkLabelledSize(net, what: "a deck", hint: "render the flow view instead, or raise --max-edges")
+                frameCount = 2 * net.depth + 3
+            }
             guard frameCount <= maxFrames else {
                 throw UsageFailure("a deck of this network would have \(frameCount) frames; expected at most \(maxFrames) (\(steps == .node ? "use --steps layer, or raise --max-frames" : "raise --max-frames"))")
             }
