@@ -1,4 +1,5 @@
-/// Units and layers through which little or no gradient flows for this input.
+/// Units and layers through which little or no gradient flows for this input (on a data set:
+/// for every sample of the batch).
 ///
 /// - A ReLU unit is dead when Z ≤ 0: its derivative is 0 (ReLU′(0) = 0), so nothing upstream
 ///   of it learns from this example.
@@ -34,13 +35,17 @@ public struct HealthReport: Sendable {
         }
         for l in 1...net.depth {
             let activation = net.layers[l - 1].activation
+            // On a data set a unit is dead or saturated only when it is on every sample of the
+            // batch: one sample that passes gradient through keeps its weights learning. The
+            // value reported is the largest over the samples.
+            let passes: [(Z: [[Double]], H: [[Double]])] = s.batch?.samples.map { ($0.Z, $0.H) } ?? [(s.Z, s.H)]
             for k in 0..<net.layers[l - 1].units {
-                let z = s.Z[l][k]
                 switch activation {
-                case .relu where z <= 0:
-                    findings.append(.deadReLU(layer: l, unit: k + 1, z: z))
+                case .relu:
+                    let z = passes.map { $0.Z[l][k] }.max() ?? 0
+                    if z <= 0 { findings.append(.deadReLU(layer: l, unit: k + 1, z: z)) }
                 case .sigmoid, .tanh:
-                    let d = activation.derivativeElement(z: z, h: s.H[l][k])
+                    let d = passes.map { activation.derivativeElement(z: $0.Z[l][k], h: $0.H[l][k]) }.max() ?? 0
                     if d < thresholds.saturation { findings.append(.saturated(layer: l, unit: k + 1, derivative: d)) }
                 default: break
                 }

@@ -9,6 +9,9 @@ public enum NetworkFile {
     public static let maxUnits = 100_000
     public static let maxWeights = 100_000_000
     public static let maxLayers = 1_000
+    public static let maxSamples = 100_000
+    /// Numbers in a `data:` list, all samples together.
+    public static let maxDataValues = 10_000_000
 
     public static func load(path: String) throws -> Network {
         try parse(text: readText(path: path), file: path)

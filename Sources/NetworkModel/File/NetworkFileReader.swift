@@ -2,7 +2,7 @@ import Yams
 
 /// Walks the node tree of one network file, checking each value where it stands.
 enum NetworkKeys {
-    static let top = ["name", "input", "target", "loss", "notation", "layers", "learning_rate"]
+    static let top = ["name", "input", "target", "data", "loss", "loss_reduction", "notation", "layers", "learning_rate"]
     static let layer = ["units", "activation", "weights", "bias", "slope"]
     static let initRecipe = ["init", "seed", "low", "high", "std"]
 }
@@ -13,15 +13,27 @@ extension YAMLReader {
     func network(_ root: Node) throws -> Network {
         let top = try mapping(root, what: "the network file", allowed: NetworkKeys.top, context: "")
         let name = try top["name"].map { try string($0, what: "`name`") }
-        guard let inputNode = top["input"] else { throw missing("input", in: root, expected: "the input values X, e.g. `input: [1, 2, -1]`") }
-        guard let targetNode = top["target"] else { throw missing("target", in: root, expected: "the target values Y, e.g. `target: [0]`") }
+        // With `data:`, a top-level input/target is optional; when given it is sample 1.
+        var samples: [SampleNodes] = []
+        if top["data"] == nil || top["input"] != nil || top["target"] != nil {
+            let withData = top["data"] == nil ? "" : " (or neither, with `data`)"
+            guard let inputNode = top["input"] else { throw missing("input", in: root, expected: "the input values X, e.g. `input: [1, 2, -1]`" + withData) }
+            guard let targetNode = top["target"] else { throw missing("target", in: root, expected: "the target values Y, e.g. `target: [0]`" + withData) }
+            let input = try numbers(inputNode, what: "`input`")
+            guard !input.isEmpty else { throw error(at: inputNode, "`input` is empty; expected at least one input value") }
+            samples.append(SampleNodes(sample: Sample(input: input, target: try numbers(targetNode, what: "`target`")),
+                                       inputNode: inputNode, targetNode: targetNode))
+        }
         guard let layersNode = top["layers"] else { throw missing("layers", in: root, expected: "a list of layers, hidden first, output last") }
-        let input = try numbers(inputNode, what: "`input`")
-        guard !input.isEmpty else { throw error(at: inputNode, "`input` is empty; expected at least one input value") }
+        if let dataNode = top["data"] { samples += try dataSamples(dataNode, first: samples.count + 1) }
+        try checkRectangular(samples)
+        let reduction = try top["loss_reduction"].map { try lossReduction($0) } ?? .mean
+        let inputNode = samples[0].inputNode, targetNode = samples[0].targetNode
+        let input = samples[0].sample.input
         guard input.count <= NetworkFile.maxUnits else {
             throw error(at: inputNode, "`input` has \(input.count) values; expected at most \(NetworkFile.maxUnits)")
         }
-        let target = try numbers(targetNode, what: "`target`")
+        let target = samples[0].sample.target
 
         var lossFunction = LossFunction.rss
         if let lossNode = top["loss"] {
@@ -76,9 +88,10 @@ extension YAMLReader {
             previousUnits = layer.units
         }
 
+        let network: Network
         do {
-            return try Network(name: name, input: input, target: target, loss: lossFunction, notation: notation,
-                               layers: layers, learningRate: learningRate)
+            network = try Network(name: name, input: input, target: target, loss: lossFunction, notation: notation,
+                                  layers: layers, learningRate: learningRate)
         } catch let problem as NetworkError {
             // The model checks how the parts fit together; point at the part it names.
             let node: Node
@@ -95,6 +108,7 @@ extension YAMLReader {
             }
             throw error(at: node, problem.message)
         }
+        return top["data"] == nil ? network : try attach(samples, reduction: reduction, to: network)
     }
 
     private func layer(_ node: Node, index: Int, previousUnits: Int, isOutput: Bool, totalWeights: inout Int) throws -> Layer {

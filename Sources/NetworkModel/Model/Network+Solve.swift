@@ -44,8 +44,10 @@ extension Network {
     }
 
     /// The forward and backward pass, plus a gradient step when a learning rate is known.
-    /// Throws when any value is not finite, naming the first one in forward order.
+    /// Throws when any value is not finite, naming the first one in forward order. With a
+    /// data set: the batch loss's (see `solveBatch`).
     public func solve(learningRate override: Double? = nil) throws -> Solution {
+        if let data { return try solveBatch(data, learningRate: override) }
         let (Z, H, loss) = forward()
         let L = layers.count
         // Names follow the notation's single-unit rule: Z^(3), not Z_1^(3).

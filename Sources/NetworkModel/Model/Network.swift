@@ -62,6 +62,8 @@ public struct Network: Equatable, Sendable {
     /// Hidden layers first, the output layer last. Layer index L = position + 1.
     public internal(set) var layers: [Layer]
     public let learningRate: Double?
+    /// The file's `data:` set, when it has one; `input` and `target` are then its shown sample.
+    public internal(set) var data: DataSet?
 
     /// Throws a `NetworkError` naming the first inconsistency: an empty or non-finite input,
     /// a layer whose weights do not have one row per unit of the layer before, softmax on a

@@ -81,7 +81,10 @@ extension Network {
     /// (targets) or computed, and are left alone.
     mutating func setParameter(_ q: Quantity, to value: Double) {
         switch q {
-        case let .input(i): input[i - 1] = value
+        case let .input(i):
+            input[i - 1] = value
+            // The shown sample's input, also where the batch loss reads it.
+            if let shown = data?.shown { data!.samples[shown].input[i - 1] = value }
         case let .weight(l, j, k): layers[l - 1].weights[j - 1, k - 1] = value
         case let .bias(l, k): layers[l - 1].bias[k - 1] = value
         default: break

@@ -11,6 +11,10 @@ public struct Solution: Equatable, Sendable {
     public var db: [[Double]]
     /// Weights and biases after one gradient-descent step, when a learning rate is known.
     public var update: Update?
+    /// Set when the network has a data set: then `loss`, `dW`, `db` (and the update) are the
+    /// batch's, `Z` and `H` are the shown sample's forward values, and `dZ`, `dH`, `dX` are the
+    /// batch loss's derivatives with respect to the shown sample's values.
+    public var batch: Batch? = nil
 
     public struct Update: Equatable, Sendable {
         public var learningRate: Double
