@@ -82,8 +82,8 @@ public struct Annotator: Sendable {
 
     func lossNode(view: View, known: (Quantity) -> Bool) -> DiagramNode {
         let L = network.depth
-        var lines = [Line(symbols.loss + " = " + lossFormula(), value: format.string(solution.loss), role: .title, known: known(.loss))]
-        if view != .backward { lines.append(Line(targetLine(), role: .value)) }
+        var lines = [Line(symbols.loss + " = " + batchPrefix() + lossFormula(), value: format.string(solution.loss), role: .title, known: known(.loss))]
+        if view != .backward { lines.append(Line(targetLine() + sampleNote(), role: .value)) }
         if view.showsBackward {
             for k in 1...network.layers[L - 1].units { lines.append(line(.gradient(.activation(layer: L, k: k)), .gradient, known: known)) }
         }
@@ -95,6 +95,9 @@ public struct Annotator: Sendable {
     func compactLossNode() -> DiagramNode {
         var node = lossNode(view: .forward, known: { _ in true })
         node.lines = [line(.loss, .title)]
+        if let batch = solution.batch {
+            node.lines.append(Line(MathText("\(batch.reduction.rawValue) over \(batch.samples.count) samples"), role: .note))
+        }
         return node
     }
 

@@ -6,6 +6,23 @@ public struct ValuesExport: Codable, Equatable, Sendable {
     public struct Loss: Codable, Equatable, Sendable {
         public var function: String
         public var value: Double
+        /// With a data set: `mean` or `sum`, how the samples' losses make `value`.
+        public var reduction: String? = nil
+    }
+
+    /// With a data set: one sample's forward values (layers 1…L).
+    public struct SampleValues: Codable, Equatable, Sendable {
+        public struct LayerValues: Codable, Equatable, Sendable {
+            public var index: Int
+            public var Z: [Double]
+            public var H: [Double]
+        }
+        public var index: Int
+        public var input: [Double]
+        public var target: [Double]
+        public var output: [Double]
+        public var loss: Double
+        public var layers: [LayerValues]
     }
 
     public struct LayerValues: Codable, Equatable, Sendable {
@@ -42,11 +59,22 @@ public struct ValuesExport: Codable, Equatable, Sendable {
     public var dX: [Double]
     public var layers: [LayerValues]
     public var update: Update?
+    /// With a data set: the 1-based index of the sample whose values `input`, `target`,
+    /// `output` and the layers' Z and H are, and every sample's forward values.
+    public var sample: Int?
+    public var samples: [SampleValues]?
 
     public init(_ s: Solution) {
         let net = s.network
         name = net.name
-        loss = Loss(function: net.loss.rawValue, value: s.loss)
+        loss = Loss(function: net.loss.rawValue, value: s.loss, reduction: s.batch?.reduction.rawValue)
+        if let batch = s.batch {
+            sample = batch.shown + 1
+            samples = batch.samples.enumerated().map { i, v in
+                SampleValues(index: i + 1, input: v.input, target: v.target, output: v.output, loss: v.loss,
+                             layers: (1..<v.Z.count).map { SampleValues.LayerValues(index: $0, Z: v.Z[$0], H: v.H[$0]) })
+            }
+        }
         input = net.input
         target = net.target
         output = s.output
@@ -96,11 +124,35 @@ public struct ValuesExport: Codable, Equatable, Sendable {
             o.field("loss") { w in
                 w.object(1) { o in
                     o.field("function") { $0.string(loss.function) }
+                    if let r = loss.reduction { o.field("reduction") { $0.string(r) } }
                     o.field("value") { $0.number(loss.value) }
                 }
             }
             if let name { o.field("name") { $0.string(name) } }
             o.field("output") { $0.vector(output) }
+            if let sample { o.field("sample") { $0.number(Double(sample)) } }
+            if let samples {
+                o.field("samples") { w in
+                    w.array(1, samples) { w, v in
+                        w.object(2) { o in
+                            o.field("index") { $0.number(Double(v.index)) }
+                            o.field("input") { $0.vector(v.input) }
+                            o.field("layers") { w in
+                                w.array(3, v.layers) { w, layer in
+                                    w.object(4) { o in
+                                        o.field("H") { $0.vector(layer.H) }
+                                        o.field("Z") { $0.vector(layer.Z) }
+                                        o.field("index") { $0.number(Double(layer.index)) }
+                                    }
+                                }
+                            }
+                            o.field("loss") { $0.number(v.loss) }
+                            o.field("output") { $0.vector(v.output) }
+                            o.field("target") { $0.vector(v.target) }
+                        }
+                    }
+                }
+            }
             o.field("target") { $0.vector(target) }
             if let update {
                 o.field("update") { w in

@@ -10,13 +10,14 @@ struct CheckCommand: ParsableCommand {
 
     @Argument(help: "The network file (YAML or JSON).") var network: String
     @Option(help: "Largest acceptable relative error.") var tolerance: Double = 1e-5
+    @Option(help: "With a `data:` set: the sample (1-based) whose forward values are shown.", transform: wholeNumber) var sample: Int?
 
     func run() throws {
         try reportingFailures {
             guard tolerance.isFinite, tolerance > 0 else {
                 throw UsageFailure("--tolerance is \(tolerance); expected a positive finite relative error such as 1e-5")
             }
-            let (net, solution) = try loadSolved(network)
+            let (net, solution) = try loadSolved(network, sample: sample)
             let check = GradientCheck(network: net, solution: solution, tolerance: tolerance)
             let symbols = Symbols(network: net)
             func name(_ e: GradientCheck.Entry) -> String { symbols.symbol(.gradient(e.quantity)).unicode }

@@ -17,6 +17,7 @@ struct ExplainCommand: ParsableCommand {
     var learningRate: Double?
     @Option(name: .customLong("max-parameters"), help: "Refuse --all for networks with more parameters than this.", transform: wholeNumber)
     var maxParameters: Int = 1_000
+    @Option(help: "With a `data:` set: the sample (1-based) whose forward values are shown.", transform: wholeNumber) var sample: Int?
 
     func validate() throws {
         if all == (parameter != nil) { throw ValidationError("give either a PARAM or --all") }
@@ -25,15 +26,22 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17 significant digits") }
-            let (net, solution) = try loadSolved(network, learningRate: learningRate)
+            let (net, solution) = try loadSolved(network, learningRate: learningRate, sample: sample)
             let explanation = Explanation(solution: solution, format: format, numbers: NumberFormat(precision: precision))
+            // A data set's batch loss: the samples' gradients combined, then one sample's chain rule.
+            let batch = solution.batch == nil ? nil : try BatchExplanation(batch: solution, format: format, numbers: NumberFormat(precision: precision))
             let text: String
             if let parameter {
                 let quantity = try ParameterName.parse(parameter, network: net)
                 guard let target = Derivation.Target(quantity) else {
                     throw UsageFailure("PARAM `\(parameter)`: the loss has no derivation; expected a weight, bias, Z, H or input")
                 }
-                text = explanation.explain(target)
+                text = batch?.explain(target) ?? explanation.explain(target)
+            } else if let batch {
+                guard net.parameterCount <= maxParameters else {
+                    throw UsageFailure("a worked solution of a \(net.widths.map(String.init).joined(separator: "-")) network would derive \(net.parameterCount) gradients; expected at most \(maxParameters) (explain one PARAM, or raise --max-parameters)")
+                }
+                text = batch.document()
             } else {
                 guard net.parameterCount <= maxParameters else {
                     throw UsageFailure("a worked solution of a \(net.widths.map(String.init).joined(separator: "-")) network would derive \(net.parameterCount) gradients; expected at most \(maxParameters) (explain one PARAM, or raise --max-parameters)")

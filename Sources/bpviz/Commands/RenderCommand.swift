@@ -22,7 +22,7 @@ struct RenderCommand: ParsableCommand {
         try reportingFailures {
             let format = try resolvedFormat()
             let theme = try style.resolvedTheme()
-            let (_, solution) = try loadSolved(network, learningRate: style.learningRate)
+            let (_, solution) = try loadSolved(network, learningRate: style.learningRate, sample: style.sample)
             let diagram = try style.diagram(solution: solution, view: view, flow: flowOptions)
             var renderer = DiagramRenderer(theme: theme)
             if style.verbose {

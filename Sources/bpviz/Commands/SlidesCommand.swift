@@ -22,7 +22,16 @@ struct SlidesCommand: ParsableCommand {
         try reportingFailures {
             let theme = try style.resolvedTheme()
             let dpi = try style.validatedDPI()
-            let (net, solution) = try loadSolved(network, learningRate: style.learningRate)
+            var (net, solution) = try loadSolved(network, learningRate: style.learningRate, sample: style.sample)
+            if let data = net.data {
+                // A deck teaches one example's pass, whose arithmetic its captions carry: the
+                // shown sample's own loss, not the batch's.
+                net = net.single(data.samples[data.shown])
+                net.name = (net.name ?? "Backpropagation") + " — sample \(data.shown + 1) of \(data.samples.count)"
+                do { solution = try net.solve(learningRate: style.learningRate) } catch let error as SolveError {
+                    throw InputError(file: network, error.description)
+                }
+            }
             let frameCount: Int
             switch steps {
             case .ops:

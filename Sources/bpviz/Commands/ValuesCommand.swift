@@ -14,12 +14,13 @@ struct ValuesCommand: ParsableCommand {
     @Option(help: "Significant digits in table and markdown output.", transform: wholeNumber) var precision: Int = 4
     @Option(name: .customLong("learning-rate"), help: "Also compute one gradient-descent step with this η.")
     var learningRate: Double?
+    @Option(help: "With a `data:` set: the sample (1-based) whose forward values are shown.", transform: wholeNumber) var sample: Int?
 
     func run() throws {
         try reportingFailures {
             // Checked for every format, as render does, though json and csv print full precision.
             guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17 significant digits") }
-            let (_, solution) = try loadSolved(network, learningRate: learningRate)
+            let (_, solution) = try loadSolved(network, learningRate: learningRate, sample: sample)
             let numbers = NumberFormat(precision: precision)
             let output: String
             switch format {

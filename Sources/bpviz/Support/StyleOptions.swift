@@ -16,6 +16,7 @@ struct StyleOptions: ParsableArguments {
     @Option(name: .customLong("learning-rate"), help: "Compute one gradient-descent step with this η.") var learningRate: Double?
     @Option(name: .customLong("max-edges"), help: "Refuse labelled views of networks with more weights than this.", transform: wholeNumber) var maxEdges: Int = 10_000
     @Flag(help: "Also print Graphviz's warnings.") var verbose = false
+    @Option(help: "With a `data:` set: the sample (1-based) whose forward values are shown.", transform: wholeNumber) var sample: Int?
     @Flag(name: .customLong("show-update"), help: "With a learning rate: also show w′ and b′ after one gradient-descent step.") var showUpdate = false
 
     func resolvedTheme() throws -> Theme {
