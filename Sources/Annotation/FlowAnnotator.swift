@@ -13,11 +13,28 @@ public struct FlowAnnotator: Sendable {
         public var numbers: Bool
         public var maxUnits: Int
         public var thresholds: HealthReport.Thresholds
+        /// Fixed magnitude ranges for edge widths and node shading, instead of this diagram's
+        /// own: frames of a training run share one scale, so shrinking gradients look shrinking.
+        public var edgeRange: Range?
+        public var nodeRange: Range?
+        /// The units to keep visible in each layer (1-based), instead of the largest: frames
+        /// of a run keep the same units, so they share one layout.
+        public var keep: [[Int]]?
         public init(scale: Scale = .linear, numbers: Bool = false, maxUnits: Int = 16, thresholds: HealthReport.Thresholds = .init()) {
             self.scale = scale
             self.numbers = numbers
             self.maxUnits = maxUnits
             self.thresholds = thresholds
+        }
+    }
+
+    /// The smallest non-zero and the largest magnitude a scale spans.
+    public struct Range: Equatable, Sendable {
+        public var smallest: Double
+        public var largest: Double
+        public init(smallest: Double, largest: Double) {
+            self.smallest = smallest
+            self.largest = largest
         }
     }
 
@@ -36,6 +53,10 @@ public struct FlowAnnotator: Sendable {
     public func visibleUnits() -> [(kept: [Int], folded: [Int])] {
         let s = annotator.solution
         return s.network.widths.enumerated().map { l, width in
+            if let keep = options.keep, l < keep.count {
+                let kept = Set(keep[l])
+                return (keep[l].sorted(), (1...width).filter { !kept.contains($0) })
+            }
             guard width > options.maxUnits else { return (Array(1...width), []) }
             let strength: (Int) -> Double = { k in l == 0 ? abs(s.dX[k - 1]) : abs(s.dZ[l][k - 1]) }
             let ranked = (1...width).sorted { strength($0) != strength($1) ? strength($0) > strength($1) : $0 < $1 }
@@ -80,8 +101,8 @@ public struct FlowAnnotator: Sendable {
                 }
             }
         }
-        let largest = drawn.map { abs($0.value) }.max() ?? 0
-        let smallestNonZero = drawn.map { abs($0.value) }.filter { $0 > 0 }.min() ?? 0
+        let largest = options.edgeRange?.largest ?? drawn.map { abs($0.value) }.max() ?? 0
+        let smallestNonZero = options.edgeRange?.smallest ?? drawn.map { abs($0.value) }.filter { $0 > 0 }.min() ?? 0
         let scale = scaler(largest: largest, smallest: smallestNonZero)
 
         // Node shading by |∂Loss/∂Z| (|∂Loss/∂x| for inputs).
@@ -94,7 +115,8 @@ public struct FlowAnnotator: Sendable {
                     / Double(units[l].folded.count).squareRoot()
             }
         }
-        let nodeScale = scaler(largest: nodeStrength.values.max() ?? 0, smallest: nodeStrength.values.filter { $0 > 0 }.min() ?? 0)
+        let nodeScale = scaler(largest: options.nodeRange?.largest ?? nodeStrength.values.max() ?? 0,
+                               smallest: options.nodeRange?.smallest ?? nodeStrength.values.filter { $0 > 0 }.min() ?? 0)
 
         var nodes: [DiagramNode] = []
         for l in 0...L {

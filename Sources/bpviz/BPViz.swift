@@ -8,7 +8,7 @@ struct BPViz: ParsableCommand {
         abstract: "Textbook diagrams of a small neural network's forward and backward passes.",
         version: "0.1.0",
         subcommands: [RenderCommand.self, SlidesCommand.self, ValuesCommand.self, ExplainCommand.self,
-                      CheckCommand.self, ThemesCommand.self]
+                      CheckCommand.self, TrainCommand.self, ThemesCommand.self]
     )
 
     static func main() {

@@ -1,0 +1,252 @@
+import Annotation
+import Foundation
+
+/// A line chart of values per training step, as a hand-written SVG sized for a slide
+/// (960 × 540): axes with round ticks, linear or logarithmic y, one line per series and a
+/// legend in the network's notation. Every text is XML-escaped. The chart carries a marker
+/// line (`class="marker"`) and the plot's extent (`data-left`, `data-right`, `data-steps`) so
+/// the training player can move the marker to the step it shows.
+public struct TrainingChart: Sendable {
+    public enum Scale: String, CaseIterable, Sendable { case linear, log }
+
+    public struct Series: Sendable {
+        public var name: MathText
+        /// One value per step, step 0 first.
+        public var values: [Double]
+        public init(name: MathText, values: [Double]) {
+            self.name = name
+            self.values = values
+        }
+    }
+
+    public var title: MathText
+    public var yLabel: MathText
+    public var series: [Series]
+    public var scale: Scale
+    public var theme: Theme
+
+    public init(title: MathText, yLabel: MathText, series: [Series], scale: Scale, theme: Theme) {
+        self.title = title
+        self.yLabel = yLabel
+        self.series = series
+        self.scale = scale
+        self.theme = theme
+    }
+
+    static let width = 960.0, height = 540.0
+    /// Log axes span at most this many decades below the largest value.
+    static let maxDecades = 16.0
+
+    /// Colours for the lines, told apart by people with colour-vision deficiencies (Okabe &
+    /// Ito), ordered so neighbouring layers differ; lighter ones on a dark background.
+    func palette() -> [String] {
+        if Self.isDark(theme.color("background")) {
+            return ["#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#009E73", "#FFFFFF", "#D55E00", "#9AD0F5"]
+        }
+        return ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#8C6D1F"]
+    }
+
+    static func isDark(_ hex: String) -> Bool {
+        let digits = hex.hasPrefix("#") ? String(hex.dropFirst()) : hex
+        guard digits.count == 6, let v = Int(digits, radix: 16) else { return false }
+        let r = Double(v >> 16 & 255), g = Double(v >> 8 & 255), b = Double(v & 255)
+        return 0.299 * r + 0.587 * g + 0.114 * b < 128
+    }
+
+    public func svg() -> String {
+        let font = theme.fontFamily
+        let text = theme.color("text"), grid = theme.color("dimmed"), background = theme.color("background")
+        let steps = max(1, (series.map(\.values.count).max() ?? 1) - 1)
+        let legendWidth = series.count > 1 ? 230.0 : 0
+        let left = 110.0, right = Self.width - 30 - legendWidth, top = 70.0, bottom = Self.height - 75
+        let y = YAxis(values: series.flatMap(\.values), scale: scale)
+        func px(_ step: Double) -> Double { left + (right - left) * step / Double(steps) }
+        func py(_ v: Double) -> Double { bottom - (bottom - top) * y.fraction(v) }
+
+        var out = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(svgNumber(Self.width)) \(svgNumber(Self.height))" width="\(svgNumber(Self.width))" height="\(svgNumber(Self.height))" class="training-chart" data-left="\(svgNumber(left))" data-right="\(svgNumber(right))" data-steps="\(steps)" font-family="\(svgEscape(font))" role="img">
+        <title>\(svgEscape(title.plain))</title>
+        <rect x="0" y="0" width="\(svgNumber(Self.width))" height="\(svgNumber(Self.height))" fill="\(svgEscape(background))"/>
+        <text x="\(svgNumber(Self.width / 2))" y="38" text-anchor="middle" font-size="24" font-weight="bold" fill="\(svgEscape(text))">\(tspans(title, size: 24))</text>
+
+        """
+        // Grid and ticks.
+        for tick in y.ticks {
+            let yy = py(tick.value)
+            out += "<line x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(yy))\" x2=\"\(svgNumber(right))\" y2=\"\(svgNumber(yy))\" stroke=\"\(svgEscape(grid))\" stroke-width=\"1\" stroke-dasharray=\"3 4\"/>\n"
+            out += "<text x=\"\(svgNumber(left - 10))\" y=\"\(svgNumber(yy + 6))\" text-anchor=\"end\" font-size=\"17\" fill=\"\(svgEscape(text))\">\(tspans(tick.label, size: 17))</text>\n"
+        }
+        for step in Self.niceTicks(low: 0, high: Double(steps), count: 6) where step >= 0 && step <= Double(steps) {
+            let xx = px(step)
+            out += "<line x1=\"\(svgNumber(xx))\" y1=\"\(svgNumber(bottom))\" x2=\"\(svgNumber(xx))\" y2=\"\(svgNumber(bottom + 6))\" stroke=\"\(svgEscape(text))\" stroke-width=\"1.5\"/>\n"
+            out += "<text x=\"\(svgNumber(xx))\" y=\"\(svgNumber(bottom + 26))\" text-anchor=\"middle\" font-size=\"17\" fill=\"\(svgEscape(text))\">\(svgEscape(Self.integerText(step)))</text>\n"
+        }
+        out += "<polyline points=\"\(svgNumber(left)),\(svgNumber(top)) \(svgNumber(left)),\(svgNumber(bottom)) \(svgNumber(right)),\(svgNumber(bottom))\" fill=\"none\" stroke=\"\(svgEscape(text))\" stroke-width=\"1.5\"/>\n"
+        out += "<text x=\"\(svgNumber((left + right) / 2))\" y=\"\(svgNumber(Self.height - 22))\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(svgEscape(text))\">step\(scale == .log ? "" : "")</text>\n"
+        out += "<text transform=\"translate(28 \(svgNumber((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(svgEscape(text))\">\(tspans(yLabel + (scale == .log ? " (log scale)" : ""), size: 19))</text>\n"
+
+        // The lines: at most about two points per pixel column, keeping each column's extremes.
+        let colors = palette()
+        for (i, s) in series.enumerated() {
+            let color = colors[i % colors.count]
+            let dash = i >= colors.count ? " stroke-dasharray=\"8 4\"" : ""
+            var points = ""
+            for (step, v) in Self.envelope(s.values, columns: Int(right - left)) {
+                points += "\(svgNumber(px(Double(step)))),\(svgNumber(py(v))) "
+            }
+            out += "<polyline class=\"series\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"3\" stroke-linejoin=\"round\"\(dash)><title>\(svgEscape(s.name.plain))</title></polyline>\n"
+        }
+        if series.count > 1 {
+            let lx = right + 24
+            for (i, s) in series.enumerated() {
+                let ly = top + 8 + Double(i) * 34
+                let dash = i >= colors.count ? " stroke-dasharray=\"8 4\"" : ""
+                out += "<line x1=\"\(svgNumber(lx))\" y1=\"\(svgNumber(ly))\" x2=\"\(svgNumber(lx + 34))\" y2=\"\(svgNumber(ly))\" stroke=\"\(colors[i % colors.count])\" stroke-width=\"4\"\(dash)/>\n"
+                out += "<text x=\"\(svgNumber(lx + 44))\" y=\"\(svgNumber(ly + 7))\" font-size=\"19\" fill=\"\(svgEscape(text))\">\(tspans(s.name, size: 19))</text>\n"
+            }
+        }
+        out += "<line class=\"marker\" x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(top - 8))\" x2=\"\(svgNumber(left))\" y2=\"\(svgNumber(bottom))\" stroke=\"\(svgEscape(theme.color("highlight")))\" stroke-width=\"2.5\" visibility=\"hidden\"/>\n"
+        out += "</svg>\n"
+        return out
+    }
+
+    /// (step, value) pairs to draw: every point when they fit, else the first, smallest,
+    /// largest and last value of each pixel column, in step order.
+    static func envelope(_ values: [Double], columns: Int) -> [(Int, Double)] {
+        let n = values.count
+        guard n > 2 * max(columns, 1) else { return values.enumerated().map { ($0.offset, $0.element) } }
+        var out: [(Int, Double)] = []
+        let per = Double(n) / Double(columns)
+        var start = 0
+        for c in 0..<columns {
+            let end = min(n, Int((Double(c + 1) * per).rounded(.up)))
+            guard start < end else { continue }
+            var lo = start, hi = start
+            for i in start..<end {
+                if values[i] < values[lo] { lo = i }
+                if values[i] > values[hi] { hi = i }
+            }
+            for i in Set([start, lo, hi, end - 1]).sorted() { out.append((i, values[i])) }
+            start = end
+        }
+        return out
+    }
+
+    /// The y axis: its range and ticks.
+    struct YAxis {
+        var low: Double, high: Double
+        var scale: Scale
+        var ticks: [(value: Double, label: MathText)] = []
+
+        init(values: [Double], scale: Scale) {
+            self.scale = scale
+            let finite = values.filter(\.isFinite)
+            switch scale {
+            case .linear:
+                let lo = min(0, finite.min() ?? 0), hi = max(finite.max() ?? 1, lo + 1e-12)
+                let t = TrainingChart.niceTicks(low: lo, high: hi, count: 6)
+                low = t.first ?? lo
+                high = max(t.last ?? hi, hi)
+                let format = NumberFormat(precision: 3)
+                ticks = t.map { ($0, MathText(format.string($0))) }
+            case .log:
+                let positive = finite.filter { $0 > 0 }
+                let top = (positive.max() ?? 1)
+                let bottom = max(positive.min() ?? top / 10, top * pow(10, -TrainingChart.maxDecades))
+                high = pow(10, Foundation.log10(top).rounded(.up))
+                low = min(pow(10, Foundation.log10(bottom).rounded(.down)), high / 10)
+                let decades = Int((Foundation.log10(high) - Foundation.log10(low)).rounded())
+                let every = max(1, (decades + 7) / 8)
+                var e = Int(Foundation.log10(low).rounded())
+                while Double(e) <= Foundation.log10(high) + 1e-9 {
+                    if (e - Int(Foundation.log10(low).rounded())) % every == 0 {
+                        ticks.append((pow(10, Double(e)), e == 0 ? "1" : MathText([.init("10"), .init(e < 0 ? "−\(-e)" : "\(e)", .sup)])))
+                    }
+                    e += 1
+                }
+            }
+        }
+
+        /// Where a value sits between the bottom (0) and the top (1); zero and below on a log
+        /// axis sit at the bottom.
+        func fraction(_ v: Double) -> Double {
+            switch scale {
+            case .linear: return high > low ? (v - low) / (high - low) : 0
+            case .log:
+                guard v > 0 else { return 0 }
+                return max(0, (Foundation.log10(v) - Foundation.log10(low)) / (Foundation.log10(high) - Foundation.log10(low)))
+            }
+        }
+    }
+
+    /// Round tick values (1, 2 or 5 × 10ᵏ apart) covering low…high.
+    static func niceTicks(low: Double, high: Double, count: Int) -> [Double] {
+        guard high > low else { return [low] }
+        let raw = (high - low) / Double(max(1, count))
+        let magnitude = pow(10, Foundation.log10(raw).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        var ticks: [Double] = []
+        var v = (low / step).rounded(.down) * step
+        while v <= high + step * 1e-9 {
+            ticks.append(abs(v) < step * 1e-9 ? 0 : v)
+            v += step
+        }
+        if let last = ticks.last, last < high { ticks.append(last + step) }
+        return ticks
+    }
+
+    static func integerText(_ x: Double) -> String {
+        let n = Int(x.rounded())
+        return n >= 10_000 ? n.formatted(.number.grouping(.automatic)).replacingOccurrences(of: ",", with: " ") : String(n)
+    }
+
+    /// Math text as SVG tspans: scripts smaller and shifted with explicit `dy` offsets (which
+    /// every browser honours, unlike `baseline-shift`), the baseline restored after each.
+    func tspans(_ t: MathText, size: Double) -> String {
+        var out = ""
+        var shift = 0.0
+        for span in t.spans {
+            let target: Double
+            switch span.position {
+            case .base: target = 0
+            case .sub: target = size * 0.3
+            case .sup: target = -size * 0.4
+            }
+            let dy = target - shift
+            shift = target
+            let fontSize = span.position == .base ? "" : " font-size=\"\(svgNumber(size * 0.7))\""
+            out += "<tspan\(dy != 0 ? " dy=\"\(svgNumber(dy))\"" : "")\(fontSize)>\(svgEscape(span.text))</tspan>"
+        }
+        if shift != 0 { out += "<tspan dy=\"\(svgNumber(-shift))\"></tspan>" }
+        return out
+    }
+}
+
+/// XML text and attribute escaping, control characters dropped (they are not allowed in XML).
+func svgEscape(_ s: String) -> String {
+    var out = ""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default:
+            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
+            if scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) { continue }
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
+/// Coordinates with two decimals at most, trailing zeros trimmed.
+func svgNumber(_ x: Double) -> String {
+    let r = (x * 100).rounded() / 100
+    if r == r.rounded() { return String(Int(r)) }
+    var s = String(format: "%.2f", r)
+    while s.hasSuffix("0") { s.removeLast() }
+    return s
+}

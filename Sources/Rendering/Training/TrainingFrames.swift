@@ -1,0 +1,66 @@
+import Annotation
+import NetworkModel
+
+/// The flow view of a network at several steps of a training run, built so the frames can
+/// be compared: the same units visible in every frame (one layout), edge widths and node
+/// shading on one scale across the run (a gradient that shrinks draws thinner), dead and
+/// saturated units marked in the frames where they are, and one legend for all.
+public enum TrainingFrames {
+    public struct Frame: Sendable {
+        public var step: Int
+        public var solution: Solution
+        public init(step: Int, solution: Solution) {
+            self.step = step
+            self.solution = solution
+        }
+    }
+
+    public static func diagrams(_ frames: [Frame], totalSteps: Int, options: FlowAnnotator.Options = .init(),
+                                format: NumberFormat = NumberFormat()) -> [Diagram] {
+        guard let first = frames.first else { return [] }
+        var options = options
+        // The units the first frame would show stay the ones shown.
+        options.keep = FlowAnnotator(annotator: Annotator(solution: first.solution, format: format), options: options)
+            .visibleUnits().map(\.kept)
+        // One range for the whole run: the edges' from each frame's own legend, the nodes'
+        // from |∂Loss/∂Z| and |∂Loss/∂x| of every frame.
+        var edgeLow = Double.infinity, edgeHigh = 0.0, nodeLow = Double.infinity, nodeHigh = 0.0
+        for frame in frames {
+            let own = FlowAnnotator(annotator: Annotator(solution: frame.solution, format: format), options: options).diagram()
+            if let legend = own.legend {
+                edgeHigh = max(edgeHigh, legend.largest)
+                if legend.smallest > 0 { edgeLow = min(edgeLow, legend.smallest) }
+            }
+            let s = frame.solution
+            for g in (s.dX + s.dZ.dropFirst().flatMap { $0 }).map(abs) {
+                nodeHigh = max(nodeHigh, g)
+                if g > 0 { nodeLow = min(nodeLow, g) }
+            }
+        }
+        options.edgeRange = FlowAnnotator.Range(smallest: edgeLow.isFinite ? edgeLow : 0, largest: edgeHigh)
+        options.nodeRange = FlowAnnotator.Range(smallest: nodeLow.isFinite ? nodeLow : 0, largest: nodeHigh)
+
+        var diagrams = frames.map { frame -> Diagram in
+            var d = FlowAnnotator(annotator: Annotator(solution: frame.solution, format: format), options: options).diagram()
+            let name = frame.solution.network.name.map { $0 + " — " } ?? ""
+            d.title = MathText("\(name)gradient flow at step \(frame.step) of \(totalSteps)")
+            return d
+        }
+        // One legend: every frame's notes, except the per-frame ratios of vanishing or
+        // exploding layers (the layer headers say it in each frame), plus the shared scale.
+        var entries: [Line] = []
+        for d in diagrams {
+            for line in d.legend?.entries ?? [] where !entries.contains(line) {
+                let text = line.text.plain
+                if text.hasPrefix("layer "), text.contains("× the output layer's") { continue }
+                entries.append(line)
+            }
+        }
+        entries.append(Line(MathText("widths and shading on one scale for all \(frames.count) frames of the run"), role: .note))
+        for i in diagrams.indices {
+            diagrams[i].legend = Legend(entries: entries, smallest: options.edgeRange!.smallest, largest: options.edgeRange!.largest,
+                                        logarithmic: options.scale == .log)
+        }
+        return diagrams
+    }
+}

@@ -1,0 +1,120 @@
+import Annotation
+import Foundation
+
+/// The training run's `index.html`: one self-contained page (frames and charts inline, no
+/// network access) with a step slider, ←/→ (and Home/End) keys, the flow view of the frame
+/// shown, and the loss and gradient-norm charts with a marker at the frame's step.
+enum TrainingPlayer {
+    struct FrameSection {
+        var step: Int
+        var svg: String
+        /// What the frame's step measured, already formatted: `loss 0.1234`, …
+        var summary: String
+    }
+
+    static func page(title: String, frames: [FrameSection], lossChart: String, gradientChart: String, theme: Theme) -> String {
+        let background = theme.color("background"), text = theme.color("text"), accent = theme.color("highlight"), dim = theme.color("dimmed")
+        let sections = frames.enumerated().map { i, frame in
+            """
+            <section class="frame" data-step="\(frame.step)" data-summary="\(MathText.htmlEscape(frame.summary))" aria-label="step \(frame.step)"\(i == 0 ? "" : " hidden")>
+            \(DeckHTML.inlineSVG(frame.svg, prefix: "f\(i + 1)-"))
+            </section>
+            """
+        }.joined(separator: "\n")
+        return """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(MathText.htmlEscape(title))</title>
+        <style>
+        html, body { margin: 0; height: 100%; background: \(background); color: \(text);
+          font-family: "DejaVu Sans", Verdana, Arial, sans-serif; }
+        body { display: flex; flex-direction: column; }
+        header { display: flex; align-items: center; gap: 1em; padding: 0.4em 1em; border-bottom: 1px solid \(dim); }
+        header h1 { font-size: 1.1em; margin: 0; flex: 1; }
+        header button { font: inherit; padding: 0.2em 0.8em; background: transparent; color: inherit;
+          border: 1px solid \(dim); border-radius: 4px; cursor: pointer; }
+        #step { font-variant-numeric: tabular-nums; min-width: 9em; text-align: right; font-weight: bold; }
+        main { flex: 1; display: flex; min-height: 0; gap: 0.5em; padding: 0.5em; }
+        #frames { flex: 3; display: flex; min-width: 0; min-height: 0; }
+        .frame { flex: 1; display: flex; align-items: center; justify-content: center; min-height: 0; }
+        .frame[hidden] { display: none; }
+        .frame svg { width: 100%; height: 100%; }
+        #charts { flex: 2; display: flex; flex-direction: column; gap: 0.5em; min-width: 0; min-height: 0; }
+        .chart { flex: 1; min-height: 0; display: flex; }
+        .chart svg { width: 100%; height: 100%; }
+        footer { display: flex; align-items: center; gap: 1em; padding: 0.3em 1em 0.8em; }
+        #slider { flex: 1; accent-color: \(accent); }
+        #summary { font-variant-numeric: tabular-nums; }
+        :focus-visible { outline: 2px solid \(accent); }
+        @media (max-aspect-ratio: 4/3) { main { flex-direction: column; } }
+        </style>
+        </head>
+        <body>
+        <header>
+        <h1>\(MathText.htmlEscape(title))</h1>
+        <button id="prev" type="button" aria-label="Previous frame">←</button>
+        <button id="next" type="button" aria-label="Next frame">→</button>
+        <span id="step" aria-live="polite">step \(frames.first?.step ?? 0)</span>
+        </header>
+        <main>
+        <div id="frames">
+        \(sections)
+        </div>
+        <div id="charts">
+        <div class="chart">\(DeckHTML.inlineSVG(lossChart, prefix: "loss-"))</div>
+        <div class="chart">\(DeckHTML.inlineSVG(gradientChart, prefix: "grad-"))</div>
+        </div>
+        </main>
+        <footer>
+        <input id="slider" type="range" min="0" max="\(max(0, frames.count - 1))" value="0" step="1" aria-label="Frame">
+        <span id="summary"></span>
+        </footer>
+        <script>
+        (function () {
+          var frames = Array.prototype.slice.call(document.querySelectorAll(".frame"));
+          var charts = Array.prototype.slice.call(document.querySelectorAll("svg.training-chart"));
+          var slider = document.getElementById("slider");
+          var label = document.getElementById("step");
+          var summary = document.getElementById("summary");
+          var current = 0;
+          function show(i) {
+            current = Math.max(0, Math.min(frames.length - 1, i));
+            frames.forEach(function (f, j) { f.hidden = j !== current; });
+            var step = parseInt(frames[current].getAttribute("data-step"), 10);
+            slider.value = current;
+            label.textContent = "step " + step + " (frame " + (current + 1) + " / " + frames.length + ")";
+            summary.textContent = frames[current].getAttribute("data-summary");
+            charts.forEach(function (svg) {
+              var left = parseFloat(svg.getAttribute("data-left")), right = parseFloat(svg.getAttribute("data-right"));
+              var steps = parseFloat(svg.getAttribute("data-steps"));
+              var x = left + (right - left) * step / Math.max(1, steps);
+              var marker = svg.querySelector(".marker");
+              marker.setAttribute("x1", x); marker.setAttribute("x2", x);
+              marker.setAttribute("visibility", "visible");
+            });
+            if (history.replaceState) { history.replaceState(null, "", "#" + step); }
+          }
+          slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
+          document.addEventListener("keydown", function (e) {
+            if (e.target === slider && (e.key === "ArrowLeft" || e.key === "ArrowRight")) { return; }
+            if (e.key === "ArrowRight" || e.key === "PageDown") { show(current + 1); e.preventDefault(); }
+            else if (e.key === "ArrowLeft" || e.key === "PageUp") { show(current - 1); e.preventDefault(); }
+            else if (e.key === "Home") { show(0); e.preventDefault(); }
+            else if (e.key === "End") { show(frames.length - 1); e.preventDefault(); }
+          });
+          document.getElementById("prev").addEventListener("click", function () { show(current - 1); });
+          document.getElementById("next").addEventListener("click", function () { show(current + 1); });
+          var wanted = parseInt((location.hash || "#0").slice(1), 10), start = 0;
+          frames.forEach(function (f, j) { if (parseInt(f.getAttribute("data-step"), 10) <= wanted) { start = j; } });
+          show(start);
+        })();
+        </script>
+        </body>
+        </html>
+
+        """
+    }
+}
