@@ -27,6 +27,8 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("gradient-scale"), help: "log or linear: the gradient chart's y axis.") var gradientScale: TrainingChart.Scale = .log
     @Option(name: .customLong("theme"), help: "A built-in theme (see `bpviz themes`) or a theme file.") var themeName: String = "classroom"
     @OptionGroup var flowOptions: FlowOptions
+    @Flag(name: .customLong("allow-other-files"), help: "Write the run into a directory that holds other files (they are never replaced or removed).")
+    var allowOtherFiles = false
     @Option(name: .customLong("max-frames"), help: "Refuse runs with more frames than this.") var maxFrames: Int = 400
     @Option(name: .customLong("max-work"), help: "Refuse runs needing more multiply-adds than this (steps × batch × weights × 3).") var maxWork: Double = 1e11
 
@@ -54,7 +56,7 @@ struct TrainCommand: ParsableCommand {
                 throw UsageFailure("\(steps) steps on \(min(batchSize ?? count, count)) samples of a \(net.widths.map(String.init).joined(separator: "-")) network need about \(String(format: "%.2g", work)) multiply-adds; expected at most \(String(format: "%.2g", maxWork)) (fewer steps, a smaller --batch-size, or raise --max-work)")
             }
             let names = TrainingReport.fileNames(totalSteps: steps, every: every)
-            _ = try RunDirectory(output, files: names, dryRun: true)
+            try TrainingReport.checkDirectory(output, files: names, allowingOtherFiles: allowOtherFiles)
 
             let options = Trainer.Options(steps: steps, learningRate: learningRate ?? net.learningRate ?? 0.1, batchSize: batchSize,
                                           seed: UInt64(seed), momentum: momentum)
@@ -83,9 +85,7 @@ struct TrainCommand: ParsableCommand {
             let files = try report.files { done, total in
                 if showProgress { FileHandle.standardError.write(Data("\rbpviz: rendering frame \(done)/\(total)\(done == total ? "\n" : "")".utf8)) }
             }
-            let directory = try RunDirectory(output, files: files.map(\.name))
-            for file in files { try directory.write(file.data, named: file.name) }
-            try directory.finish()
+            try TrainingReport.write(files, to: output, allowingOtherFiles: allowOtherFiles)
         }
     }
 }
