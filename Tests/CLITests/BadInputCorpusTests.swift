@@ -22,7 +22,7 @@ final class BadInputCorpusTests: XCTestCase {
     func commands(_ file: String, out: String) -> [[String]] {
         [["values", file], ["values", file, "--format", "json"], ["check", file],
          ["render", file, "-o", out + "/x.svg"], ["render", file, "-o", out + "/x.png"],
-         ["slides", file, "-o", out + "/deck"], ["explain", file, "--all"], ["explain", file, "w_11^(1)"]]
+         ["slides", file, "-o", out + "/deck"], ["train", file, "--steps", "2", "-o", out + "/run"], ["explain", file, "--all"], ["explain", file, "w_11^(1)"]]
     }
 
     func assertOneSentence(_ r: TestSupport.ProcessResult, path: String, place: String, fragment: String, _ what: String) {

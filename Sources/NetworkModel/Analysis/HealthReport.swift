@@ -25,6 +25,8 @@ public struct HealthReport: Sendable {
     public var findings: [Finding]
     /// ‖∂Loss/∂W^(L)‖ (Frobenius) per layer, index 0 unused.
     public var weightGradientNorms: [Double]
+    /// The samples the findings hold for: 1, or a data set's batch size.
+    public var sampleCount = 1
 
     public init(_ s: Solution, thresholds: Thresholds = Thresholds()) {
         let net = s.network
@@ -61,6 +63,7 @@ public struct HealthReport: Sendable {
         }
         self.findings = findings
         self.weightGradientNorms = norms
+        self.sampleCount = s.batch?.samples.count ?? 1
     }
 
     public func isDead(layer: Int, unit: Int) -> Bool {

@@ -106,7 +106,9 @@ extension YAMLReader {
                 let key = switch problem.part { case .weights: "weights"; case .bias: "bias"; default: "activation" }
                 node = (try? mapping(layerNode, what: "", allowed: NetworkKeys.layer, context: ""))?[key] ?? layerNode
             }
-            throw error(at: node, problem.message)
+            // With a data set, input and target are sample 1's.
+            let sample = top["data"] != nil && (problem.part == .input || problem.part == .target) ? "sample 1: " : ""
+            throw error(at: node, sample + problem.message)
         }
         return top["data"] == nil ? network : try attach(samples, reduction: reduction, to: network)
     }

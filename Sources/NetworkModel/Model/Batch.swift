@@ -38,7 +38,7 @@ extension Network {
             do {
                 s = try single(sample).solve(learningRate: nil)
             } catch let SolveError.overflow(what, value) {
-                throw SolveError.overflow(what: "\(what) of sample \(i + 1)", value: value)
+                throw SolveError.overflow(what: data.samples.count > 1 ? "\(what) of sample \(i + 1)" : what, value: value)
             }
             loss += weight * s.loss
             for l in 1...L {

@@ -33,7 +33,9 @@ public struct Trainer: Sendable {
         public var step: Int
         public var reason: SolveError
         public var description: String {
-            "training diverged at step \(step): \(reason.description.replacingOccurrences(of: "(scale the weights or inputs down)", with: "(lower --learning-rate, or scale the weights or inputs down)"))"
+            // At step 0 nothing was trained yet: the file itself overflows, as for every command.
+            if step == 0 { return reason.description }
+            return "training diverged at step \(step): \(reason.description.replacingOccurrences(of: "(scale the weights or inputs down)", with: "(lower --learning-rate, or scale the weights or inputs down)"))"
         }
     }
 

@@ -21,7 +21,7 @@ struct CheckCommand: ParsableCommand {
             let check = GradientCheck(network: net, solution: solution, tolerance: tolerance)
             let symbols = Symbols(network: net)
             func name(_ e: GradientCheck.Entry) -> String { symbols.symbol(.gradient(e.quantity)).unicode }
-            var out = "\(network): valid; \(net.widths.map(String.init).joined(separator: "-")) network, loss \(net.loss.rawValue) = \(NumberFormat(precision: 6).string(solution.loss))\n"
+            var out = "\(network): valid; \(net.widths.map(String.init).joined(separator: "-")) network, loss \(net.loss.rawValue)\(solution.batch.map { " (\($0.reduction.rawValue) over \($0.samples.count) samples)" } ?? "") = \(NumberFormat(precision: 6).string(solution.loss))\n"
             out += "compared \(check.entries.count - check.kinkCount) gradients with central finite differences"
             if check.entries.count < net.parameterCount + net.input.count {
                 out += " (an evenly spaced sample of \(net.parameterCount + net.input.count))"
