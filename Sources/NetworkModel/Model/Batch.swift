@@ -54,14 +54,7 @@ extension Network {
         }
         if !loss.isFinite { throw SolveError.overflow(what: notation.loss, value: loss) }
         guard let s = shown else { preconditionFailure("the shown sample is one of the data set's") }
-        var update: Solution.Update?
-        if let eta = override ?? learningRate {
-            update = Solution.Update(learningRate: eta, W: [Matrix(rows: 0, columns: 0)] + (1...L).map { l in
-                var w = layers[l - 1].weights
-                for p in w.storage.indices { w.storage[p] -= eta * dW[l].storage[p] }
-                return w
-            }, b: [[]] + (1...L).map { l in layers[l - 1].bias.indices.map { layers[l - 1].bias[$0] - eta * db[l][$0] } })
-        }
+        let update = try (override ?? learningRate).map { try gradientStep($0, dW: dW, db: db) }
         return Solution(network: self, Z: s.Z, H: s.H, loss: loss,
                         dZ: s.dZ.map { $0.map { weight * $0 } }, dH: s.dH.map { $0.map { weight * $0 } },
                         dW: dW, db: db, update: update,

@@ -104,28 +104,37 @@ extension Network {
         }
         try Network.checkFinite(dH[0], name: { partial + "\(notation.input)_\($0 + 1)" })
 
-        var update: Solution.Update?
-        if let eta = override ?? learningRate {
-            guard eta > 0, eta.isFinite else {
-                throw NetworkError(.learningRate, "the learning rate is \(eta); expected a positive finite number")
-            }
-            var W = [Matrix(rows: 0, columns: 0)]
-            var b = [[Double]()]
-            for l in 1...L {
-                var w = layers[l - 1].weights
-                for i in w.storage.indices { w.storage[i] -= eta * dW[l].storage[i] }
-                W.append(w)
-                b.append(layers[l - 1].bias.indices.map { layers[l - 1].bias[$0] - eta * db[l][$0] })
-            }
-            for l in 1...L {
-                try Network.checkFinite(W[l].storage, step: true, name: { i in
-                    Network.weightName(notation.weight + "′", i, columns: W[l].columns, layer: l)
-                })
-                try Network.checkFinite(b[l], step: true, name: { name(notation.bias + "′", $0, l) })
-            }
-            update = Solution.Update(learningRate: eta, W: W, b: b)
-        }
+        let update = try (override ?? learningRate).map { try gradientStep($0, dW: dW, db: db) }
         return Solution(network: self, Z: Z, H: H, loss: loss, dZ: dZ, dH: dH, dW: dW, db: db, update: update)
+    }
+
+    /// One plain gradient-descent step, w′ = w − η·∂Loss/∂w (same for b); throws when η is not
+    /// a positive finite number or a new value is not finite. Shared by single-example and
+    /// batch solutions.
+    func gradientStep(_ eta: Double, dW: [Matrix], db: [[Double]]) throws -> Solution.Update {
+        let L = layers.count
+        let widths = self.widths
+        func name(_ symbol: String, _ k: Int, _ l: Int) -> String {
+            widths[l] == 1 ? "\(symbol)^(\(l))" : "\(symbol)_\(k + 1)^(\(l))"
+        }
+        guard eta > 0, eta.isFinite else {
+            throw NetworkError(.learningRate, "the learning rate is \(eta); expected a positive finite number")
+        }
+        var W = [Matrix(rows: 0, columns: 0)]
+        var b = [[Double]()]
+        for l in 1...L {
+            var w = layers[l - 1].weights
+            for i in w.storage.indices { w.storage[i] -= eta * dW[l].storage[i] }
+            W.append(w)
+            b.append(layers[l - 1].bias.indices.map { layers[l - 1].bias[$0] - eta * db[l][$0] })
+        }
+        for l in 1...L {
+            try Network.checkFinite(W[l].storage, step: true, name: { i in
+                Network.weightName(notation.weight + "′", i, columns: W[l].columns, layer: l)
+            })
+            try Network.checkFinite(b[l], step: true, name: { name(notation.bias + "′", $0, l) })
+        }
+        return Solution.Update(learningRate: eta, W: W, b: b)
     }
 
     private static func checkFinite(_ values: [Double], step: Bool = false, name: (Int) -> String) throws {
