@@ -25,7 +25,7 @@ final class GraphvizRuntime: Sendable {
     }
 
     private static func start() -> State {
-        guard let context = gvContext() else {
+        guard let context = TextMetricsCache.makeContext() else {
             return State(context: nil, setupFailure: GraphvizError(stage: .setup, messages: ["gvContext() returned NULL"]))
         }
         // Debian loads plugins on demand from config6a; without it no layout engine exists.

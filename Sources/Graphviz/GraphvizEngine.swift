@@ -59,19 +59,22 @@ public enum GraphvizEngine {
     /// Renders DOT text: read, lay out once, render each format.
     public static func render(dot text: String, engine: LayoutEngine = .dot, formats: [OutputFormat],
                               warnings: (([String]) -> Void)? = nil) throws -> [Data] {
-        try withLaidOutGraph(text, engine: engine, warnings: warnings) { gvc, g in
+        try withLaidOutGraph(text, engine: engine, drawnByCairo: formats.contains { !textOnlyFormats.contains($0.rawValue) },
+                             warnings: warnings) { gvc, g in
             try formats.map { try renderData(gvc, g, $0.rawValue) }
         }
     }
 
     /// Renders to a format given by name (any format Graphviz's plugins know: `jpg`, `eps`…).
     public static func render(dot text: String, engine: LayoutEngine = .dot, formatNamed name: String) throws -> Data {
-        try withLaidOutGraph(text, engine: engine, warnings: nil) { gvc, g in try renderData(gvc, g, name) }
+        try withLaidOutGraph(text, engine: engine, drawnByCairo: !textOnlyFormats.contains(name), warnings: nil) { gvc, g in
+            try renderData(gvc, g, name)
+        }
     }
 
     /// Lays the graph out and reads back where everything went, in points, y up.
     public static func layout(_ graph: Graph, engine: LayoutEngine = .dot) throws -> Layout {
-        try withLaidOutGraph(prepared(graph, for: engine).dot, engine: engine, warnings: nil) { gvc, g in
+        try withLaidOutGraph(prepared(graph, for: engine).dot, engine: engine, drawnByCairo: false, warnings: nil) { gvc, g in
             // Rendering to "dot" attaches the computed positions as attributes.
             _ = try renderData(gvc, g, "dot")
             return Layout(reading: g)
@@ -124,16 +127,23 @@ public enum GraphvizEngine {
 
     struct StageFailure: Error { var stage: GraphvizError.Stage }
 
-    private static func withLaidOutGraph<T: Sendable>(_ text: String, engine: LayoutEngine,
+    /// Formats whose renderers write text as text, from the measured sizes alone; any other
+    /// (cairo's PNG and PDF, …) draws each span with the Pango layout made while measuring.
+    static let textOnlyFormats: Set<String> = ["svg", "dot", "xdot", "json", "json0", "dot_json", "xdot_json",
+                                               "plain", "plain-ext", "canon", "gv", "imap", "cmapx", "map"]
+
+    private static func withLaidOutGraph<T: Sendable>(_ text: String, engine: LayoutEngine, drawnByCairo: Bool,
                                                       warnings report: (([String]) -> Void)?,
                                                       _ body: (OpaquePointer, UnsafeMutablePointer<Agraph_t>) throws -> T) throws -> T {
         let (result, warnings) = try GraphvizRuntime.shared.withContext { gvc -> (T, [String]) in
             let (result, errors, warnings) = GraphvizRuntime.shared.capturingMessages { () -> Result<T, Error> in
-                guard let g = agmemread(text) else { return .failure(StageFailure(stage: .read)) }
-                defer { agclose(g) }
-                guard gvLayout(gvc, g, engine.name) == 0 else { return .failure(StageFailure(stage: .layout)) }
-                defer { gvFreeLayout(gvc, g) }
-                return Result { try body(gvc, g) }
+                TextMetricsCache.during(drawnByCairo: drawnByCairo) { () -> Result<T, Error> in
+                    guard let g = agmemread(text) else { return .failure(StageFailure(stage: .read)) }
+                    defer { agclose(g) }
+                    guard gvLayout(gvc, g, engine.name) == 0 else { return .failure(StageFailure(stage: .layout)) }
+                    defer { gvFreeLayout(gvc, g) }
+                    return Result { try body(gvc, g) }
+                }
             }
             switch result {
             case .success(let value): return (value, warnings)

@@ -1,0 +1,67 @@
+import CGraphviz
+import Foundation
+
+/// Graphviz's own Pango text layout, reached the way Graphviz reaches it: the pango plugin
+/// library in Graphviz's plugin directory and its `gvplugin_pango_LTX_library` table. Loaded
+/// only on the first text the cache has not seen, so a warm run never loads Pango.
+enum PangoTextLayout {
+    typealias Function = @convention(c) (UnsafeMutablePointer<textspan_t>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> boolean
+
+    enum Resolution {
+        case notTried(plugin: String)
+        case found(Function)
+        case missing
+
+        /// The function, looking for it the first time.
+        mutating func engine() -> Function? {
+            if case .notTried(let plugin) = self { self = PangoTextLayout.find(plugin: plugin).map { .found($0) } ?? .missing }
+            if case .found(let function) = self { return function }
+            return nil
+        }
+    }
+
+    /// Where Graphviz looks for its plugins (`$GVBINDIR`, else `graphviz/` beside libgvc), as
+    /// Graphviz itself says: `gvconfig_libdir` is exported by libgvc but not in its headers,
+    /// so it is looked up at run time.
+    static func graphvizLibraryDirectory(_ context: OpaquePointer) -> String? {
+        typealias LibraryDirectory = @convention(c) (OpaquePointer?) -> UnsafeMutablePointer<CChar>?
+        guard let symbol = dlsym(nil, "gvconfig_libdir") else { return nil }
+        return unsafeBitCast(symbol, to: LibraryDirectory.self)(context).map { String(cString: $0) }
+    }
+
+    /// The directory above the plugins': libgvc's own, and on Debian Pango's libraries'.
+    static func sharedLibraryDirectory(_ pluginDirectory: String) -> String {
+        String(pluginDirectory[..<(pluginDirectory.lastIndex(of: "/") ?? pluginDirectory.endIndex)])
+    }
+
+    /// The pango plugin's file: `libgvplugin_pango.so.N` as Graphviz installs it.
+    static func pluginPath(in directory: String) -> String? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        let candidates = names.filter { $0.hasPrefix("libgvplugin_pango.so") }
+            .sorted { ($0.count, $0) < ($1.count, $1) }
+        // Prefer the versioned name the config lists (".so.6") over the development link.
+        let chosen = candidates.first { $0.split(separator: ".").count == 3 } ?? candidates.first
+        return chosen.map { directory + "/" + $0 }
+    }
+
+    static func find(plugin path: String) -> Function? {
+        guard let handle = dlopen(path, RTLD_LAZY) else { return nil }
+        // Never closed: Graphviz may load the same library for cairo and shares its state.
+        guard let symbol = dlsym(handle, "gvplugin_pango_LTX_library") else { return nil }
+        let library = symbol.assumingMemoryBound(to: gvplugin_library_t.self)
+        guard var api = library.pointee.apis else { return nil }
+        while let types = api.pointee.types {
+            if api.pointee.api == API_textlayout {
+                var type = types
+                while type.pointee.type != nil {
+                    if let engine = type.pointee.engine {
+                        return engine.assumingMemoryBound(to: gvtextlayout_engine_t.self).pointee.textlayout
+                    }
+                    type += 1
+                }
+            }
+            api += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,166 @@
+import CGraphviz
+import Foundation
+import Synchronization
+
+/// Text sizes as Pango measures them, remembered per (font, size, style, text).
+///
+/// Most of a small render's time is text measurement: bpviz measures its labels to compute
+/// the geometry, then Graphviz measures every span again while it lays the pinned graph out,
+/// and Pango with fontconfig costs ~10 ms to start before the first span. This cache is a
+/// Graphviz text-layout plugin, registered in-process with a higher quality than Pango's so
+/// Graphviz picks it: it answers from a table and asks Pango only on a miss. The table is
+/// kept between runs by `TextMetricsStore` (keyed by the fonts and library versions), so a
+/// warm run never loads Pango or fontconfig at all.
+///
+/// The answers are Pango's own numbers, bit for bit, so pictures are byte-identical with and
+/// without the cache. Cairo (PNG, PDF) draws each span with the Pango layout made while
+/// measuring it, so renders to those formats ask Pango for every span (and still fill the
+/// table). `BPVIZ_NO_CACHE=1` leaves Graphviz exactly as it comes: no plugin, no file.
+enum TextMetricsCache {
+    struct Key: Hashable, Sendable {
+        var font: String
+        var size: Double
+        var flags: UInt32
+        var text: String
+    }
+
+    /// What Pango's text layout writes into a span, and what it returned (false: Pango could
+    /// not use the font, and Graphviz estimates the size itself).
+    struct Metrics: Equatable, Sendable {
+        var width: Double
+        var height: Double
+        var baseline: Double    // textspan_t.yoffset_layout
+        var centerline: Double  // textspan_t.yoffset_centerline
+        var measured: Bool
+    }
+
+    struct Entry: Equatable, Sendable {
+        var metrics: Metrics
+        /// Unix time of the last run that used it; the store evicts the oldest first.
+        var lastUsed: UInt32
+    }
+
+    struct State {
+        var table: [Key: Entry] = [:]
+        /// Set while a graph that cairo will draw is laid out.
+        var needsLayouts = false
+        /// Entries measured since the table was last saved.
+        var unsaved = 0
+        var store: TextMetricsStore?
+        var pango: PangoTextLayout.Resolution = .missing
+        var hits = 0
+        var misses = 0
+    }
+
+    static let state = Mutex(State())
+
+    static var isDisabled: Bool {
+        guard let value = ProcessInfo.processInfo.environment["BPVIZ_NO_CACHE"] else { return false }
+        return !value.isEmpty && value != "0"
+    }
+
+    /// A Graphviz context with the cache's plugin installed and the stored table loaded; a
+    /// plain `gvContext()` when the cache is disabled or Pango's plugin is not where Graphviz
+    /// keeps its plugins (then the cache could not give Pango's answers).
+    static func makeContext() -> OpaquePointer? {
+        if isDisabled { return gvContext() }
+        guard let context = gvContextPlugins(TextLayoutPlugin.builtins, 1) else { return nil }
+        guard let directory = PangoTextLayout.graphvizLibraryDirectory(context),
+              let plugin = PangoTextLayout.pluginPath(in: directory) else {
+            gvFreeContext(context)
+            return gvContext()
+        }
+        let store = TextMetricsStore.standard(graphvizVersion: gvcVersion(context).map { String(cString: $0) } ?? "",
+                                              pluginDirectory: directory)
+        let table = store?.load() ?? [:]
+        state.withLock { state in
+            state.pango = .notTried(plugin: plugin)
+            state.store = store
+            state.table = table
+        }
+        return context
+    }
+
+    /// Runs `body` (one Graphviz conversation) knowing whether cairo will draw its text,
+    /// then saves what it measured. Called with the Graphviz lock held.
+    static func during<T>(drawnByCairo: Bool, _ body: () throws -> T) rethrows -> T {
+        state.withLock { $0.needsLayouts = drawnByCairo }
+        defer {
+            state.withLock { state in
+                state.needsLayouts = false
+                if state.unsaved > 0, let store = state.store {
+                    store.save(state.table)
+                    state.unsaved = 0
+                }
+            }
+        }
+        return try body()
+    }
+
+    /// Hits and misses since the process started (for tests and the benchmark).
+    static var statistics: (hits: Int, misses: Int) {
+        state.withLock { ($0.hits, $0.misses) }
+    }
+
+    /// The plugin's answer for one span.
+    static func layout(_ span: UnsafeMutablePointer<textspan_t>, fontpath: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> boolean {
+        guard let font = span.pointee.font, let name = font.pointee.name, let text = span.pointee.str else { return 0 }
+        let key = Key(font: String(cString: name), size: font.pointee.size, flags: UInt32(font.pointee.flags), text: String(cString: text))
+        let now = UInt32(clamping: time(nil))
+        return state.withLock { state -> boolean in
+            if !state.needsLayouts, let entry = state.table[key] {
+                state.hits += 1
+                if entry.lastUsed != now { state.table[key]?.lastUsed = now }
+                span.pointee.size = pointf(x: entry.metrics.width, y: entry.metrics.height)
+                span.pointee.yoffset_layout = entry.metrics.baseline
+                span.pointee.yoffset_centerline = entry.metrics.centerline
+                span.pointee.layout = nil
+                span.pointee.free_layout = nil
+                return entry.metrics.measured ? 1 : 0
+            }
+            state.misses += 1
+            // Without Pango's plugin Graphviz estimates sizes itself, as it would without us.
+            guard let pango = state.pango.engine() else { return 0 }
+            let measured = pango(span, fontpath)
+            let metrics = Metrics(width: span.pointee.size.x, height: span.pointee.size.y,
+                                  baseline: span.pointee.yoffset_layout, centerline: span.pointee.yoffset_centerline,
+                                  measured: measured != 0)
+            if state.table[key]?.metrics != metrics {
+                state.table[key] = Entry(metrics: metrics, lastUsed: now)
+                state.unsaved += 1
+            }
+            return measured
+        }
+    }
+}
+
+/// The in-process plugin library Graphviz is given at start-up (`gvContextPlugins`). Graphviz
+/// keeps pointers into it for the life of the process, so it is allocated once, never freed.
+enum TextLayoutPlugin {
+    /// Above Pango's 10, so `gvtextlayout_select` picks this plugin.
+    static let quality: Int32 = 100
+
+    nonisolated(unsafe) static let builtins: UnsafePointer<lt_symlist_t> = {
+        let engine = UnsafeMutablePointer<gvtextlayout_engine_t>.allocate(capacity: 1)
+        engine.initialize(to: gvtextlayout_engine_t(textlayout: cachedTextLayout))
+        let types = UnsafeMutablePointer<gvplugin_installed_t>.allocate(capacity: 2)
+        types[0] = gvplugin_installed_t(id: 0, type: UnsafePointer(strdup("textlayout")), quality: quality,
+                                        engine: UnsafeMutableRawPointer(engine), features: nil)
+        types[1] = gvplugin_installed_t(id: 0, type: nil, quality: 0, engine: nil, features: nil)
+        let apis = UnsafeMutablePointer<gvplugin_api_t>.allocate(capacity: 2)
+        apis[0] = gvplugin_api_t(api: API_textlayout, types: types)
+        apis[1] = gvplugin_api_t(api: api_t(0), types: nil)
+        let library = UnsafeMutablePointer<gvplugin_library_t>.allocate(capacity: 1)
+        library.initialize(to: gvplugin_library_t(packagename: strdup("bpviz_text_metrics"), apis: apis))
+        // Graphviz installs builtins whose name starts with "g" and contains "_LTX_library".
+        let symbols = UnsafeMutablePointer<lt_symlist_t>.allocate(capacity: 2)
+        symbols[0] = lt_symlist_t(name: UnsafePointer(strdup("gvplugin_bpviz_text_metrics_LTX_library")), address: UnsafeMutableRawPointer(library))
+        symbols[1] = lt_symlist_t(name: nil, address: nil)
+        return UnsafePointer(symbols)
+    }()
+}
+
+private func cachedTextLayout(_ span: UnsafeMutablePointer<textspan_t>?, _ fontpath: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> boolean {
+    guard let span else { return 0 }
+    return TextMetricsCache.layout(span, fontpath: fontpath)
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// What a stored text measurement depends on, hashed. Computed without loading Pango or
+/// fontconfig (that is what the cache saves): from the files they read, as fontconfig's own
+/// cache does — a font added or removed changes its directory's modification time.
+enum Fingerprint {
+    /// Bump when the stored format or what is measured changes.
+    static let version = "bpviz text metrics 1"
+
+    static let environmentKeys = [
+        "FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "PANGOCAIRO_BACKEND", "PANGO_LANGUAGE",
+        "LANGUAGE", "LC_ALL", "LC_CTYPE", "LANG", "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "GVBINDIR",
+    ]
+
+    /// The shared libraries Graphviz's Pango plugin measures with.
+    static let libraries = [
+        "libpango-1.0.so.0", "libpangocairo-1.0.so.0", "libpangoft2-1.0.so.0", "libcairo.so.2",
+        "libfontconfig.so.1", "libfreetype.so.6", "libharfbuzz.so.0", "libgvc.so.6",
+    ]
+
+    static func current(graphvizVersion: String, pluginDirectory: String) -> UInt64 {
+        let env = ProcessInfo.processInfo.environment
+        var text = version + "\n" + graphvizVersion + "\n"
+        for key in environmentKeys { text += key + "=" + (env[key] ?? "-") + "\n" }
+        text += describe(pluginDirectory + "/config6a")
+        if let plugin = PangoTextLayout.pluginPath(in: pluginDirectory) { text += describe(plugin) }
+        let libraries = PangoTextLayout.sharedLibraryDirectory(pluginDirectory)
+        for name in self.libraries { text += describe(libraries + "/" + name) }
+        let home = env["HOME"] ?? ""
+        let configHome = env["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.config"
+        let dataHome = env["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? home + "/.local/share"
+        // fontconfig's configuration: every file and directory.
+        var configs = ["/etc/fonts", configHome + "/fontconfig", home + "/.fonts.conf", home + "/.fonts.conf.d"]
+        if let file = env["FONTCONFIG_FILE"] { configs.append(file) }
+        if let paths = env["FONTCONFIG_PATH"] { configs += paths.split(separator: ":").map(String.init) }
+        for path in configs { walk(path, files: true, into: &text) }
+        // Font directories: the directories' modification times, as fontconfig checks them.
+        for path in ["/usr/share/fonts", "/usr/local/share/fonts", dataHome + "/fonts", home + "/.fonts"] {
+            walk(path, files: false, into: &text)
+        }
+        return hash(Array(text.utf8)[...])
+    }
+
+    /// Identity and modification time of a file (following links), or that it is absent.
+    static func describe(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return path + " -\n" }
+        return "\(path) \(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_mode)\n"
+    }
+
+    /// Describes `path` and what lies below it (directories only unless `files`), in name
+    /// order, to a bounded depth and count.
+    static func walk(_ path: String, files: Bool, depth: Int = 0, into text: inout String) {
+        text += describe(path)
+        var info = stat()
+        guard depth < 8, stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, text.utf8.count < 1 << 20,
+              let dir = opendir(path) else { return }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        closedir(dir)
+        for name in names.sorted() {
+            let child = path + "/" + name
+            var childInfo = stat()
+            guard stat(child, &childInfo) == 0 else { text += child + " -\n"; continue }
+            if (childInfo.st_mode & S_IFMT) == S_IFDIR {
+                walk(child, files: files, depth: depth + 1, into: &text)
+            } else if files {
+                text += describe(child)
+            }
+        }
+    }
+
+    /// FNV-1a, 64 bits: stable across runs and platforms (Swift's Hasher is seeded per process).
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+}
