@@ -201,7 +201,8 @@ public struct FlowAnnotator: Sendable {
         if health.findings.contains(where: { if case .saturated = $0 { return true }; return false }) {
             notes.append(Line("dashed border: saturated unit (derivative below 0.01)", role: .note))
         }
-        notes.append(Line(MathText("node shading: |∂\(net.notation.loss)/∂\(net.notation.preactivation)|, darker is larger"), role: .note))
+        // Last: the legend draws the shading's swatches beside it (LegendBuilder).
+        notes.append(Line(MathText("node shading: |∂\(net.notation.loss)/∂\(net.notation.preactivation)|, from 0 (left) to the largest (right)"), role: .note))
         let legend = Legend(entries: notes, smallest: smallestNonZero, largest: largest, logarithmic: options.scale == .log)
         return Diagram(title: net.name.map { MathText($0 + " — gradient flow") } ?? MathText("Gradient flow"), headers: headers,
                        nodes: nodes, edges: edges, legend: legend)

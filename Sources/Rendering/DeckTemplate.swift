@@ -83,7 +83,7 @@ struct DeckTemplate {
         var marked = builder
         marked.markers = markers
         let deckTheme = renderer.theme
-        let legend = base.legend.map { LegendBuilder(theme: deckTheme).html($0) }
+        let legend = base.legend.map { LegendBuilder(theme: deckTheme).html($0, shaded: base.nodes.contains { $0.shade != nil }) }
         let graph = marked.graph(base, geometry: layout.geometry, legend: legend, dpi: nil)
         let svg = try GraphvizEngine.render(graph, engine: .pinned, format: .svg)
         template = Array(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: deckTheme.fontFamily).utf8)

@@ -211,6 +211,25 @@ struct DiagramGeometry: Equatable {
         height = bottom
     }
 
+    /// The drawing without its title and caption (nodes, edges, their labels, headers and
+    /// legend), with a margin: what a deck page shows above its own HTML caption.
+    var picture: (x: Double, y: Double, width: Double, height: Double) {
+        var boxes = Array(nodes.values) + headers
+        if let legend { boxes.append(legend) }
+        guard !boxes.isEmpty else { return (0, 0, width, height) }
+        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
+        for b in boxes {
+            x0 = min(x0, b.center.x - b.size.width / 2); x1 = max(x1, b.center.x + b.size.width / 2)
+            y0 = min(y0, b.center.y - b.size.height / 2); y1 = max(y1, b.center.y + b.size.height / 2)
+        }
+        // Edge labels lie between the nodes they join, except where an edge runs outside the
+        // node columns (never in a column layout); keep them anyway.
+        for p in edgeLabels.values { x0 = min(x0, p.x); x1 = max(x1, p.x); y0 = min(y0, p.y); y1 = max(y1, p.y) }
+        let m = Self.margin / 2
+        x0 = max(0, x0 - m); y0 = max(0, y0 - m); x1 = min(width, x1 + m); y1 = min(height, y1 + m)
+        return (x0, y0, x1 - x0, y1 - y0)
+    }
+
     /// Graphviz's frame: y grows upwards.
     func graphvizPoint(_ p: Point) -> Point { Point(x: p.x, y: height - p.y) }
 }

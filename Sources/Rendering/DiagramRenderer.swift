@@ -37,7 +37,7 @@ public struct DiagramRenderer: Sendable {
     public func layout(sharedBy diagrams: [Diagram]) throws -> Layout {
         guard let first = diagrams.first else { throw GraphvizError(stage: .layout, messages: ["no diagram to lay out"]) }
         let builder = GraphBuilder(theme: theme)
-        let legend = first.legend.map { LegendBuilder(theme: theme).html($0) }
+        let legend = first.legend.map { LegendBuilder(theme: theme).html($0, shaded: first.nodes.contains { $0.shade != nil }) }
         let measured = try builder.measure(diagrams, legend: legend)
         // The view declares its geometry; both kinds are drawn by the same pinned renderer.
         let geometry: DiagramGeometry
@@ -54,7 +54,7 @@ public struct DiagramRenderer: Sendable {
     public func graph(_ diagram: Diagram, layout: Layout? = nil, dpi: Double? = nil, scriptTags: Bool = false) throws -> Graph {
         let layout = try layout ?? self.layout(diagram)
         let style: LabelBuilder.ScriptStyle = scriptTags ? .tags : .faces
-        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style).html($0) }
+        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style).html($0, shaded: diagram.nodes.contains { $0.shade != nil }) }
         return GraphBuilder(theme: theme, scripts: style).graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
     }
 

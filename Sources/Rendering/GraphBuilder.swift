@@ -20,8 +20,15 @@ struct GraphBuilder {
     // MARK: - Labels (shared with measuring)
 
     func nodeLabel(_ node: DiagramNode) -> HTML {
-        labels.lines(node.lines, dimmed: node.emphasis.dimmed, align: node.kind == .loss ? "CENTER" : "LEFT",
-                     markers: markers?.lines[node.id.raw])
+        // On a shaded node the gradient colour is the fill's own hue: its numbers take the
+        // value colour, which keeps its contrast.
+        let lines = node.shade == nil ? node.lines : node.lines.map { line -> Line in
+            var line = line
+            if line.role == .gradient { line.role = .value }
+            return line
+        }
+        return labels.lines(lines, dimmed: node.emphasis.dimmed, align: node.kind == .loss ? "CENTER" : "LEFT",
+                            markers: markers?.lines[node.id.raw])
     }
 
     func edgeLabel(_ edge: DiagramEdge) -> HTML {
@@ -180,10 +187,10 @@ struct GraphBuilder {
         var border = theme.color("node_border")
         var penwidth = 1.2
         var style = "rounded,filled"
-        if let shade = node.shade { fill = Colors.mix(theme.color("node"), theme.color("gradient"), shade * 0.55) }
+        if let shade = node.shade { fill = shadeFill(shade) }
         switch node.health {
         case .dead:
-            fill = Colors.mix(theme.color("background"), theme.color("dead"), 0.35)
+            fill = Colors.tint(theme.color("background"), toward: theme.color("dead"), upTo: 0.35, keepingTextReadable: nodeTextColors)
             border = theme.color("dead")
             style = "rounded,filled,dashed"
         case .saturated:
@@ -197,6 +204,19 @@ struct GraphBuilder {
         if node.emphasis.highlighted { border = theme.color("highlight"); penwidth = 3.5 }
         if let marker = markers?.strokes[node.id.raw] { border = marker; penwidth = DeckTemplate.markerWidth }
         return NodePaint(fill: fill, border: border, penwidth: penwidth, style: style)
+    }
+
+    /// The colours of text drawn on shaded or dead nodes (titles, values, notes; gradient
+    /// lines on a shaded node are drawn in the value colour, see `nodeLabel`).
+    var nodeTextColors: [String] { [theme.color("value"), theme.color("text"), theme.color("header")] }
+
+    /// A flow node's fill for |∂Loss/∂Z| scaled to 0…1: the node colour tinted toward the
+    /// gradient colour, linearly, up to the strongest tint that keeps every node text at WCAG
+    /// AA contrast (4.5 : 1). Dark themes tint toward a dark `shading` colour so light text
+    /// stays readable. The legend draws its swatches with this same function.
+    func shadeFill(_ shade: Double) -> String {
+        let strongest = Colors.strongestTint(theme.color("node"), toward: theme.color("shading"), upTo: 0.55, keepingTextReadable: nodeTextColors)
+        return Colors.mix(theme.color("node"), theme.color("shading"), max(0, min(1, shade)) * strongest)
     }
 
     func nodeAttributes(_ node: DiagramNode, box: DiagramGeometry.Box, position: Value) -> Attributes {
@@ -233,8 +253,11 @@ struct GraphBuilder {
 
     func edgeAttributes(_ edge: DiagramEdge) -> Attributes {
         let (color, penwidth) = edgePaint(edge)
-        return ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)), "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip),
-                "id": .text(Self.edgeID(edge))]
+        var attributes: Attributes = ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)),
+                                      "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip), "id": .text(Self.edgeID(edge))]
+        // The sign is told by line style as well as colour (WCAG 1.4.1; greyscale print).
+        if edge.flow?.negative == true { attributes["style"] = "dashed" }
+        return attributes
     }
 
     /// A straight cubic from the tail's border to just before the head's border, with the
@@ -290,6 +313,31 @@ enum Colors {
     static func rgb(_ hex: String) -> (Double, Double, Double)? {
         guard hex.hasPrefix("#"), hex.count >= 7, let v = UInt32(hex.dropFirst().prefix(6), radix: 16) else { return nil }
         return (Double(v >> 16 & 0xFF), Double(v >> 8 & 0xFF), Double(v & 0xFF))
+    }
+
+    /// WCAG 2 relative luminance of a `#rrggbb` colour.
+    static func luminance(_ hex: String) -> Double? {
+        guard let (r, g, b) = rgb(hex) else { return nil }
+        func linear(_ c: Double) -> Double { let c = c / 255; return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }
+        return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
+
+    /// WCAG 2 contrast ratio, 1…21 (1 when a colour is not `#rrggbb`).
+    static func contrast(_ a: String, _ b: String) -> Double {
+        guard let x = luminance(a), let y = luminance(b) else { return 1 }
+        return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+    }
+
+    /// The largest t ≤ `limit` (in steps of 0.01) for which every text colour keeps 4.5 : 1
+    /// against `mix(base, target, t)`.
+    static func strongestTint(_ base: String, toward target: String, upTo limit: Double, keepingTextReadable texts: [String]) -> Double {
+        var t = limit
+        while t > 0, texts.contains(where: { contrast($0, mix(base, target, t)) < 4.5 }) { t -= 0.01 }
+        return max(0, t)
+    }
+
+    static func tint(_ base: String, toward target: String, upTo limit: Double, keepingTextReadable texts: [String]) -> String {
+        mix(base, target, strongestTint(base, toward: target, upTo: limit, keepingTextReadable: texts))
     }
 
     /// `a` moved toward `b` by t in 0…1.

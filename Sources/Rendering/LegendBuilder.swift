@@ -6,20 +6,30 @@ struct LegendBuilder {
     let theme: Theme
     var style: LabelBuilder.ScriptStyle = .faces
 
-    func html(_ legend: Legend) -> HTML {
+    /// `shaded`: the diagram shades its nodes (the flow view); the last legend entry, which
+    /// explains the shading, then gets swatches of the fills actually drawn.
+    func html(_ legend: Legend, shaded: Bool = false) -> HTML {
         let labels = LabelBuilder(theme: theme, style: style)
         let f = NumberFormat(precision: 3)
         let small = theme.fontSize * 0.86
         var rows: [[HTML.Cell]] = []
         rows.append([HTML.Cell(.font(.text("━━"), color: theme.color("positive"), size: small)),
                      HTML.Cell(labels.math("∂Loss/∂w > 0 (increasing w raises the loss)", color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
-        rows.append([HTML.Cell(.font(.text("━━"), color: theme.color("negative"), size: small)),
+        rows.append([HTML.Cell(.font(.text("╍╍"), color: theme.color("negative"), size: small)),
                      HTML.Cell(labels.math("∂Loss/∂w < 0 (increasing w lowers the loss)", color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
         rows.append([HTML.Cell(.font(.text("─"), color: theme.color("edge"), size: small)),
                      HTML.Cell(labels.math(MathText("thinnest: |∂Loss/∂w| = \(f.string(legend.smallest)); thickest: \(f.string(legend.largest)) (\(legend.logarithmic ? "log" : "linear") scale)"),
                                            color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
-        for entry in legend.entries {
-            rows.append([HTML.Cell(.text(" ")), HTML.Cell(labels.math(entry.text, color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
+        for (i, entry) in legend.entries.enumerated() {
+            var swatch = HTML.Cell(.text(" "))
+            if shaded && i == legend.entries.count - 1 {
+                // From no gradient to the largest, as GraphBuilder fills the nodes.
+                let painter = GraphBuilder(theme: theme)
+                let cells = [0.0, 0.5, 1.0].map { HTML.Cell(.text(" "), attributes: ["BGCOLOR": painter.shadeFill($0), "WIDTH": "9", "HEIGHT": "9"]) }
+                swatch = HTML.Cell(.table(HTML.Table(rows: [cells], attributes: ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0",
+                                                                                   "COLOR": theme.color("node_border")])))
+            }
+            rows.append([swatch, HTML.Cell(labels.math(entry.text, color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
         }
         return .table(HTML.Table(rows: rows, attributes: ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "2", "CELLPADDING": "2",
                                                           "COLOR": theme.color("dimmed"), "BGCOLOR": theme.color("background")]))

@@ -17,10 +17,14 @@ public struct Theme: Equatable, Sendable {
     public var direction = Direction.leftToRight
 
     public static let colorKeys = ["background", "text", "node", "node_border", "input", "loss", "edge", "value",
-                                   "gradient", "positive", "negative", "highlight", "dimmed", "dead", "header"]
+                                   "gradient", "positive", "negative", "highlight", "dimmed", "dead", "header", "shading"]
     static let keys = ["description", "extends", "font", "colors", "spacing", "direction"]
 
-    public func color(_ key: String) -> String { colors[key] ?? "#000000" }
+    public func color(_ key: String) -> String {
+        // The flow view tints nodes toward `shading`; by default, the gradient colour.
+        if key == "shading", colors[key] == nil { return color("gradient") }
+        return colors[key] ?? "#000000"
+    }
 
     /// Size of sub- and superscripts and small print.
     public var smallSize: Double { (fontSize * 0.72).rounded() }
@@ -110,6 +114,6 @@ public struct Theme: Equatable, Sendable {
     static let fallbackColors: [String: String] = [
         "background": "#ffffff", "text": "#1a1a1a", "node": "#f4f7fb", "node_border": "#34495e", "input": "#eef6ee",
         "loss": "#fdf2e9", "edge": "#7f8c8d", "value": "#1a1a1a", "gradient": "#b03a2e", "positive": "#1f77b4",
-        "negative": "#d62728", "highlight": "#f39c12", "dimmed": "#c0c4c8", "dead": "#7f7f7f", "header": "#5d6d7e",
+        "negative": "#d62728", "highlight": "#f39c12", "dimmed": "#6b6f73", "dead": "#7f7f7f", "header": "#46535f",
     ]
 }

@@ -58,7 +58,9 @@ public struct DeckWriter: Sendable {
             case .pdf: data = try renderer.render(frame.diagram, format: .pdf, layout: layout)
             }
             try output.write(data, named: files[i])
-            sections.append(DeckHTML.section(index: i, frame: frame, svg: String(decoding: svg, as: UTF8.self), file: files[i]))
+            let area = layout.geometry.picture
+            sections.append(DeckHTML.section(index: i, frame: frame, svg: String(decoding: svg, as: UTF8.self), file: files[i],
+                                             picture: DeckHTML.Rect(x: area.x, y: area.y, width: area.width, height: area.height)))
             progress?(i + 1, deck.frames.count)
         }
         let html = DeckHTML.page(title: title, sections: sections, theme: renderer.theme)
