@@ -134,10 +134,11 @@ public struct Annotator: Sendable {
         return result
     }
 
-    /// Plain-text, full-precision values for hover and screen readers, leaving out what is
+    /// Plain-text values for hover and screen readers (as drawn, plus every digit that matters
+    /// where that differs), leaving out what is
     /// not known yet (a slide must not leak later values).
     public func tooltip(_ quantities: [Quantity], known: (Quantity) -> Bool = { _ in true }) -> String {
         quantities.filter { $0.isGiven || known($0) }
-            .map { "\(symbols.symbol($0).plain) = \(NumberFormat.exact(solution.value(of: $0)))" }.joined(separator: "\n")
+            .map { "\(symbols.symbol($0).plain) = \(format.detailed(solution.value(of: $0)))" }.joined(separator: "\n")
     }
 }

@@ -132,9 +132,9 @@ public struct FlowAnnotator: Sendable {
                 if l > 0 {
                     if health.isDead(layer: l, unit: k) { node.health = .dead; node.lines.append(Line("dead ReLU", role: .note)) }
                     else if health.isSaturated(layer: l, unit: k) { node.health = .saturated; node.lines.append(Line("saturated", role: .note)) }
-                    node.tooltip = "\(sym.preactivation(k, layer: l).plain) = \(NumberFormat.exact(s.Z[l][k - 1]))\n∂\(net.notation.loss)/∂\(sym.preactivation(k, layer: l).plain) = \(NumberFormat.exact(s.dZ[l][k - 1]))"
+                    node.tooltip = "\(sym.preactivation(k, layer: l).plain) = \(f.detailed(s.Z[l][k - 1]))\n∂\(net.notation.loss)/∂\(sym.preactivation(k, layer: l).plain) = \(f.detailed(s.dZ[l][k - 1]))"
                 } else {
-                    node.tooltip = "\(sym.input(k).plain) = \(NumberFormat.exact(net.input[k - 1]))\n∂\(net.notation.loss)/∂\(sym.input(k).plain) = \(NumberFormat.exact(s.dX[k - 1]))"
+                    node.tooltip = "\(sym.input(k).plain) = \(f.detailed(net.input[k - 1]))\n∂\(net.notation.loss)/∂\(sym.input(k).plain) = \(f.detailed(s.dX[k - 1]))"
                 }
                 node.shade = nodeScale(nodeStrength[node.id] ?? 0)
                 nodes.append(node)
@@ -161,10 +161,10 @@ public struct FlowAnnotator: Sendable {
             if d.count == 1, let j = d.tail.1, let k = d.head.1 {
                 let w = sym.weight(j, k, layer: d.head.0)
                 if options.numbers { lines.append(Line(sym.gradient(w) + " = " + f.string(d.value), role: .gradient)) }
-                tip = "\(sym.gradient(w).plain) = \(NumberFormat.exact(d.value))"
+                tip = "\(sym.gradient(w).plain) = \(f.detailed(d.value))"
             } else {
                 if options.numbers { lines.append(Line(MathText("rms ∂\(net.notation.loss)/∂\(net.notation.weight) = " + f.string(abs(d.value))), role: .gradient)) }
-                tip = "\(d.count) folded weight gradients: root mean square \(NumberFormat.exact(abs(d.value))), norm \(NumberFormat.exact(abs(d.value) * Double(d.count).squareRoot()))"
+                tip = "\(d.count) folded weight gradients: root mean square \(f.detailed(abs(d.value))), norm \(f.detailed(abs(d.value) * Double(d.count).squareRoot()))"
             }
             var edge = DiagramEdge(EdgeID(tail, head), lines: lines, tooltip: tip)
             edge.flow = Flow(magnitude: scale(abs(d.value)), negative: d.value < 0)

@@ -58,7 +58,7 @@ public struct LayerSummary: Sendable {
                 if case .exploding(l, _) = finding { lines.append(Line("exploding ↑", role: .note)) }
             }
             var node = DiagramNode(id: .layer(l), kind: l == 0 ? .input : (l == L ? .output : .neuron), column: l, row: 0, lines: lines,
-                                   tooltip: "layer \(l): ‖∂\(loss)/∂\(wrt)‖ = \(NumberFormat.exact(st.norm)), mean |·| = \(NumberFormat.exact(st.meanAbs)), max |·| = \(NumberFormat.exact(st.maxAbs)), dead \(st.dead)")
+                                   tooltip: "layer \(l): ‖∂\(loss)/∂\(wrt)‖ = \(f.detailed(st.norm)), mean |·| = \(f.detailed(st.meanAbs)), max |·| = \(f.detailed(st.maxAbs)), dead \(st.dead)")
             if l > 0, st.dead * 2 > st.units { node.health = .dead }
             nodes.append(node)
         }
@@ -73,7 +73,7 @@ public struct LayerSummary: Sendable {
             // The whole matrix is W, the capital of the weight symbol.
             let w = MathText([.init("‖∂\(loss)/∂\(net.notation.weight.uppercased())"), .init("(\(l))", .sup), .init("‖ = " + f.string(norms[l]))])
             var edge = DiagramEdge(EdgeID(.layer(l - 1), .layer(l)), lines: [Line(w, role: .gradient)],
-                                   tooltip: "‖∂\(loss)/∂W^(\(l))‖ = \(NumberFormat.exact(norms[l]))")
+                                   tooltip: "‖∂\(loss)/∂W^(\(l))‖ = \(f.detailed(norms[l]))")
             edge.flow = Flow(magnitude: scale(norms[l]), negative: false)
             edges.append(edge)
         }

@@ -52,6 +52,17 @@ public struct NumberFormat: Equatable, Sendable {
         return (x < 0 ? "−" : "") + text
     }
 
+    /// A value for a tooltip: `precision` significant digits as in the diagram, then the value
+    /// to 15 significant digits in parentheses where that says more — `0.1235 (0.123456)`,
+    /// but `0.8` for 0.7999999999999999 (15 digits is what a double holds reliably; the
+    /// digits beyond are float noise).
+    public func detailed(_ x: Double) -> String {
+        let shown = string(x)
+        guard x.isFinite else { return shown }
+        let full = NumberFormat(precision: 15).string(x)
+        return full == shown ? shown : "\(shown) (\(full))"
+    }
+
     /// A value as a factor in a product: negative values in parentheses, `(−1)`.
     public func factor(_ x: Double) -> String {
         let s = string(x)

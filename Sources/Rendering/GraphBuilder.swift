@@ -19,7 +19,7 @@ struct GraphBuilder {
 
     // MARK: - Labels (shared with measuring)
 
-    func nodeLabel(_ node: DiagramNode) -> HTML {
+    func nodeLabel(_ node: DiagramNode, width: Double? = nil) -> HTML {
         // On a shaded node the gradient colour is the fill's own hue: its numbers take the
         // value colour, which keeps its contrast.
         let lines = node.shade == nil ? node.lines : node.lines.map { line -> Line in
@@ -28,7 +28,7 @@ struct GraphBuilder {
             return line
         }
         return labels.lines(lines, dimmed: node.emphasis.dimmed, align: node.kind == .loss ? "CENTER" : "LEFT",
-                            markers: markers?.lines[node.id.raw])
+                            markers: markers?.lines[node.id.raw], width: width)
     }
 
     func edgeLabel(_ edge: DiagramEdge) -> HTML {
@@ -109,11 +109,19 @@ struct GraphBuilder {
     // MARK: - The graph
 
     func graph(_ diagram: Diagram, geometry: DiagramGeometry, legend: HTML?, dpi: Double?) -> Graph {
+        var geometry = geometry
+        if let dpi, dpi > 0 {
+            // A whole number of pixels each way: otherwise Cairo leaves the last row and
+            // column partly transparent and writes RGBA instead of the usual RGB.
+            let scale = dpi / 72
+            geometry.width = (geometry.width * scale - 1e-6).rounded(.up) / scale
+            geometry.height = (geometry.height * scale - 1e-6).rounded(.up) / scale
+        }
         var graphAttributes: Attributes = [
             "bgcolor": .text(theme.color("background")),
             "outputorder": "edgesfirst",
             "pad": "0",
-            "bb": .text("0,0,\(f(geometry.width)),\(f(geometry.height))"),
+            "bb": .text("0,0,\(f(geometry.width, digits: 4)),\(f(geometry.height, digits: 4))"),
         ]
         if let dpi { graphAttributes["dpi"] = .text(f(dpi)) }
         var g = Graph(name: "bpviz", attributes: graphAttributes,
@@ -124,10 +132,13 @@ struct GraphBuilder {
         func pos(_ p: Point) -> Value { let q = geometry.graphvizPoint(p); return .text("\(f(q.x)),\(f(q.y))!") }
 
         // Two invisible corner points fix the canvas: Graphviz sizes the drawing by its
-        // content, and frames of a deck must all have the same size.
+        // content, and frames of a deck must all have the same size. A point is at least
+        // 0.01 inch wide, so each sits half that inside its corner: the canvas is exactly
+        // width × height.
         let corner: Attributes = ["shape": "point", "style": "invis", "width": "0.01", "height": "0.01", "label": ""]
-        g.addNode("corner_ll", corner.merging(["pos": .text("0,0!")]) { _, b in b })
-        g.addNode("corner_ur", corner.merging(["pos": .text("\(f(geometry.width)),\(f(geometry.height))!")]) { _, b in b })
+        let inset = 0.36
+        g.addNode("corner_ll", corner.merging(["pos": .text("\(f(inset)),\(f(inset))!")]) { _, b in b })
+        g.addNode("corner_ur", corner.merging(["pos": .text("\(f(geometry.width - inset, digits: 4)),\(f(geometry.height - inset, digits: 4))!")]) { _, b in b })
 
         if let title = diagram.title, let box = geometry.title {
             g.addNode("title", Self.plainText.merging(["label": .html(titleLabel(title)), "pos": pos(box.center), "id": "title"]) { _, b in b })
@@ -222,7 +233,7 @@ struct GraphBuilder {
     func nodeAttributes(_ node: DiagramNode, box: DiagramGeometry.Box, position: Value) -> Attributes {
         let paint = nodePaint(node)
         var attributes: Attributes = [
-            "label": .html(nodeLabel(node)),
+            "label": .html(nodeLabel(node, width: box.size.width - 2 * DiagramGeometry.padding)),
             "pos": position,
             "width": .text(f(box.size.width / 72, digits: 4)),
             "height": .text(f(box.size.height / 72, digits: 4)),

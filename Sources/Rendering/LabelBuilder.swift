@@ -20,6 +20,7 @@ struct LabelBuilder {
     var style: ScriptStyle = .faces
 
     static let subFace = ",sub", supFace = ",sup", boldFace = " Bold"
+    static let pangoScriptCompensation = 1.2
 
     /// `value` (a line's ` = value`) is drawn after the text as a run of its own, in
     /// `valueColor` when given: a deck template marks values so frames can swap them.
@@ -46,8 +47,10 @@ struct LabelBuilder {
             switch (span.position, style) {
             case (.base, .tags): parts.append(.text(span.text))
             case (.base, .faces): parts.append(bold ? .font(.text(span.text), face: family + Self.boldFace) : .text(span.text))
-            case (.sub, .tags): parts.append(.font(.sub(.text(span.text)), size: small))
-            case (.sup, .tags): parts.append(.font(.sup(.text(span.text)), size: small))
+            // Pango draws <sub>/<sup> at 1/1.2 of the surrounding size (measured with
+            // Graphviz 2.43 and Pango 1.50): ask for 1.2 × so scripts match the SVG's.
+            case (.sub, .tags): parts.append(.font(.sub(.text(span.text)), size: small * Self.pangoScriptCompensation))
+            case (.sup, .tags): parts.append(.font(.sup(.text(span.text)), size: small * Self.pangoScriptCompensation))
             case (.sub, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.subFace))
             case (.sup, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.supFace))
             }
@@ -74,7 +77,7 @@ struct LabelBuilder {
     /// `markers` gives each line a (symbol, value) colour pair instead of its own colours:
     /// see DeckTemplate.
     func lines(_ lines: [Line], background: String? = nil, dimmed: Bool = false, size: Double? = nil,
-               align: String = "LEFT", padding: Int = 1, markers: [(String, String?)]? = nil) -> HTML {
+               align: String = "LEFT", padding: Int = 1, markers: [(String, String?)]? = nil, width: Double? = nil) -> HTML {
         let base = size ?? theme.fontSize
         let rows: [[HTML.Cell]] = lines.enumerated().map { k, line in
             let c = markers?[k].0 ?? (dimmed ? theme.color("dimmed") : color(for: line))
@@ -84,6 +87,9 @@ struct LabelBuilder {
         }
         var attributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": String(padding)]
         if let background { attributes["BGCOLOR"] = background }
+        // As wide as the box: left-aligned lines then start at the same x in every node of a
+        // column, instead of each label being centred on its own width.
+        if let width, width >= 1 { attributes["WIDTH"] = String(Int(width.rounded(.down))) }
         return .table(HTML.Table(rows: rows.isEmpty ? [[HTML.Cell(.text(" "))]] : rows, attributes: attributes))
     }
 }

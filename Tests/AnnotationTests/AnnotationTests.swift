@@ -69,14 +69,20 @@ final class AnnotationTests: XCTestCase {
         XCTAssertFalse(solution.network.contains(.bias(layer: 4, k: 1)))
     }
 
-    func testTooltipsCarryFullPrecision() throws {
+    func testTooltipsShowTheDiagramsDigitsAndTheFullValueOnlyWhereItDiffers() throws {
         let q1 = try NetworkFile.load(path: TestSupport.sample("question-1.yaml"))
         let net = try Network(name: q1.name, input: [0.1, 0.2, -0.3], target: q1.target, loss: q1.loss,
                               notation: q1.notation, layers: q1.layers, learningRate: q1.learningRate)
         let d = Annotator(solution: try net.solve(), format: NumberFormat(precision: 2)).diagram(view: .full)
         let node = try XCTUnwrap(d.node(.unit(layer: 1, k: 1)))
         XCTAssertEqual(node.lines[1].text.plain, "Z_1^(1) = 5.6e−17")   // 0.1 + 0.2 − 0.3 in doubles, at 2 digits
-        XCTAssertTrue(node.tooltip.contains("Z_1^(1) = 5.551115123125783e-17"), node.tooltip)
+        XCTAssertTrue(node.tooltip.contains("Z_1^(1) = 5.6e−17 (5.55111512312578e−17)"), node.tooltip)
+        XCTAssertTrue(node.tooltip.contains("b_1^(1) = 0\n"), node.tooltip)
+        let f = NumberFormat(precision: 4)
+        XCTAssertEqual(f.detailed(0.7999999999999999), "0.8")          // float noise, not a difference
+        XCTAssertEqual(f.detailed(0.123456), "0.1235 (0.123456)")
+        XCTAssertEqual(f.detailed(-64), "−64")
+        XCTAssertEqual(f.detailed(2.0 / 3.0), "0.6667 (0.666666666666667)")
     }
 
     func testNumberFormat() {
