@@ -113,7 +113,7 @@ public struct Theme: Equatable, Sendable {
 
     static let fallbackColors: [String: String] = [
         "background": "#ffffff", "text": "#1a1a1a", "node": "#f4f7fb", "node_border": "#34495e", "input": "#eef6ee",
-        "loss": "#fdf2e9", "edge": "#7f8c8d", "value": "#1a1a1a", "gradient": "#b03a2e", "positive": "#1f77b4",
+        "loss": "#fdf2e9", "edge": "#7f8c8d", "value": "#1a1a1a", "gradient": "#b03a2e", "positive": "#1c6fa8",
         "negative": "#d62728", "highlight": "#f39c12", "dimmed": "#6b6f73", "dead": "#7f7f7f", "header": "#46535f",
     ]
 }

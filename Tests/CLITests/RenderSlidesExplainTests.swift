@@ -118,7 +118,8 @@ final class RenderSlidesExplainTests: XCTestCase {
         XCTAssertFalse(html.range(of: "src=\"http") != nil || html.range(of: "href=\"http") != nil)
         XCTAssertTrue(html.contains("@media print"))
         XCTAssertTrue(html.contains("ArrowRight") && html.contains("Home") && html.contains("End"))
-        XCTAssertTrue(html.contains("16 · 1 · 1 · 1 · 1 · 2 + 16 · 1 · 1 · 1 · 1 · 2 = 64") || html.contains("= 16 · 1 · 1 · 1 · 1 · 2"), "captions in the HTML")
+        let htmlText = html.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+        XCTAssertTrue(htmlText.contains("16 · 1 · 1 · 1 · 1 · 2 + 16 · 1 · 1 · 1 · 1 · 2 = 64") || htmlText.contains("= 16 · 1 · 1 · 1 · 1 · 2"), "captions in the HTML")
 
         // Every node sits at the same spot in every frame.
         var shapes: [String: String] = [:]

@@ -1,0 +1,99 @@
+import Annotation
+import Foundation
+import FoundationXML
+import NetworkModel
+import Rendering
+import TestSupport
+import XCTest
+
+/// The deck's index.html: one caption per frame, captions that break only between terms, a
+/// picture cropped to its content, and navigation by hash and history.
+final class DeckHTMLTests: XCTestCase {
+    func deck() throws -> (html: String, directory: String) {
+        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let dir = try TestSupport.temporaryDirectory() + "/deck"
+        try DeckWriter(theme: try Theme.named("classroom")).write(SlideDeck(solution: solution), title: "Question 1", to: dir)
+        return (try String(contentsOfFile: dir + "/index.html", encoding: .utf8), dir)
+    }
+
+    /// The sections of the page, each as (inline SVG, caption HTML).
+    func sections(_ html: String) -> [(svg: String, caption: String)] {
+        html.components(separatedBy: "<section class=\"frame\"").dropFirst().map { section in
+            let svg = section.components(separatedBy: "<div class=\"caption\">")[0]
+            let caption = section.components(separatedBy: "<div class=\"caption\">").dropFirst().first?.components(separatedBy: "</section>")[0] ?? ""
+            return (svg, caption)
+        }
+    }
+
+    func testEachFrameHasOneCaptionAndTheTitleOnce() throws {
+        let (html, dir) = try deck()
+        let frames = sections(html)
+        XCTAssertEqual(frames.count, 25)
+        for (k, frame) in frames.enumerated() {
+            XCTAssertFalse(frame.svg.contains("class=\"caption\""), "frame \(k + 1): caption also inside the picture")
+            XCTAssertFalse(frame.svg.contains("id=\"f\(k + 1)-caption\""), "frame \(k + 1)")
+            XCTAssertFalse(frame.svg.contains("id=\"f\(k + 1)-title\""), "frame \(k + 1): title also inside the picture")
+            XCTAssertTrue(frame.caption.contains("<p"), "frame \(k + 1) has no caption")
+            let start = try XCTUnwrap(frame.svg.range(of: "<svg")), end = try XCTUnwrap(frame.svg.range(of: "</svg>"))
+            let svg = try XMLDocument(data: Data(frame.svg[start.lowerBound..<end.upperBound].utf8))
+            XCTAssertEqual(svg.rootElement()?.localName, "svg", "frame \(k + 1): the cropped SVG is well-formed")
+        }
+        // The frame files keep their caption: they are pictures on their own.
+        XCTAssertTrue(try String(contentsOfFile: dir + "/009-backward-w11-3.svg", encoding: .utf8).contains("id=\"caption\""))
+    }
+
+    func testCaptionsBreakOnlyBetweenTerms() throws {
+        let (html, _) = try deck()
+        let frames = sections(html)
+        // Frame 19 derives ∂Loss/∂w₂₁⁽¹⁾ through ∂H₁⁽¹⁾/∂Z₁⁽¹⁾: every fraction is one unbreakable run.
+        let caption = frames[18].caption
+        XCTAssertTrue(caption.contains("<span class=\"nw\">∂H<sub>1</sub><sup>(1)</sup>/∂Z<sub>1</sub><sup>(1)</sup></span>"), caption)
+        // No text outside a no-wrap run except the spaces between runs.
+        for frame in frames {
+            let outside = frame.caption.replacingOccurrences(of: "<span class=\"nw\">[^<]*(<su[bp]>[^<]*</su[bp]>[^<]*)*</span>", with: "", options: .regularExpression)
+                .replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+            XCTAssertTrue(outside.allSatisfy { $0 == " " || $0.isNewline }, "breakable text in \(frame.caption): “\(outside)”")
+        }
+    }
+
+    func testThePictureIsCroppedToTheDrawing() throws {
+        let (html, dir) = try deck()
+        let file = try String(contentsOfFile: dir + "/001-setup.svg", encoding: .utf8)
+        func viewBox(_ s: String) throws -> [Double] {
+            let r = try XCTUnwrap(s.range(of: "viewBox=\"[^\"]*\"", options: .regularExpression))
+            return s[r].dropFirst(9).dropLast().split(separator: " ").compactMap { Double($0) }
+        }
+        let whole = try viewBox(file), inline = try viewBox(sections(html)[0].svg)
+        XCTAssertEqual(inline.count, 4)
+        XCTAssertLessThan(inline[3], whole[3] - 40, "title and caption cropped away")
+        XCTAssertGreaterThan(inline[2], whole[2] * 0.9)
+        XCTAssertFalse(sections(html)[0].svg.contains("width=\"\(Int(whole[2].rounded()))pt\""), "the page's CSS sizes the picture")
+    }
+
+    func testNavigationByHashAndHistoryAndPrintLandscape() throws {
+        let (html, dir) = try deck()
+        XCTAssertTrue(html.contains("addEventListener(\"hashchange\""))
+        XCTAssertTrue(html.contains("history.pushState"))
+        XCTAssertTrue(html.contains("addEventListener(\"popstate\""))
+        XCTAssertTrue(html.contains("@page { size: landscape"))
+        // Space on a focused button presses the button and does nothing else.
+        XCTAssertTrue(html.contains("if (onControl && (e.key === \" \" || e.key === \"Enter\")) { return; }"))
+
+        // In a real browser, when one is installed: a hash in the address opens that frame.
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let chromium else { throw XCTSkip("no chromium") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://\(dir)/index.html#7"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard dom.contains("<section") else { throw XCTSkip("chromium did not run") }
+        XCTAssertTrue(dom.contains("id=\"frame-7\" data-file=\"007-loss.svg\" aria-label=\"Loss\">"), "frame 7 shown")
+        XCTAssertTrue(dom.contains("id=\"frame-1\" data-file=\"001-setup.svg\" aria-label=\"Setup\" hidden"), "frame 1 hidden")
+        XCTAssertTrue(dom.contains(">7 / 25<"))
+    }
+}

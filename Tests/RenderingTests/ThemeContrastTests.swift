@@ -1,0 +1,138 @@
+import Annotation
+import Foundation
+import FoundationXML
+import NetworkModel
+import Rendering
+import TestSupport
+import XCTest
+
+/// WCAG 2 contrast, computed here from the formula (not with the renderer's own helper):
+/// every text in every theme against the fill actually drawn behind it.
+final class ThemeContrastTests: XCTestCase {
+    static func luminance(_ hex: String) -> Double {
+        let v = UInt32(hex.dropFirst().prefix(6), radix: 16) ?? 0
+        func channel(_ shift: UInt32) -> Double {
+            let c = Double(v >> shift & 0xFF) / 255
+            return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0)
+    }
+
+    static func contrast(_ a: String, _ b: String) -> Double {
+        let x = luminance(a), y = luminance(b)
+        return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+    }
+
+    /// Legend swatches are graphics: 3 : 1 (WCAG 1.4.11). Everything else is text: 4.5 : 1.
+    static let swatches: Set<String> = ["━━", "╍╍", "─"]
+
+    /// An attribute's value (FoundationXML's `attribute(forName:)` finds nothing on elements in
+    /// SVG's default namespace).
+    static func attribute(_ element: XMLElement, _ name: String) -> String? {
+        element.attributes?.first { $0.name == name || $0.localName == name }?.stringValue
+    }
+
+    /// (text, its colour, the fill behind it) for every visible text of an SVG: the fill of
+    /// the nearest filled shape drawn before it in its node (a node's box, an edge label's
+    /// background), else the canvas.
+    static func texts(in svg: Data) throws -> [(text: String, color: String, background: String)] {
+        let doc = try XMLDocument(data: svg)
+        guard let graph = try doc.nodes(forXPath: "//*[local-name()='g'][@class='graph']").first as? XMLElement else { return [] }
+        let canvas = (try graph.nodes(forXPath: "./*[local-name()='polygon']").first as? XMLElement).flatMap { Self.attribute($0, "fill") } ?? "#ffffff"
+        var found: [(String, String, String)] = []
+        func walk(_ element: XMLElement, background: String) -> String {
+            var current = background
+            for case let child as XMLElement in element.children ?? [] {
+                switch child.localName {
+                case "g":
+                    let isNode = Self.attribute(child, "class") == "node"
+                    _ = walk(child, background: isNode ? canvas : current)
+                case "a", "switch":
+                    current = walk(child, background: current)
+                case "polygon", "path", "ellipse", "rect":
+                    if let fill = Self.attribute(child, "fill"), fill.hasPrefix("#") { current = fill }
+                case "text":
+                    let text = child.stringValue ?? ""
+                    guard let fill = Self.attribute(child, "fill") ?? Optional("#000000"), fill.hasPrefix("#"),
+                          !text.replacingOccurrences(of: "\u{A0}", with: "").trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                    found.append((text, fill, current))
+                default: break
+                }
+            }
+            return current
+        }
+        _ = walk(graph, background: canvas)
+        return found
+    }
+
+    func testEveryTextInEveryThemeMeetsWCAGAA() throws {
+        let themes = try Theme.builtIns()
+        XCTAssertEqual(themes.count, 4)
+        var checked = 0
+        for theme in themes {
+            let renderer = DiagramRenderer(theme: theme)
+            for sample in ["question-1.yaml", "dead-relu.yaml", "xor.yaml", "softmax-classifier.yaml", "deep-sigmoid.yaml"] {
+                let solution = try NetworkFile.load(path: TestSupport.sample(sample)).solve()
+                let annotator = Annotator(solution: solution)
+                var diagrams = [annotator.diagram(view: .full), FlowAnnotator(annotator: annotator).diagram(),
+                                FlowAnnotator(annotator: annotator, options: .init(numbers: true)).diagram()]
+                // A deck frame: hidden values ("?") and highlights.
+                if sample == "question-1.yaml" { diagrams.append(SlideDeck(solution: solution).frames[8].diagram) }
+                for d in diagrams {
+                    for (text, color, background) in try Self.texts(in: renderer.render(d, format: .svg)) {
+                        let needed = Self.swatches.contains(text) ? 3.0 : 4.5
+                        let ratio = Self.contrast(color, background)
+                        checked += 1
+                        XCTAssertGreaterThanOrEqual(ratio, needed, "\(theme.name) \(sample): “\(text)” \(color) on \(background) is \(ratio) : 1")
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 1000)
+    }
+
+    /// The same requirement on the theme files themselves, for every colour drawn as text on
+    /// every plain fill, so a theme edit is caught even where no sample shows the pair.
+    func testThemeTextColoursAgainstTheirFills() throws {
+        for theme in try Theme.builtIns() {
+            for text in ["text", "value", "gradient", "header", "dimmed", "positive"] {
+                for fill in ["background", "node", "input", "loss"] {
+                    let ratio = Self.contrast(theme.color(text), theme.color(fill))
+                    XCTAssertGreaterThanOrEqual(ratio, 4.5, "\(theme.name): \(text) on \(fill) is \(ratio) : 1")
+                }
+            }
+            for swatch in ["positive", "negative", "edge"] {
+                let ratio = Self.contrast(theme.color(swatch), theme.color("background"))
+                XCTAssertGreaterThanOrEqual(ratio, 3, "\(theme.name): \(swatch) on background is \(ratio) : 1")
+            }
+        }
+    }
+
+    func testTheContrastCheckCanFail() throws {
+        XCTAssertEqual(Self.contrast("#000000", "#ffffff"), 21, accuracy: 0.01)
+        XCTAssertEqual(Self.contrast("#d55e00", "#ffffff"), 3.87, accuracy: 0.01)   // Okabe–Ito vermillion: too light for text
+        let svg = Data("""
+        <svg xmlns="http://www.w3.org/2000/svg"><g class="graph"><polygon fill="#ffffff"/>
+        <g class="node"><path fill="#eeeeee"/><text fill="#999999">faint</text></g></g></svg>
+        """.utf8)
+        let texts = try Self.texts(in: svg)
+        XCTAssertEqual(texts.count, 1)
+        XCTAssertEqual(texts.first?.background, "#eeeeee")
+        XCTAssertLessThan(Self.contrast(texts[0].color, texts[0].background), 4.5)
+    }
+
+    /// Print and greyscale: the sign of a gradient is told by line style too.
+    func testNegativeFlowEdgesAreDashedInEveryTheme() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let d = FlowAnnotator(annotator: Annotator(solution: solution)).diagram()
+        for theme in try Theme.builtIns() {
+            let svg = String(decoding: try DiagramRenderer(theme: theme).render(d, format: .svg), as: UTF8.self)
+            let doc = try XMLDocument(data: Data(svg.utf8))
+            // α₃ has a negative gradient on both its edges; α₁'s are positive.
+            for (edge, dashed) in [("L0_3__L1_1", true), ("L0_3__L1_2", true), ("L0_1__L1_1", false)] {
+                let path = try XCTUnwrap(try doc.nodes(forXPath: "//*[@id='\(edge)']//*[local-name()='path']").first as? XMLElement)
+                XCTAssertEqual(Self.attribute(path, "stroke-dasharray") != nil, dashed, "\(theme.name) \(edge)")
+            }
+        }
+    }
+}
