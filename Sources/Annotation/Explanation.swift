@@ -93,7 +93,8 @@ public struct Explanation: Sendable {
             body += " \\\\\n &= " + Self.arithmetic(d).latex(numbers) + "\n\\end{aligned}"
             var out = format == .markdown ? "$$\n\(body)\n$$\n\n" : "\\[\n\(body)\n\\]\n"
             if case let .recursive(_, _, count) = d.form {
-                out += "With \(count) paths from the loss, the gradient is written recursively through $\\partial \\text{\(network.notation.loss)}/\\partial \(network.notation.preactivation)$ of the layer above.\n\n"
+                let through = MathText("∂") + MathText(network.notation.loss) + "/∂" + MathText(network.notation.preactivation)
+                out += "With \(count) paths from the loss, the gradient is written recursively through \(LaTeX.inline(through)) of the layer above.\n\n"
             }
             out += format == .markdown ? "where\n\n" : "where\n\\begin{itemize}\n"
             for def in Self.definitions(d) {
@@ -116,7 +117,7 @@ public struct Explanation: Sendable {
         switch format {
         case .text: return "\n" + title + "\n" + String(repeating: level == 1 ? "=" : "-", count: title.count) + "\n\n"
         case .markdown: return "\n" + String(repeating: "#", count: level) + " " + title + "\n\n"
-        case .latex: return "\n\\" + (level == 1 ? "section*" : "subsection*") + "{\(MathText.latexEscapeOutsideMath(title))}\n"
+        case .latex: return "\n\\" + (level == 1 ? "section*" : "subsection*") + "{\(LaTeX.text(title))}\n"
         }
     }
 
@@ -137,8 +138,9 @@ public struct Explanation: Sendable {
         return out + derivationText(target)
     }
 
-    /// The whole worked solution, like the worked example.
-    public func document() -> String {
+    /// The whole worked solution, like the worked example. `figure`, LaTeX only: a picture
+    /// of the network (a `tikzpicture`, see Rendering's TikZ writer) set at the top.
+    public func document(figure: String? = nil) -> String {
         let L = network.depth
         let title = (network.name ?? "Network") + " — worked solution"
         var out = ""
@@ -149,19 +151,19 @@ public struct Explanation: Sendable {
             out += """
             \\documentclass[11pt]{article}
             \\usepackage[utf8]{inputenc}
-            \\usepackage[T1]{fontenc}
             \\usepackage{amsmath,amssymb}
             \\usepackage[margin=2cm]{geometry}
-            \\allowdisplaybreaks
+            \(figure == nil ? "" : "\\usepackage{tikz}\n")\\allowdisplaybreaks
             \\begin{document}
-            \\section*{\(MathText.latexEscapeOutsideMath(title))}
+            \\section*{\(LaTeX.text(title))}
 
             """
+            if let figure { out += "\\begin{center}\n" + figure + "\\end{center}\n" }
         }
         out += heading("Setup")
         let widths = network.widths.map(String.init).joined(separator: "-")
         let activations = network.layers.enumerated().map { "layer \($0.offset + 1): \($0.element.activation.name)" }.joined(separator: ", ")
-        out += paragraph("A \(widths) network (\(activations)), loss \(network.loss.displayName).")
+        out += paragraph(prose("A \(widths) network (\(activations)), loss \(network.loss.displayName)."))
         let x = MathText("X = (") + MathText(network.input.prefix(16).map { numbers.string($0) }.joined(separator: ", ") + (network.input.count > 16 ? ", …" : "") + ")")
         let y = MathText("Y = (") + MathText(network.target.map { numbers.string($0) }.joined(separator: ", ") + ")")
         out += paragraph(inline(x) + ", " + inline(y) + ".")
@@ -212,33 +214,8 @@ public struct Explanation: Sendable {
         return out
     }
 
-    func paragraph(_ s: String) -> String {
-        switch format {
-        case .latex: return MathText.latexEscapeOutsideMath(s) + "\n\n"
-        default: return s + "\n\n"
-        }
-    }
-}
+    func paragraph(_ s: String) -> String { s + "\n\n" }
 
-extension MathText {
-    /// Escapes text for LaTeX outside `$…$` spans, leaving the math as it is.
-    static func latexEscapeOutsideMath(_ s: String) -> String {
-        var out = ""
-        var inMath = false
-        for c in s {
-            if c == "$" { inMath.toggle(); out.append(c); continue }
-            if inMath { out.append(c) } else {
-                switch c {
-                case "#", "%", "&", "_", "{", "}": out += "\\\(c)"
-                case "−": out += "-"
-                case "·": out += "$\\cdot$"
-                case "½": out += "$\\frac12$"
-                default:
-                    // Greek letters, ∂, ‖ … are math symbols: wrap each in $…$.
-                    if let math = latexMap[c] { out += "$" + math + "$" } else { out.append(c) }
-                }
-            }
-        }
-        return out
-    }
+    /// Words from bpviz or the network file, as the format needs them.
+    func prose(_ s: String) -> String { format == .latex ? LaTeX.text(s) : s }
 }

@@ -64,9 +64,9 @@ public struct Expression: Sendable {
             case .op(let s):
                 // Words (", since ", "paths") are text, not a product of italic variables.
                 if s.contains(where: { $0.isASCII && $0.isLetter }) {
-                    out += "\\text{" + s.replacingOccurrences(of: "…", with: "\\ldots{}") + "}"
+                    out += "\\text{" + LaTeX.text(s) + "}"
                 } else {
-                    out += MathText.latexEscape(s)
+                    out += LaTeX.math(MathText(s))
                 }
             }
         }

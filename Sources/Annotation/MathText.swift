@@ -66,17 +66,8 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
         }.joined()
     }
 
-    /// LaTeX math-mode source.
-    public var latex: String {
-        spans.map { span in
-            let t = MathText.latexEscape(span.text)
-            switch span.position {
-            case .base: return t
-            case .sub: return "_{\(t)}"
-            case .sup: return "^{\(t)}"
-            }
-        }.joined()
-    }
+    /// LaTeX math-mode source (see `LaTeX.math`).
+    public var latex: String { LaTeX.math(self) }
 
     /// HTML with <sub> and <sup>, text escaped.
     public var html: String {
@@ -103,24 +94,6 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
             default: out.append(c)
             }
         }
-        return out
-    }
-
-    static let latexMap: [Character: String] = [
-        "∂": "\\partial ", "α": "\\alpha ", "β": "\\beta ", "γ": "\\gamma ", "σ": "\\sigma ", "η": "\\eta ",
-        "−": "-", "·": "\\cdot ", "Σ": "\\sum ", "×": "\\times ", "→": "\\to ", "θ": "\\theta ", "ω": "\\omega ",
-        "δ": "\\delta ", "λ": "\\lambda ", "μ": "\\mu ", "ŷ": "\\hat{y}", "½": "\\tfrac{1}{2}", "²": "^2", "∞": "\\infty ",
-        "#": "\\#", "%": "\\%", "&": "\\&", "_": "\\_", "{": "\\{", "}": "\\}", "$": "\\$", "≈": "\\approx ", "…": "\\ldots ",
-        "\\": "\\backslash ", "^": "\\hat{}", "~": "\\sim ", "′": "'", "‖": "\\| ", "≤": "\\le ", "≥": "\\ge ",
-        "↓": "\\downarrow ", "↑": "\\uparrow ", "ε": "\\varepsilon ", "ζ": "\\zeta ", "κ": "\\kappa ", "ν": "\\nu ",
-        "ξ": "\\xi ", "π": "\\pi ", "ρ": "\\rho ", "τ": "\\tau ", "φ": "\\varphi ", "χ": "\\chi ", "ψ": "\\psi ",
-        "Ω": "\\Omega ", "Δ": "\\Delta ", "Φ": "\\Phi ", "Λ": "\\Lambda ", "Γ": "\\Gamma ", "Θ": "\\Theta ", "Ψ": "\\Psi ",
-        "“": "``", "”": "''",
-    ]
-
-    public static func latexEscape(_ s: String) -> String {
-        var out = ""
-        for c in s { out += latexMap[c] ?? String(c) }
         return out
     }
 

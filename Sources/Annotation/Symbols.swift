@@ -83,37 +83,6 @@ public struct Partial: Equatable, Sendable {
 
     public var latex: String { "\\frac{\\partial \(Partial.latexSymbol(of))}{\\partial \(Partial.latexSymbol(by))}" }
 
-    /// Words of two or more letters (Loss, ReLU, log) are upright in LaTeX, single letters
-    /// italic variables; control sequences (\\alpha) are left alone.
-    static func uprightWords(_ t: String) -> String {
-        var out = "", word = ""
-        var inCommand = false
-        func flush() {
-            if word.count >= 2 && !inCommand { out += "\\mathrm{\(word)}" } else { out += word }
-            word = ""
-        }
-        for c in t {
-            if c.isASCII && c.isLetter {
-                word.append(c)
-            } else {
-                flush()
-                inCommand = c == "\\"
-                out.append(c)
-            }
-        }
-        flush()
-        return out
-    }
-
-    /// Multi-letter names (Loss) are upright text in LaTeX.
-    static func latexSymbol(_ m: MathText) -> String {
-        m.spans.map { span in
-            let t = MathText.latexEscape(span.text)
-            switch span.position {
-            case .base: return uprightWords(t)
-            case .sub: return "_{\(t)}"
-            case .sup: return "^{\(t)}"
-            }
-        }.joined()
-    }
+    /// Multi-letter names (Loss) are upright in LaTeX, single letters italic variables.
+    static func latexSymbol(_ m: MathText) -> String { LaTeX.math(m) }
 }

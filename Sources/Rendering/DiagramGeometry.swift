@@ -24,6 +24,8 @@ struct DiagramGeometry: Equatable {
     /// Edges routed by a layout engine (graph geometry): the spline's points and the
     /// arrowhead's tip, in page coordinates. Other edges are straight, centre to centre.
     var edgeRoutes: [EdgeID: Route] = [:]
+    /// The measured size of each edge label: the room a TikZ label may take.
+    var edgeLabelSizes: [EdgeID: Size] = [:]
     var headers: [Box] = []
     var title: Box?
     var caption: Box?
@@ -171,6 +173,7 @@ struct DiagramGeometry: Equatable {
 
         for (id, p) in centers { nodes[id] = Box(center: point(p.a, p.c), size: boxSize[id]!) }
         for (id, p) in labels { edgeLabels[id] = point(p.a, p.c) }
+        edgeLabelSizes = labelSize.filter { labels[$0.key] != nil }
         for (c, s) in measured.headers.enumerated() where c < columnCount {
             headers.append(Box(center: point(leftEdge + position[c], headerTop + headerAcross / 2), size: s))
         }

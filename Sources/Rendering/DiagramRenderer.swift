@@ -15,7 +15,8 @@ public struct DiagramRenderer: Sendable {
         self.onWarnings = onWarnings
     }
 
-    public enum Format: String, CaseIterable, Sendable { case dot, svg, png, pdf, json }
+    /// `tikz`: a `tikzpicture` to `\input` into a LaTeX document (see TikZWriter).
+    public enum Format: String, CaseIterable, Sendable { case dot, svg, png, pdf, json, tikz }
 
     /// A computed layout that several diagrams with the same nodes and edges can share.
     public struct Layout: Sendable {
@@ -60,6 +61,7 @@ public struct DiagramRenderer: Sendable {
 
     public func render(_ diagram: Diagram, format: Format, layout: Layout? = nil, dpi: Double? = nil) throws -> Data {
         let layout = try layout ?? self.layout(diagram)
+        if format == .tikz { return Data(TikZWriter(theme: theme).picture(diagram, layout: layout).utf8) }
         let g = try graph(diagram, layout: layout, dpi: format == .png ? (dpi ?? defaultDPI(layout)) : nil,
                           scriptTags: format == .png || format == .pdf || format == .dot)
         switch format {
@@ -71,6 +73,7 @@ public struct DiagramRenderer: Sendable {
         case .png: return try GraphvizEngine.render(g, engine: .pinned, format: .png, warnings: onWarnings)
         case .pdf: return try GraphvizEngine.render(g, engine: .pinned, format: .pdf, warnings: onWarnings)
         case .json: return try GraphvizEngine.render(g, engine: .pinned, format: .json, warnings: onWarnings)
+        case .tikz: preconditionFailure("written above")
         }
     }
 

@@ -2,6 +2,7 @@ import Annotation
 import ArgumentParser
 import Foundation
 import NetworkModel
+import Rendering
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,16 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .customLong("max-parameters"), help: "Refuse --all for networks with more parameters than this.", transform: wholeNumber)
     var maxParameters: Int = 1_000
     @Option(help: "With a `data:` set: the sample (1-based) whose forward values are shown.", transform: wholeNumber) var sample: Int?
+
+    @Option(name: .customLong("theme"), help: "With --all --format latex: the theme of the network's figure.") var themeName: String = "classroom"
+
+    /// The network's full view as a TikZ picture, for the top of a LaTeX worked solution.
+    func figure(_ solution: Solution) throws -> String {
+        let theme = try Theme.named(themeName)
+        let diagram = Annotator(solution: solution, format: NumberFormat(precision: precision)).diagram(view: .full)
+        let layout = try DiagramRenderer(theme: theme).layout(diagram)
+        return TikZWriter(theme: theme).picture(diagram, layout: layout, options: TikZWriter.Options(title: false))
+    }
 
     func validate() throws {
         if all == (parameter != nil) { throw ValidationError("give either a PARAM or --all") }
@@ -46,7 +57,7 @@ struct ExplainCommand: ParsableCommand {
                 guard net.parameterCount <= maxParameters else {
                     throw UsageFailure("a worked solution of a \(net.widths.map(String.init).joined(separator: "-")) network would derive \(net.parameterCount) gradients; expected at most \(maxParameters) (explain one PARAM, or raise --max-parameters)")
                 }
-                text = explanation.document()
+                text = explanation.document(figure: format == .latex ? try figure(solution) : nil)
             }
             FileHandle.standardOutput.write(Data(text.utf8))
         }

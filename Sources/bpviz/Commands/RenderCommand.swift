@@ -6,13 +6,15 @@ import Rendering
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "render", abstract: "Render one diagram of the network (DOT, SVG, PNG, PDF or laid-out JSON).")
+        commandName: "render", abstract: "Render one diagram of the network (DOT, SVG, PNG, PDF, laid-out JSON or a TikZ picture).")
 
     @Argument(help: "The network file (YAML or JSON).") var network: String
     @Option(name: .shortAndLong, help: "Output file; `-` for stdout. Default: the network's name with the format's extension.")
     var output: String?
-    @Option(help: "dot, svg, png, pdf or json (Graphviz's laid-out JSON). Default: from the output's extension, else svg.")
+    @Option(help: "dot, svg, png, pdf, json (Graphviz's laid-out JSON) or tikz (LaTeX, .tex). Default: from the output's extension, else svg.")
     var format: DiagramRenderer.Format?
+    @Flag(help: "With tikz: a whole LaTeX document that compiles on its own, instead of a picture to \\input.")
+    var standalone = false
     @Option(help: ArgumentHelp("What the diagram shows.", discussion: View.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n")))
     var view: View = .full
     @OptionGroup var style: StyleOptions
@@ -21,6 +23,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let format = try resolvedFormat()
+            if standalone && format != .tikz { throw UsageFailure("--standalone is for --format tikz; expected --format tikz or a .tex output") }
             let theme = try style.resolvedTheme()
             let (_, solution) = try loadSolved(network, learningRate: style.learningRate, sample: style.sample)
             let diagram = try style.diagram(solution: solution, view: view, flow: flowOptions)
@@ -30,7 +33,9 @@ struct RenderCommand: ParsableCommand {
                     for w in warnings { printError("Graphviz warning: \(w)") }
                 }
             }
-            let data = try renderer.render(diagram, format: format, dpi: try style.validatedDPI())
+            let data = standalone
+                ? Data(TikZWriter(theme: theme).standalone(diagram, layout: try renderer.layout(diagram)).utf8)
+                : try renderer.render(diagram, format: format, dpi: try style.validatedDPI())
             let path = output ?? defaultOutput(format)
             try writeAtomically(data, to: path)
         }
@@ -40,13 +45,13 @@ struct RenderCommand: ParsableCommand {
         if let format { return format }
         guard let output, output != "-" else { return .svg }
         let ext = URL(fileURLWithPath: output).pathExtension.lowercased()
-        guard let format = DiagramRenderer.Format(rawValue: ext) else {
-            throw UsageFailure("\(output): cannot tell the format from the extension `.\(ext)`; expected .dot, .svg, .png, .pdf or .json, or --format")
+        guard let format = ext == "tex" ? .tikz : DiagramRenderer.Format(rawValue: ext) else {
+            throw UsageFailure("\(output): cannot tell the format from the extension `.\(ext)`; expected .dot, .svg, .png, .pdf, .json or .tex, or --format")
         }
         return format
     }
 
     func defaultOutput(_ format: DiagramRenderer.Format) -> String {
-        URL(fileURLWithPath: network).deletingPathExtension().lastPathComponent + "-\(view.rawValue).\(format.rawValue)"
+        URL(fileURLWithPath: network).deletingPathExtension().lastPathComponent + "-\(view.rawValue).\(format == .tikz ? "tex" : format.rawValue)"
     }
 }
