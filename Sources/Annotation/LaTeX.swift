@@ -64,9 +64,12 @@ public enum LaTeX {
     static let ligatureBreaks: Set<String> = ["--", "``", "''", "!`", "?`", ",,", "<<", ">>"]
 
     static let textSpecials: [Character: String] = [
-        "#": "\\#", "$": "\\$", "%": "\\%", "&": "\\&", "_": "\\_", "{": "\\{", "}": "\\}",
-        "\\": "\\textbackslash{}", "^": "\\textasciicircum{}", "~": "\\textasciitilde{}",
-        "<": "\\textless{}", ">": "\\textgreater{}", "|": "\\textbar{}", "\"": "{\\ttfamily\\char34}",
+        "#": "\\#", "$": "\\ensuremath{\\$}", "%": "\\%", "&": "\\&", "_": "\\_", "{": "\\{", "}": "\\}",
+        // Written with OT1 accents and math so that no font beyond a basic TeX's is needed
+        // (\\textasciitilde and friends, and \\$ in a sans font, reach for TS1 fonts, which
+        // pdflatex may have to make with METAFONT).
+        "\\": "\\ensuremath{\\backslash}", "^": "\\^{}", "~": "\\~{}",
+        "<": "\\ensuremath{<}", ">": "\\ensuremath{>}", "|": "\\ensuremath{|}", "\"": "{\\ttfamily\\char34}",
         "…": "\\ldots{}", "“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---",
         "−": "\\ensuremath{-}", "\u{00A0}": "~",
     ]
@@ -90,7 +93,7 @@ public enum LaTeX {
     static let mathSymbols: [Character: String] = [
         "∂": "\\partial ", "α": "\\alpha ", "β": "\\beta ", "γ": "\\gamma ", "σ": "\\sigma ", "η": "\\eta ",
         "·": "\\cdot ", "Σ": "\\sum ", "×": "\\times ", "→": "\\to ", "θ": "\\theta ", "ω": "\\omega ",
-        "δ": "\\delta ", "λ": "\\lambda ", "μ": "\\mu ", "ŷ": "\\hat{y}", "½": "\\tfrac{1}{2}", "²": "^{2}", "∞": "\\infty ",
+        "δ": "\\delta ", "λ": "\\lambda ", "μ": "\\mu ", "ŷ": "\\hat{y}", "½": "{\\textstyle\\frac{1}{2}}", "²": "^{2}", "∞": "\\infty ",
         "≈": "\\approx ", "‖": "\\| ", "≤": "\\le ", "≥": "\\ge ", "≠": "\\ne ", "±": "\\pm ", "÷": "\\div ",
         "↓": "\\downarrow ", "↑": "\\uparrow ", "ε": "\\varepsilon ", "ζ": "\\zeta ", "κ": "\\kappa ", "ν": "\\nu ",
         "ξ": "\\xi ", "π": "\\pi ", "ρ": "\\rho ", "τ": "\\tau ", "φ": "\\varphi ", "χ": "\\chi ", "ψ": "\\psi ",
@@ -219,10 +222,11 @@ public enum LaTeX {
                     if isProseWord(toks[j]) { end = j }
                     j += 1
                 }
-                // Trailing punctuation belongs to the prose ("step: "), and so do spaces unless
-                // an operator follows, whose spacing math sets ("layer 1 · ReLU").
+                // Trailing punctuation and numbers belong to the prose ("step: ", "layer 1"), and
+                // so do spaces unless an operator follows, whose spacing math sets ("1 · ReLU").
                 while end + 1 < toks.count {
                     if case .other(let c) = toks[end + 1], joinsProse(c) { end += 1; continue }
+                    if case .number = toks[end + 1] { end += 1; continue }
                     if case .space = toks[end + 1], !(end + 2 < toks.count && isOperator(toks[end + 2])) { end += 1; continue }
                     break
                 }
@@ -280,5 +284,19 @@ public enum LaTeX {
         guard let e = n.firstIndex(of: "e") else { return n }
         let exponent = n[n.index(after: e)...].replacingOccurrences(of: "−", with: "-")
         return String(n[..<e]) + " \\times 10^{" + exponent + "}"
+    }
+}
+
+extension MathText {
+    /// Text whose Unicode sub- and superscripts (`w₂₁⁽¹⁾`, as `unicode` writes them) become
+    /// real ones again.
+    public init(unicode: String) {
+        var spans: [Span] = []
+        for c in unicode {
+            let position: Position, char: Character
+            if let d = LaTeX.unicodeSubscripts[c] { (position, char) = (.sub, d) } else if let d = LaTeX.unicodeSuperscripts[c] { (position, char) = (.sup, d) } else { (position, char) = (.base, c) }
+            if let last = spans.last, last.position == position { spans[spans.count - 1].text.append(char) } else { spans.append(Span(String(char), position)) }
+        }
+        self.init(spans)
     }
 }

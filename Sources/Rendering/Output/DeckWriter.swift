@@ -12,7 +12,8 @@ import Synchronization
 /// only files an earlier deck wrote there (its `.bpviz-deck` manifest) are ever replaced or
 /// removed; anything else in the directory is left alone.
 public struct DeckWriter: Sendable {
-    public enum Format: String, CaseIterable, Sendable { case svg, png, pdf }
+    /// `beamer`: `deck.tex` and a TikZ picture per frame (see BeamerDeck) instead of pictures and index.html.
+    public enum Format: String, CaseIterable, Sendable { case svg, png, pdf, beamer }
 
     public let renderer: DiagramRenderer
     public let format: Format
@@ -31,6 +32,17 @@ public struct DeckWriter: Sendable {
     public func write(_ deck: SlideDeck, title: String, to directory: String, allowingOtherFiles: Bool = false,
                       progress: ((Int, Int) -> Void)? = nil) throws {
         let layout = try renderer.layout(sharedBy: deck.frames.map(\.diagram))
+        if format == .beamer {
+            let files = BeamerDeck(theme: renderer.theme).files(deck, title: title, layout: layout)
+            let output = try DeckDirectory.open(directory, files: files.map(\.name), allowingOtherFiles: allowingOtherFiles,
+                                                isOwnFile: DeckWriter.isDeckFile)
+            for (i, file) in files.enumerated() {
+                try output.write(Data(file.text.utf8), named: file.name)
+                progress?(min(i + 1, deck.frames.count), deck.frames.count)
+            }
+            try output.finish()
+            return
+        }
         let files = deck.frames.map { "\($0.name).\(format.rawValue)" }
         let output = try DeckDirectory.open(directory, files: files + ["index.html"], allowingOtherFiles: allowingOtherFiles,
                                             isOwnFile: DeckWriter.isDeckFile)
@@ -56,6 +68,7 @@ public struct DeckWriter: Sendable {
             case .svg: data = svg
             case .png: data = try renderer.render(frame.diagram, format: .png, layout: layout, dpi: dpi)
             case .pdf: data = try renderer.render(frame.diagram, format: .pdf, layout: layout)
+            case .beamer: preconditionFailure("written above")
             }
             try output.write(data, named: files[i])
             let area = layout.geometry.picture
@@ -71,9 +84,9 @@ public struct DeckWriter: Sendable {
     /// The names a deck's files have (`007-loss.svg`, `index.html`): what may be removed from
     /// the staging folders an earlier version of this writer left behind when it was killed.
     static func isDeckFile(_ name: String) -> Bool {
-        if name == "index.html" { return true }
+        if name == "index.html" || name == "deck.tex" { return true }
         let digits = name.prefix { $0.isASCII && $0.isNumber }
         return digits.count >= 3 && name.dropFirst(digits.count).hasPrefix("-")
-            && Format.allCases.contains { name.hasSuffix(".\($0.rawValue)") } && DeckDirectory.isPlainName(name)
+            && (Format.allCases.contains { name.hasSuffix(".\($0.rawValue)") } || name.hasSuffix(".tex")) && DeckDirectory.isPlainName(name)
     }
 }

@@ -13,7 +13,7 @@ struct SlidesCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The deck's directory: created when missing; an earlier deck there is replaced, file by file.") var output: String
     @Flag(name: .customLong("allow-other-files"), help: "Write the deck into a directory that holds other files (they are never replaced or removed).")
     var allowOtherFiles = false
-    @Option(help: "svg, png or pdf frames.") var format: DeckWriter.Format = .svg
+    @Option(help: "svg, png or pdf frames, or beamer: DIR/deck.tex, a LaTeX Beamer deck with a TikZ picture per frame.") var format: DeckWriter.Format = .svg
     @Option(help: "node: one node or gradient a frame; layer: one layer a frame; ops: the backward pass through the op graph, one operation a frame.") var steps: SlideDeck.Steps = .node
     @OptionGroup var style: StyleOptions
     @Option(name: .customLong("max-frames"), help: "Refuse decks with more frames than this.", transform: wholeNumber) var maxFrames: Int = 400

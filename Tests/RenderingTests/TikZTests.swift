@@ -1,0 +1,69 @@
+import Annotation
+import Foundation
+import Graphviz
+import NetworkModel
+import Rendering
+import TestSupport
+import XCTest
+
+final class TikZTests: XCTestCase {
+    func diagram(_ sample: String, view: View) throws -> Diagram {
+        let annotator = Annotator(solution: try NetworkFile.load(path: TestSupport.sample(sample)).solve())
+        switch view {
+        case .flow: return FlowAnnotator(annotator: annotator).diagram()
+        case .layers: return LayerSummary(annotator: annotator).diagram()
+        default: return annotator.diagram(view: view)
+        }
+    }
+
+    func testSnapshotOfTheWorkedExample() throws {
+        let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
+        let tikz = String(decoding: try renderer.render(try diagram("question-1.yaml", view: .full), format: .tikz), as: UTF8.self)
+        XCTAssertEqual(tikz, String(decoding: try renderer.render(try diagram("question-1.yaml", view: .full), format: .tikz), as: UTF8.self),
+                       "TikZ is deterministic")
+        let file = TestSupport.root.appendingPathComponent("Tests/RenderingTests/Snapshots/question-1-full.tex")
+        if ProcessInfo.processInfo.environment["BPVIZ_RECORD_SNAPSHOTS"] == "1" {
+            try tikz.write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        XCTAssertEqual(tikz, try String(contentsOf: file, encoding: .utf8),
+                       "snapshot question-1-full.tex differs; rerun with BPVIZ_RECORD_SNAPSHOTS=1 after checking the compiled picture")
+    }
+
+    func testLabelsAreMathInTheNotationAtTheLaidOutPositions() throws {
+        let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
+        let d = try diagram("question-1.yaml", view: .full)
+        let layout = try renderer.layout(d)
+        let tikz = TikZWriter(theme: renderer.theme).picture(d, layout: layout)
+        for label in ["{w_{21}^{(1)}=1}", "{\\partial \\mathrm{Loss}/\\partial w_{21}^{(1)}=64}", "{\\alpha _{1}=1}",
+                      "{\\mathrm{Loss}=(Y-H^{(3)})^{2}=64}", "{H_{1}^{(1)}=2}"] {
+            XCTAssertTrue(tikz.contains(label), "missing \(label)")
+        }
+        // Every node box is centred where the layout puts it (y grows downwards in both).
+        let lines = tikz.split(separator: "\n").map(String.init)
+        for (id, center) in layout.nodeCenters {
+            let i = try XCTUnwrap(lines.firstIndex(of: "% \(id)"), "no node \(id)")
+            let numbers = lines[i + 1].split(whereSeparator: { "(),".contains($0) }).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            XCTAssertEqual(numbers.count, 4, lines[i + 1])
+            XCTAssertEqual((numbers[0] + numbers[2]) / 2, center.x, accuracy: 0.02, id)
+            XCTAssertEqual((numbers[1] + numbers[3]) / 2, center.y, accuracy: 0.02, id)
+        }
+        // One label node with a background for each of the 3·2 + 2·2 + 2·1 weights.
+        XCTAssertEqual(tikz.components(separatedBy: "\\node[fill=bpviz-background]").count - 1, 12)
+        XCTAssertTrue(tikz.contains("\\definecolor{bpviz-gradient}{HTML}{B03A2E}"))
+    }
+
+    func testFlowEdgesCarryTheirWidthsAndSignColours() throws {
+        let theme = try Theme.named("classroom")
+        let d = try diagram("dead-relu.yaml", view: .flow)
+        let tikz = TikZWriter(theme: theme).picture(d, layout: try DiagramRenderer(theme: theme).layout(d))
+        let widths = Set(tikz.components(separatedBy: "\\draw[").dropFirst().compactMap { part -> Double? in
+            guard let r = part.range(of: "line width="), let end = part[r.upperBound...].range(of: "\\bpvizpt") else { return nil }
+            return Double(part[r.upperBound..<end.lowerBound])
+        })
+        XCTAssertGreaterThan(widths.count, 2, "edge widths follow the gradients")
+        XCTAssertEqual(widths.max() ?? 0, FlowScale.maxWidth, accuracy: 0.01)
+        XCTAssertTrue(tikz.contains("\\draw[bpviz-positive,") || tikz.contains("\\draw[bpviz-negative,"))
+        XCTAssertTrue(tikz.contains("dash pattern"), "dead units are dashed")
+    }
+}
