@@ -23,7 +23,8 @@ MANPAGE ?= .build/plugins/GenerateManual/outputs/bpviz/bpviz.1
 .PHONY: deps build release test demo readme-images bench leakcheck clean manual install install-files uninstall
 
 # Installs Graphviz's C libraries (and the `dot` program the benchmark compares against)
-# when pkg-config cannot find them. Needs root or sudo, as on Debian.
+# when pkg-config cannot find them, and TeX Live's LaTeX, TikZ and Beamer when pdflatex or
+# they are missing. Needs root or sudo, as on Debian.
 deps:
 	@if ! pkg-config --exists libgvc || ! command -v dot >/dev/null 2>&1; then \
 		echo "Installing libgraphviz-dev and graphviz…"; \
@@ -32,6 +33,14 @@ deps:
 	fi
 	@if [ ! -s /usr/lib/x86_64-linux-gnu/graphviz/config6a ] && [ ! -s /usr/lib/graphviz/config6a ] && command -v dot >/dev/null; then \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); $$SUDO dot -c; fi
+
+	@# pdflatex, TikZ and Beamer for the LaTeX outputs' tests, pdftotext/pdfinfo to read the PDFs back.
+	@if ! command -v pdflatex >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1 \
+		|| ! kpsewhich tikz.sty >/dev/null 2>&1 || ! kpsewhich beamer.cls >/dev/null 2>&1; then \
+		echo "Installing texlive-latex-base, texlive-pictures, texlive-latex-recommended and poppler-utils…"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q texlive-latex-base texlive-pictures texlive-latex-recommended poppler-utils; \
+	fi
 
 build: deps
 	$(SWIFT) build

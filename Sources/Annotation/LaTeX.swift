@@ -105,7 +105,7 @@ public enum LaTeX {
 
     /// Characters that may stand in math mode as they are.
     static func plainMath(_ c: Character) -> Bool {
-        c.isASCII && (c.isLetter || c.isNumber || "+-=()[]/,.;:!?*'|".contains(c))
+        c.isASCII && (c.isLetter || c.isNumber || "+-=<>()[]/,.;:!?*'|".contains(c))
     }
 
     /// One character inside a sub- or superscript, or inside a symbol, in math mode.
@@ -248,6 +248,11 @@ public enum LaTeX {
             case .space(let n):
                 // Spaces before prose go into its \mbox (see above); elsewhere math spacing rules.
                 if i + 1 < toks.count, isProseWord(toks[i + 1]), !(i > 0 && isOperator(toks[i - 1])) { break }
+                // A space before a parenthesised remark stays: "0 (increasing w …)".
+                if i + 2 < toks.count, case .other("(") = toks[i + 1], isProseWord(toks[i + 2]), i > 0, !isOperator(toks[i - 1]) {
+                    out += "\\ "
+                    break
+                }
                 out += n >= 2 ? "\\quad " : ""
             case .number(let n):
                 out += numberMath(n)
