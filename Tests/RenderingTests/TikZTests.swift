@@ -45,8 +45,8 @@ final class TikZTests: XCTestCase {
             let i = try XCTUnwrap(lines.firstIndex(of: "% \(id)"), "no node \(id)")
             let numbers = lines[i + 1].split(whereSeparator: { "(),".contains($0) }).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             XCTAssertEqual(numbers.count, 4, lines[i + 1])
-            XCTAssertEqual((numbers[0] + numbers[2]) / 2, center.x, accuracy: 0.02, id)
-            XCTAssertEqual((numbers[1] + numbers[3]) / 2, center.y, accuracy: 0.02, id)
+            XCTAssertEqual((numbers[0] + numbers[2]) / 2, center.x, accuracy: 0.02, id.raw)
+            XCTAssertEqual((numbers[1] + numbers[3]) / 2, center.y, accuracy: 0.02, id.raw)
         }
         // One label node with a background for each of the 3·2 + 2·2 + 2·1 weights.
         XCTAssertEqual(tikz.components(separatedBy: "\\node[fill=bpviz-background]").count - 1, 12)
