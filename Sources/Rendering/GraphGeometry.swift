@@ -53,7 +53,10 @@ extension DiagramGeometry {
         for edge in layout.edges {
             guard let id = ids["\(edge.tail)\u{0}\(edge.head)"] else { continue }
             edgeRoutes[id] = Route(points: edge.points.map(page), tip: edge.arrowTip.map(page))
-            if let lp = edge.labelPosition { edgeLabels[id] = page(lp) }
+            if let lp = edge.labelPosition {
+                edgeLabels[id] = page(lp)
+                edgeLabelSizes[id] = measured.edges[id]
+            }
         }
         let body = Size(width: layout.upper.x - layout.lower.x + 2 * Self.margin, height: layout.upper.y - layout.lower.y + 2 * Self.margin)
         placePage(body: body, measured: measured)

@@ -48,7 +48,7 @@ public struct TikZWriter: Sendable {
     \def\bpvizlabel#1#2#3#4{\setbox0\hbox{{\fontsize{10}{12}\selectfont#4}}%
     \pgfmathsetmacro\bpvizk{min(#1*\bpvizpt/10,#2*\bpvizpt/max(\wd0,0.01pt),#3*\bpvizpt/max(\ht0+\dp0,0.01pt))}%
     \scalebox{\bpvizk}{\box0}}%
-    \def\bpvizrows#1#2{\begin{tabular}{@{}#1@{}}#2\end{tabular}}%
+    \def\bpvizrows#1#2{{\def\arraystretch{0.9}\begin{tabular}{@{}#1@{}}#2\end{tabular}}}%
     \def\bpvizl#1#2{\color{#1}$#2$}%
     \def\bpvizb#1#2{\color{#1}\bfseries\boldmath$#2$}%
     \def\bpvizs#1#2{\scalebox{0.714}{\color{#1}$#2$}}%
@@ -88,18 +88,41 @@ public struct TikZWriter: Sendable {
         for edge in diagram.edges {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
             let paint = builder.edgePaint(edge)
-            let color = colors.name(paint.color)
-            let start = builder.border(from: tail.center, toward: head.center, size: tail.size)
-            let tip = builder.border(from: head.center, toward: tail.center, size: head.size)
-            let dx = tip.x - start.x, dy = tip.y - start.y
-            let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
-            // Graphviz's `normal` arrowhead at arrowsize 0.7: 7 points long, 0.35 of that to each side.
-            let ux = dx / length * 7, uy = dy / length * 7
-            let end = Point(x: tip.x - ux, y: tip.y - uy)
-            let left = Point(x: end.x - uy * 0.35, y: end.y + ux * 0.35), right = Point(x: end.x + uy * 0.35, y: end.y - ux * 0.35)
-            let style = "\(color),line width=\(n(paint.penwidth))\\bpvizpt"
-            body += "\\draw[\(style)] \(c(start)) -- \(c(end));\n"
-            body += "\\filldraw[\(style),line join=miter] \(c(tip)) -- \(c(left)) -- \(c(right)) -- cycle;\n"
+            let style = "\(colors.name(paint.color)),line width=\(n(paint.penwidth))\\bpvizpt"
+            // A routed edge (the op graph) follows Graphviz's spline: Bézier pieces of three
+            // points each after the first, the arrowhead from the last point to the tip.
+            // Other edges are straight, from border to border, as GraphBuilder draws them.
+            let path: [Point], tip: Point
+            if let route = geometry.edgeRoutes[edge.id], route.points.count >= 4 {
+                path = route.points
+                tip = route.tip ?? route.points[route.points.count - 1]
+            } else {
+                let start = builder.border(from: tail.center, toward: head.center, size: tail.size)
+                let end = builder.border(from: head.center, toward: tail.center, size: head.size)
+                let dx = end.x - start.x, dy = end.y - start.y
+                let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
+                // Graphviz's `normal` arrowhead at arrowsize 0.7 is 7 points long.
+                path = [start, Point(x: end.x - dx / length * 7, y: end.y - dy / length * 7)]
+                tip = end
+            }
+            body += "\\draw[\(style)] \(c(path[0]))"
+            if path.count >= 4 {
+                var i = 1
+                while i + 2 < path.count {
+                    body += " .. controls \(c(path[i])) and \(c(path[i + 1])) .. \(c(path[i + 2]))"
+                    i += 3
+                }
+            } else {
+                body += " -- \(c(path[path.count - 1]))"
+            }
+            body += ";\n"
+            // The arrowhead: 0.35 of its length to each side, as Graphviz draws `normal`.
+            let base = path[path.count - 1]
+            let ux = tip.x - base.x, uy = tip.y - base.y
+            if ux * ux + uy * uy > 1e-6 {
+                let left = Point(x: base.x - uy * 0.35, y: base.y + ux * 0.35), right = Point(x: base.x + uy * 0.35, y: base.y - ux * 0.35)
+                body += "\\filldraw[\(style),line join=miter] \(c(tip)) -- \(c(left)) -- \(c(right)) -- cycle;\n"
+            }
         }
 
         for node in diagram.nodes {
@@ -110,8 +133,16 @@ public struct TikZWriter: Sendable {
             if paint.style.contains("dotted") { style += ",dash pattern=on \(n(1 / grain))\\bpvizpt off \(n(4 / grain))\\bpvizpt" }
             let half = Point(x: box.size.width / 2, y: box.size.height / 2)
             body += "% \(node.id)\n"
-            body += "\\filldraw[\(style)] \(c(Point(x: box.center.x - half.x, y: box.center.y - half.y))) rectangle \(c(Point(x: box.center.x + half.x, y: box.center.y + half.y)));\n"
-            let room = Size(width: box.size.width - 2 * DiagramGeometry.padding, height: box.size.height - 2 * DiagramGeometry.padding)
+            if node.kind == .operation {
+                body += "\\filldraw[\(style)] \(c(box.center)) ellipse [x radius=\(n(half.x / grain)),y radius=\(n(half.y / grain))];\n"
+            } else {
+                body += "\\filldraw[\(style)] \(c(Point(x: box.center.x - half.x, y: box.center.y - half.y))) rectangle \(c(Point(x: box.center.x + half.x, y: box.center.y + half.y)));\n"
+            }
+            // An ellipse holds a box √2 smaller than itself (GraphGeometry sizes it so). A box's
+            // text may use half the padding above and below: TeX's scripts stack taller than
+            // Graphviz measured them, and the text still stays inside the border.
+            let room = node.kind == .operation ? Size(width: (box.size.width - 6) / 1.42, height: (box.size.height - 6) / 1.42)
+                : Size(width: box.size.width - 2 * DiagramGeometry.padding, height: box.size.height - DiagramGeometry.padding)
             let text = rows(node.lines, align: node.kind == .loss ? "c" : "l", dimmed: node.emphasis.dimmed, labels: labels, colors: &colors)
             body += "\\node at \(c(box.center)) {\(label(size: theme.fontSize, room: room, text))};\n"
         }

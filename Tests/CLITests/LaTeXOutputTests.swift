@@ -59,7 +59,7 @@ final class LaTeXOutputTests: XCTestCase {
         var count = 0
         for sample in TestSupport.allSamples {
             let name = URL(fileURLWithPath: sample).deletingPathExtension().lastPathComponent
-            for view in name.contains("mnist") ? ["flow", "layers"] : ["forward", "backward", "full", "flow", "layers"] {
+            for view in name.contains("mnist") ? ["flow", "layers"] : ["forward", "backward", "full", "flow", "layers", "ops"] {
                 let file = "\(name)-\(view).tex"
                 let r = try TestSupport.run(["render", sample, "--view", view, "-o", dir + "/" + file])
                 XCTAssertEqual(r.status, 0, r.stderr)

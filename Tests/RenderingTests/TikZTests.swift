@@ -8,12 +8,7 @@ import XCTest
 
 final class TikZTests: XCTestCase {
     func diagram(_ sample: String, view: View) throws -> Diagram {
-        let annotator = Annotator(solution: try NetworkFile.load(path: TestSupport.sample(sample)).solve())
-        switch view {
-        case .flow: return FlowAnnotator(annotator: annotator).diagram()
-        case .layers: return LayerSummary(annotator: annotator).diagram()
-        default: return annotator.diagram(view: view)
-        }
+        try view.diagram(try NetworkFile.load(path: TestSupport.sample(sample)).solve())
     }
 
     func testSnapshotOfTheWorkedExample() throws {
@@ -65,5 +60,14 @@ final class TikZTests: XCTestCase {
         XCTAssertEqual(widths.max() ?? 0, FlowScale.maxWidth, accuracy: 0.01)
         XCTAssertTrue(tikz.contains("\\draw[bpviz-positive,") || tikz.contains("\\draw[bpviz-negative,"))
         XCTAssertTrue(tikz.contains("dash pattern"), "dead units are dashed")
+    }
+
+    func testTheOpGraphFollowsGraphvizRoutes() throws {
+        let theme = try Theme.named("classroom")
+        let d = try diagram("xor.yaml", view: .ops)
+        let tikz = TikZWriter(theme: theme).picture(d, layout: try DiagramRenderer(theme: theme).layout(d))
+        XCTAssertTrue(tikz.contains(" .. controls "), "edges are Graphviz's splines")
+        XCTAssertTrue(tikz.contains(" ellipse [x radius="), "operations are ellipses")
+        XCTAssertTrue(tikz.contains("\\times"), "× is typeset as math")
     }
 }
