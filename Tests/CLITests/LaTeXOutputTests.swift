@@ -99,7 +99,7 @@ final class LaTeXOutputTests: XCTestCase {
         _ = try pdflatex()
         let dir = try TestSupport.temporaryDirectory()
         let q1 = TestSupport.sample("question-1.yaml")
-        for steps in ["node", "layer"] {
+        for steps in ["node", "layer", "ops"] {
             let svg = try TestSupport.run(["slides", q1, "-o", dir + "/svg-\(steps)", "--steps", steps])
             XCTAssertEqual(svg.status, 0, svg.stderr)
             let frames = try FileManager.default.contentsOfDirectory(atPath: dir + "/svg-\(steps)").filter { $0.hasSuffix(".svg") }.sorted()
