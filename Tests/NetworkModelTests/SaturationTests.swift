@@ -112,4 +112,14 @@ final class SaturationTests: XCTestCase {
             XCTAssertTrue(check.passed, "z \(z) y \(y): \(String(describing: check.worst))")
         }
     }
+
+    func testTheOpGraphsLocalDerivativesStayFinite() throws {
+        for s in [try oneUnit(z: 37, target: 1), try oneUnit(z: 100, target: 0)] {
+            let graph = OpGraph(solution: s)
+            for op in graph.operations { XCTAssertTrue(op.local.joined().allSatisfy(\.isFinite), "\(op.kind): \(op.local)") }
+            for v in graph.values {
+                XCTAssertTrue(v.value.isFinite && (v.gradient?.isFinite ?? true), "\(v.name): \(v.value), \(String(describing: v.gradient))")
+            }
+        }
+    }
 }

@@ -144,12 +144,14 @@ public struct OpGraph: Sendable {
         case .bce:
             scale = 1
             for k in 0..<n {
-                let y = net.target[k], z = s.Z[L][k], h = values[outputs[k]].value
+                let y = net.target[k], z = s.Z[L][k]
                 // From Z, as the model computes the loss: log σ(z) = −softplus(−z).
                 let term = y * Activation.softplus(-z) + (1 - y) * Activation.softplus(z)
                 let t = add(.term(k + 1), term, 1)
                 operations.append(Operation(kind: .binaryCrossEntropy, inputs: [outputs[k], targets[k]], outputs: [t],
-                                            local: [[(h - y) / (h * (1 - h)), -z]]))
+                                            // ∂term/∂ŷ is the model's ∂Loss/∂ŷ, written from Z: (ŷ − y)/(ŷ(1 − ŷ))
+                                            // would be 0/0 once σ(z) rounds to 1.
+                                            local: [[s.dH[L][k], -z]]))
                 terms.append(t)
             }
         case .crossEntropy:
@@ -158,11 +160,12 @@ public struct OpGraph: Sendable {
             let m = z.max() ?? 0
             let logSum = m + Foundation.log(z.reduce(0) { $0 + Foundation.exp($1 - m) })
             for k in 0..<n {
-                let y = net.target[k], h = values[outputs[k]].value
+                let y = net.target[k]
                 let logH = z[k] - logSum
                 let t = add(.term(k + 1), y == 0 ? 0 : -y * logH, 1)
                 operations.append(Operation(kind: .crossEntropy, inputs: [outputs[k], targets[k]], outputs: [t],
-                                            local: [[y == 0 ? 0 : -y / h, -logH]]))
+                                            // −y/ŷ from log-softmax (the model's ∂Loss/∂ŷ): −y/0 once ŷ underflows.
+                                            local: [[s.dH[L][k], -logH]]))
                 terms.append(t)
             }
         }
