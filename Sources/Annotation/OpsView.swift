@@ -29,7 +29,7 @@ public struct OpsAnnotator: Sendable {
     public static func checkSize(_ network: Network, maxOps: Int) throws {
         let count = OpGraph.operationCount(network)
         guard count <= maxOps else {
-            throw ViewError("the ops view of a \(network.widths.map(String.init).joined(separator: "-")) network would draw \(count) operations; expected at most \(maxOps) (use --view full, which draws one node per unit, or raise --max-ops)")
+            throw ViewError("the ops view of a \(network.shape) network would draw \(count) operations; expected at most \(maxOps) (use --view full, which draws one node per unit, or raise --max-ops)")
         }
     }
 

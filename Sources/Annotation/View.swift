@@ -82,7 +82,7 @@ public struct ViewError: Error, Equatable, Sendable, CustomStringConvertible {
                                          hint: String = "use --view flow, which folds wide layers, or raise --max-edges") throws {
         let weights = network.parameterCount - network.layers.reduce(0) { $0 + $1.units }
         guard weights <= maxEdges else {
-            throw ViewError("\(what) of a \(network.widths.map(String.init).joined(separator: "-")) network would label \(weights) weights; expected at most \(maxEdges) (\(hint))")
+            throw ViewError("\(what) of a \(network.shape) network would label \(weights) weights; expected at most \(maxEdges) (\(hint))")
         }
     }
 }

@@ -117,7 +117,7 @@ final class BadInputTests: XCTestCase {
           - { units: 100000, activation: relu, weights: 0 }
           - { units: 1, weights: 0 }
         """
-        assertError(huge, line: 5, contains: ["weights", "expected at most 100000000"])
+        assertError(huge, line: 5, contains: ["weights and biases", "expected at most 250000"])
     }
 
     func testOverflowNamesTheValue() {

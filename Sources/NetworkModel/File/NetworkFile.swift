@@ -7,14 +7,31 @@ import Yams
 public enum NetworkFile {
     /// Limits that keep a typo (an extra zero) from exhausting memory.
     public static let maxUnits = 100_000
-    public static let maxWeights = 100_000_000
     public static let maxLayers = 1_000
     public static let maxSamples = 100_000
     /// Numbers in a `data:` list, all samples together.
     public static let maxDataValues = 10_000_000
 
-    public static func load(path: String) throws -> Network {
-        try parse(text: readText(path: path), file: path)
+    /// How much a file may ask for, checked while it is read and before anything of that
+    /// size is allocated.
+    public struct Limits: Sendable {
+        /// Weights and biases together. 250,000 is twice an MNIST-sized 784-128-64-10
+        /// network; `values` needs ~800 bytes of memory per parameter for its table, so 10⁸
+        /// (a 20 KB file) would take tens of gigabytes.
+        public var maxParameters: Int
+        /// How the caller raises the limit, appended to the refusal: "raise --max-parameters".
+        public var raise: String?
+
+        public static let defaultMaxParameters = 250_000
+
+        public init(maxParameters: Int = Limits.defaultMaxParameters, raise: String? = nil) {
+            self.maxParameters = maxParameters
+            self.raise = raise
+        }
+    }
+
+    public static func load(path: String, limits: Limits = Limits()) throws -> Network {
+        try parse(text: readText(path: path), file: path, limits: limits)
     }
 
     /// Reads a text file, turning every way it can fail into one sentence.
@@ -43,10 +60,10 @@ public enum NetworkFile {
         return text
     }
 
-    public static func parse(text: String, file: String) throws -> Network {
+    public static func parse(text: String, file: String, limits: Limits = Limits()) throws -> Network {
         let reader = YAMLReader(file: file)
         let root = try reader.root(of: text, expected: "a network with `input`, `target` and `layers`")
-        return try reader.network(root)
+        return try reader.network(root, limits: limits)
     }
 
     /// `expected` says what the document should be (a network, a theme), so a theme's syntax

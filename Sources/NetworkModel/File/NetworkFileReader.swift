@@ -10,7 +10,7 @@ enum NetworkKeys {
 /// The network file's structure, checked value by value.
 extension YAMLReader {
 
-    func network(_ root: Node) throws -> Network {
+    func network(_ root: Node, limits: NetworkFile.Limits) throws -> Network {
         let top = try mapping(root, what: "the network file", allowed: NetworkKeys.top, context: "")
         let name = try top["name"].map { try string($0, what: "`name`") }
         // With `data:`, a top-level input/target is optional; when given it is sample 1.
@@ -79,11 +79,12 @@ extension YAMLReader {
         }
         var layers: [Layer] = []
         var previousUnits = input.count
-        var totalWeights = 0
+        var parameters = 0
         for (position, node) in layerSequence.enumerated() {
             let index = position + 1
             let isOutput = position == layerSequence.count - 1
-            let layer = try self.layer(node, index: index, previousUnits: previousUnits, isOutput: isOutput, totalWeights: &totalWeights)
+            let layer = try self.layer(node, index: index, previousUnits: previousUnits, isOutput: isOutput,
+                                       parameters: &parameters, limits: limits)
             layers.append(layer)
             previousUnits = layer.units
         }
@@ -113,7 +114,8 @@ extension YAMLReader {
         return top["data"] == nil ? network : try attach(samples, reduction: reduction, to: network)
     }
 
-    private func layer(_ node: Node, index: Int, previousUnits: Int, isOutput: Bool, totalWeights: inout Int) throws -> Layer {
+    private func layer(_ node: Node, index: Int, previousUnits: Int, isOutput: Bool, parameters: inout Int,
+                       limits: NetworkFile.Limits) throws -> Layer {
         let what = "layer \(index)"
         let map = try mapping(node, what: what, allowed: NetworkKeys.layer, context: "\(what) ")
         guard let unitsNode = map["units"] else { throw missing("units", in: node, expected: "the number of units of \(what)", owner: what) }
@@ -122,9 +124,10 @@ extension YAMLReader {
         guard units <= NetworkFile.maxUnits else {
             throw error(at: unitsNode, "\(what) has \(units) units; expected at most \(NetworkFile.maxUnits)")
         }
-        totalWeights += units * previousUnits
-        guard totalWeights <= NetworkFile.maxWeights else {
-            throw error(at: unitsNode, "the network has \(totalWeights) weights up to \(what); expected at most \(NetworkFile.maxWeights)")
+        // Before the weights are drawn or read: a file of a few bytes can ask for 10⁸ of them.
+        parameters += units * previousUnits + units
+        guard parameters <= limits.maxParameters else {
+            throw error(at: unitsNode, "the network has \(parameters) weights and biases up to \(what); expected at most \(limits.maxParameters)\(limits.raise.map { " (\($0))" } ?? "")")
         }
 
         var activation = Activation.identity

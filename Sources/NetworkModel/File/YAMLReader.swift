@@ -9,6 +9,13 @@ public struct YAMLReader {
 
     /// The root node of a YAML or JSON text; syntax errors become one-line InputErrors.
     public func root(of text: String, expected: String) throws -> Node {
+        switch DocumentGuard.check(text) {
+        case .tooManyValues(let count)?:
+            throw InputError(file: file, "holds more than \(count - 1) values or lines; expected at most \(DocumentGuard.maxValues) (write large weights as an `init` recipe)")
+        case let .complexKey(line, column)?:
+            throw InputError(file: file, line: line, column: column, "a mapping key is an alias or a collection (`? …`, `[…]:`, `*a:`); expected plain keys such as `input:`")
+        case nil: break
+        }
         let root: Node?
         do {
             // The basic resolver: bpviz reads every scalar itself, so the default resolver's

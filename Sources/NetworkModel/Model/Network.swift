@@ -140,6 +140,14 @@ public struct Network: Equatable, Sendable {
     /// Units per layer, input layer first: [3, 2, 2, 1] for question 1.
     public var widths: [Int] { [input.count] + layers.map(\.units) }
 
+    /// The widths as a course writes them, "3-2-2-1"; past twelve layers the middle is cut
+    /// ("1-17-17-…-17-1, 1001 layers") so a message about a deep network stays one short line.
+    public var shape: String {
+        let w = widths.map(String.init)
+        guard w.count > 12 else { return w.joined(separator: "-") }
+        return (w.prefix(3) + ["…"] + w.suffix(2)).joined(separator: "-") + ", \(w.count) layers"
+    }
+
     /// Number of the last layer (the output layer), L.
     public var depth: Int { layers.count }
 

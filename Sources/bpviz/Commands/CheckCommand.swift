@@ -11,17 +11,22 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "The network file (YAML or JSON).") var network: String
     @Option(help: "Largest acceptable relative error.") var tolerance: Double = 1e-5
     @Option(help: "With a `data:` set: the sample (1-based) whose forward values are shown.", transform: wholeNumber) var sample: Int?
+    @Option(name: .customLong("max-parameters"), help: "Refuse networks with more weights and biases than this.", transform: wholeNumber)
+    var maxParameters: Int = NetworkFile.Limits.defaultMaxParameters
 
     func run() throws {
         try reportingFailures {
             guard tolerance.isFinite, tolerance > 0 else {
                 throw UsageFailure("--tolerance is \(tolerance); expected a positive finite relative error such as 1e-5")
             }
-            let (net, solution) = try loadSolved(network, sample: sample)
-            let check = GradientCheck(network: net, solution: solution, tolerance: tolerance)
+            let (net, solution) = try loadSolved(network, sample: sample, maxParameters: maxParameters)
+            // Each compared gradient costs two forward passes over every parameter: compare
+            // fewer of them on large networks, so the check does at most ~10⁸ multiply-adds.
+            let entries = max(100, min(3_000, 50_000_000 / max(1, net.parameterCount)))
+            let check = GradientCheck(network: net, solution: solution, tolerance: tolerance, maxEntries: entries)
             let symbols = Symbols(network: net)
             func name(_ e: GradientCheck.Entry) -> String { symbols.symbol(.gradient(e.quantity)).unicode }
-            var out = "\(network): valid; \(net.widths.map(String.init).joined(separator: "-")) network, loss \(net.loss.rawValue)\(solution.batch.map { " (\($0.reduction.rawValue) over \($0.samples.count) samples)" } ?? "") = \(NumberFormat(precision: 6).string(solution.loss))\n"
+            var out = "\(network): valid; \(net.shape) network, loss \(net.loss.rawValue)\(solution.batch.map { " (\($0.reduction.rawValue) over \($0.samples.count) samples)" } ?? "") = \(NumberFormat(precision: 6).string(solution.loss))\n"
             out += "compared \(check.entries.count - check.kinkCount) gradients with central finite differences"
             if check.entries.count < net.parameterCount + net.input.count {
                 out += " (an evenly spaced sample of \(net.parameterCount + net.input.count))"

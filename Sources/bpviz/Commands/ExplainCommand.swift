@@ -37,7 +37,8 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17 significant digits") }
-            let (net, solution) = try loadSolved(network, learningRate: learningRate, sample: sample)
+            let (net, solution) = try loadSolved(network, learningRate: learningRate, sample: sample,
+                                              maxParameters: max(maxParameters, NetworkFile.Limits.defaultMaxParameters))
             let explanation = Explanation(solution: solution, format: format, numbers: NumberFormat(precision: precision))
             // A data set's batch loss: the samples' gradients combined, then one sample's chain rule.
             let batch = solution.batch == nil ? nil : try BatchExplanation(batch: solution, format: format, numbers: NumberFormat(precision: precision))
@@ -55,7 +56,7 @@ struct ExplainCommand: ParsableCommand {
                 text = batch.document()
             } else {
                 guard net.parameterCount <= maxParameters else {
-                    throw UsageFailure("a worked solution of a \(net.widths.map(String.init).joined(separator: "-")) network would derive \(net.parameterCount) gradients; expected at most \(maxParameters) (explain one PARAM, or raise --max-parameters)")
+                    throw UsageFailure("a worked solution of a \(net.shape) network would derive \(net.parameterCount) gradients; expected at most \(maxParameters) (explain one PARAM, or raise --max-parameters)")
                 }
                 text = explanation.document(figure: format == .latex ? try figure(solution) : nil)
             }

@@ -25,7 +25,7 @@ struct RenderCommand: ParsableCommand {
             let format = try resolvedFormat()
             if standalone && format != .tikz { throw UsageFailure("--standalone is for --format tikz; expected --format tikz or a .tex output") }
             let theme = try style.resolvedTheme()
-            let (_, solution) = try loadSolved(network, learningRate: style.learningRate, sample: style.sample)
+            let (_, solution) = try loadSolved(network, learningRate: style.learningRate, sample: style.sample, maxParameters: style.maxParameters)
             let diagram = try style.diagram(solution: solution, view: view, flow: flowOptions)
             var renderer = DiagramRenderer(theme: theme)
             if style.verbose {

@@ -17,12 +17,15 @@ struct SlidesCommand: ParsableCommand {
     @Option(help: "node: one node or gradient a frame; layer: one layer a frame; ops: the backward pass through the op graph, one operation a frame.") var steps: SlideDeck.Steps = .node
     @OptionGroup var style: StyleOptions
     @Option(name: .customLong("max-frames"), help: "Refuse decks with more frames than this.", transform: wholeNumber) var maxFrames: Int = 400
+    @Option(name: .customLong("max-deck-weights"), help: "Refuse decks whose frames label more weights in all (weights × frames) than this.",
+            transform: wholeNumber)
+    var maxDeckWeights: Int = 50_000
 
     func run() throws {
         try reportingFailures {
             let theme = try style.resolvedTheme()
             let dpi = try style.validatedDPI()
-            var (net, solution) = try loadSolved(network, learningRate: style.learningRate, sample: style.sample)
+            var (net, solution) = try loadSolved(network, learningRate: style.learningRate, sample: style.sample, maxParameters: style.maxParameters)
             if let data = net.data {
                 // A deck teaches one example's pass, whose arithmetic its captions carry: the
                 // shown sample's own loss, not the batch's.
@@ -46,6 +49,13 @@ struct SlidesCommand: ParsableCommand {
             }
             guard frameCount <= maxFrames else {
                 throw UsageFailure("a deck of this network would have \(frameCount) frames; expected at most \(maxFrames) (\(steps == .node ? "use --steps layer, or raise --max-frames" : "raise --max-frames"))")
+            }
+            // Every frame lays out and draws every weight's label: the work (and the memory of
+            // the frames) grows with their product, so 200 layers of 7 units pass both limits
+            // above and still ask for gigabytes.
+            let weights = steps == .ops ? 0 : net.parameterCount - net.layers.reduce(0) { $0 + $1.units }
+            guard weights * frameCount <= maxDeckWeights else {
+                throw UsageFailure("a deck of this network would label \(weights) weights on each of \(frameCount) frames, \(weights * frameCount) in all; expected at most \(maxDeckWeights) (render single views instead, or raise --max-deck-weights)")
             }
             let deck = SlideDeck(solution: solution, format: try style.numberFormat(), steps: steps)
             let showProgress = isatty(2) != 0

@@ -15,12 +15,14 @@ struct ValuesCommand: ParsableCommand {
     @Option(name: .customLong("learning-rate"), help: "Also compute one gradient-descent step with this η.")
     var learningRate: Double?
     @Option(help: "With a `data:` set: the sample (1-based) whose forward values are shown.", transform: wholeNumber) var sample: Int?
+    @Option(name: .customLong("max-parameters"), help: "Refuse networks with more weights and biases than this.", transform: wholeNumber)
+    var maxParameters: Int = NetworkFile.Limits.defaultMaxParameters
 
     func run() throws {
         try reportingFailures {
             // Checked for every format, as render does, though json and csv print full precision.
             guard (1...17).contains(precision) else { throw UsageFailure("--precision is \(precision); expected 1 to 17 significant digits") }
-            let (_, solution) = try loadSolved(network, learningRate: learningRate, sample: sample)
+            let (_, solution) = try loadSolved(network, learningRate: learningRate, sample: sample, maxParameters: maxParameters)
             let numbers = NumberFormat(precision: precision)
             let output: String
             switch format {

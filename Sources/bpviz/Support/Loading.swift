@@ -1,9 +1,11 @@
 import NetworkModel
 
 /// Reads and solves a network file; overflow during the passes is reported against the file.
-/// `sample` (1-based) picks the data set's sample whose forward values are shown.
-func loadSolved(_ path: String, learningRate: Double? = nil, sample: Int? = nil) throws -> (Network, Solution) {
-    var network = try NetworkFile.load(path: path)
+/// `sample` (1-based) picks the data set's sample whose forward values are shown. The file may
+/// ask for at most `maxParameters` weights and biases, checked before they exist.
+func loadSolved(_ path: String, learningRate: Double? = nil, sample: Int? = nil,
+                maxParameters: Int = NetworkFile.Limits.defaultMaxParameters) throws -> (Network, Solution) {
+    var network = try NetworkFile.load(path: path, limits: .init(maxParameters: maxParameters, raise: "raise --max-parameters"))
     if let eta = learningRate, !(eta > 0 && eta.isFinite) {
         throw UsageFailure("--learning-rate is \(eta); expected a positive finite number")
     }

@@ -14,6 +14,8 @@ struct StyleOptions: ParsableArguments {
     @Option(help: "Resolution of PNG output (default: fills a 1080p slide's width).") var dpi: Double?
     @Option(help: "LR or TB: overrides the theme's direction.") var direction: String?
     @Option(name: .customLong("learning-rate"), help: "Compute one gradient-descent step with this η.") var learningRate: Double?
+    @Option(name: .customLong("max-parameters"), help: "Refuse networks with more weights and biases than this.", transform: wholeNumber)
+    var maxParameters: Int = NetworkFile.Limits.defaultMaxParameters
     @Option(name: .customLong("max-edges"), help: "Refuse labelled views of networks with more weights than this.", transform: wholeNumber) var maxEdges: Int = 10_000
     @Flag(help: "Also print Graphviz's warnings.") var verbose = false
     @Option(help: "With a `data:` set: the sample (1-based) whose forward values are shown.", transform: wholeNumber) var sample: Int?
@@ -41,7 +43,7 @@ struct StyleOptions: ParsableArguments {
         return dpi
     }
 
-    @Option(name: .customLong("max-ops"), help: "Refuse ops views and decks with more operations than this.") var maxOps: Int = 300
+    @Option(name: .customLong("max-ops"), help: "Refuse ops views and decks with more operations than this.", transform: wholeNumber) var maxOps: Int = 300
 
     /// Every weight of a labelled view gets a label that must not overlap the others, so the
     /// picture (and the time to draw it) grows with the number of weights.
