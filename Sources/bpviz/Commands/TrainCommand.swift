@@ -30,6 +30,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .customLong("allow-other-files"), help: "Write the run into a directory that holds other files (they are never replaced or removed).")
     var allowOtherFiles = false
     @Option(name: .customLong("max-frames"), help: "Refuse runs with more frames than this.") var maxFrames: Int = 400
+    @Option(name: .customLong("max-parameters"), help: "Refuse networks with more weights and biases than this.", transform: wholeNumber)
+    var maxParameters: Int = NetworkFile.Limits.defaultMaxParameters
     @Option(name: .customLong("max-work"), help: "Refuse runs needing more multiply-adds than this (steps × batch × weights × 3).") var maxWork: Double = 1e11
 
     func run() throws {
@@ -41,7 +43,7 @@ struct TrainCommand: ParsableCommand {
             if let eta = learningRate, !(eta > 0 && eta.isFinite) { throw UsageFailure("--learning-rate is \(eta); expected a positive finite number") }
             let theme = try Theme.named(themeName)
             let flow = try flowOptions.options()
-            let net = try NetworkFile.load(path: network)
+            let net = try NetworkFile.load(path: network, limits: .init(maxParameters: maxParameters, raise: "raise --max-parameters"))
             let count = net.samples.count
             if let b = batchSize, !(1...count).contains(b) {
                 throw UsageFailure("--batch-size is \(b), but \(network) has \(count) sample\(count == 1 ? "" : "s"); expected 1 to \(count)")
