@@ -37,19 +37,19 @@ enum TrainingPlayer {
         header button { font: inherit; padding: 0.2em 0.8em; background: transparent; color: inherit;
           border: 1px solid \(dim); border-radius: 4px; cursor: pointer; }
         #step { font-variant-numeric: tabular-nums; min-width: 9em; text-align: right; font-weight: bold; }
-        main { flex: 1; display: flex; min-height: 0; gap: 0.5em; padding: 0.5em; }
+        main { flex: 1; display: flex; flex-direction: column; min-height: 0; gap: 0.3em; padding: 0.3em 0.5em; }
         #frames { flex: 3; display: flex; min-width: 0; min-height: 0; }
         .frame { flex: 1; display: flex; align-items: center; justify-content: center; min-height: 0; }
         .frame[hidden] { display: none; }
         .frame svg { width: 100%; height: 100%; }
-        #charts { flex: 2; display: flex; flex-direction: column; gap: 0.5em; min-width: 0; min-height: 0; }
+        #charts { flex: 2; display: flex; gap: 0.5em; min-width: 0; min-height: 0; }
         .chart { flex: 1; min-height: 0; display: flex; }
         .chart svg { width: 100%; height: 100%; }
-        footer { display: flex; align-items: center; gap: 1em; padding: 0.3em 1em 0.8em; }
-        #slider { flex: 1; accent-color: \(accent); }
-        #summary { font-variant-numeric: tabular-nums; }
+        footer { display: flex; flex-direction: column; gap: 0.2em; padding: 0.2em 1em 0.6em; }
+        #slider { width: 100%; accent-color: \(accent); }
+        #summary { font-variant-numeric: tabular-nums; text-align: center; font-size: 0.95em; }
         :focus-visible { outline: 2px solid \(accent); }
-        @media (max-aspect-ratio: 4/3) { main { flex-direction: column; } }
+        @media (max-aspect-ratio: 1/1) { #charts { flex-direction: column; } }
         </style>
         </head>
         <body>

@@ -110,7 +110,10 @@ public struct TrainingReport: Sendable {
             let svg = try renderer.render(diagrams[i], format: .svg, layout: layout)
             out.append((Self.frameName(step: frame.step, totalSteps: total), svg))
             let record = history[frame.step]
-            let norms = record.gradientNorms.enumerated().map { "‖∂\(network.notation.loss)/∂\(network.notation.weight.uppercased())(\($0.offset + 1))‖ = \(f.string($0.element))" }
+            let W = network.notation.weight.uppercased()
+            let norms = record.gradientNorms.enumerated().map { l, g in
+                MathText([.init("‖∂\(network.notation.loss)/∂\(W)"), .init("(\(l + 1))", .sup), .init("‖")]).unicode + " = " + f.string(g)
+            }
             sections.append(.init(step: frame.step, svg: String(decoding: svg, as: UTF8.self),
                                   summary: "\(network.notation.loss) = \(f.string(record.loss)) · " + norms.joined(separator: " · ")))
             progress?(i + 1, frames.count)
