@@ -78,7 +78,9 @@ struct JSONWriter {
         var o = Object(writer: self, indent: indent)
         bytes = []
         body(&o)
-        self = o.writer
+        // Move the bytes back rather than share them: while `o` still held them, the next
+        // append copied the whole buffer, once per object (quadratic for a data set's samples).
+        swap(&self, &o.writer)
         raw("\n" + String(repeating: "  ", count: indent) + "}")
     }
 

@@ -59,6 +59,9 @@ public struct YAMLReader {
         guard case .scalar(let scalar) = node else {
             throw error(at: node, "\(what) is \(kind(node)); expected a number")
         }
+        // Fast path for the common plain decimal (a data set holds hundreds of thousands):
+        // digits, sign, point and exponent only, so nan, inf and hex never take it.
+        if scalar.style == .plain, let value = Self.plainDecimal(scalar.string) { return value }
         let text = scalar.string.trimmingCharacters(in: .whitespaces)
         if scalar.style == .singleQuoted || scalar.style == .doubleQuoted {
             throw error(at: node, "\(what) is the quoted text \"\(text)\"; expected a number without quotes")
@@ -74,6 +77,20 @@ public struct YAMLReader {
         guard value.isFinite else {
             throw error(at: node, "\(what) is \(text), which overflows a double; expected a finite number of magnitude below 1.8e308")
         }
+        return value
+    }
+
+    static func plainDecimal(_ text: String) -> Double? {
+        var utf8 = text.utf8.makeIterator()
+        var sawDigit = false
+        while let c = utf8.next() {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+            case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "e"), UInt8(ascii: "E"): break
+            default: return nil
+            }
+        }
+        guard sawDigit, let value = Double(text), value.isFinite else { return nil }
         return value
     }
 

@@ -30,11 +30,18 @@ extension Network {
             let previous = H[H.count - 1]
             var z = layer.bias
             let w = layer.weights
-            for j in 0..<w.rows {
-                let hj = previous[j]
-                if hj == 0 { continue }
-                let base = j * w.columns
-                for k in 0..<w.columns { z[k] += hj * w.storage[base + k] }
+            // Raw buffers: the checked, uniqueness-tested subscripts cost more than the
+            // arithmetic in a training loop. Same operations in the same order.
+            let columns = w.columns
+            z.withUnsafeMutableBufferPointer { zp in
+                w.storage.withUnsafeBufferPointer { wp in
+                    for j in 0..<w.rows {
+                        let hj = previous[j]
+                        if hj == 0 { continue }
+                        let base = j * columns
+                        for k in 0..<columns { zp[k] += hj * wp[base + k] }
+                    }
+                }
             }
             Z.append(z)
             H.append(layer.activation.apply(z))
@@ -81,14 +88,22 @@ extension Network {
             var g = Matrix(rows: w.rows, columns: w.columns)
             var back = [Double](repeating: 0, count: w.rows)
             let hPrev = H[l - 1], dz = dZ[l]
-            for j in 0..<w.rows {
-                let base = j * w.columns
-                var acc = 0.0
-                for k in 0..<w.columns {
-                    g.storage[base + k] = hPrev[j] * dz[k]
-                    acc += w.storage[base + k] * dz[k]
+            let columns = w.columns
+            g.storage.withUnsafeMutableBufferPointer { gp in
+                w.storage.withUnsafeBufferPointer { wp in
+                    dz.withUnsafeBufferPointer { dzp in
+                        for j in 0..<w.rows {
+                            let base = j * columns
+                            let hj = hPrev[j]
+                            var acc = 0.0
+                            for k in 0..<columns {
+                                gp[base + k] = hj * dzp[k]
+                                acc += wp[base + k] * dzp[k]
+                            }
+                            back[j] = acc
+                        }
+                    }
                 }
-                back[j] = acc
             }
             dW[l] = g
             dH[l - 1] = back
