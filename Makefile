@@ -77,6 +77,8 @@ readme-images: release
 	@mkdir -p Samples/pictures
 	$(RELEASE_BIN) render Samples/question-1.yaml -o Samples/pictures/question-1-full.png --view full --dpi 110
 	$(RELEASE_BIN) render Samples/dead-relu.yaml -o Samples/pictures/dead-relu-flow.png --view flow --dpi 110
+	@for n in sigmoid relu; do rm -rf .build/train-$$n && $(RELEASE_BIN) train Samples/deep-$$n-data.yaml -o .build/train-$$n && \
+		cp .build/train-$$n/gradients.svg Samples/pictures/deep-$$n-gradients.svg || exit 1; done
 
 bench: release
 	$(SWIFT) build $(RELEASE_FLAGS) --product bpviz-bench
