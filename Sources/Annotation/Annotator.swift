@@ -95,7 +95,7 @@ public struct Annotator: Sendable {
     func compactLossNode() -> DiagramNode {
         var node = lossNode(view: .forward, known: { _ in true })
         node.lines = [line(.loss, .title)]
-        if let batch = solution.batch {
+        if let batch = solution.batch, batch.samples.count > 1 {
             node.lines.append(Line(MathText("\(batch.reduction.rawValue) over \(batch.samples.count) samples"), role: .note))
         }
         return node

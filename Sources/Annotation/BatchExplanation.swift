@@ -36,7 +36,7 @@ public struct BatchExplanation: Sendable {
         var out = e.heading("The batch", level: 2) + e.paragraph(introduction())
         let symbols = Symbols(network: batch.network)
         let losses = Expression.joined(perSample.map { .n($0.loss, factor: true) }, by: " + ")
-        out += e.math(.m(symbols.loss) + .op(" = ") + weightPrefix() + (perSample.count <= 8 ? losses : .op("Σ Loss_s")) + weightSuffix() + .op(" = ") + .n(batch.loss))
+        out += e.math(.m(symbols.loss) + .op(" = ") + weightPrefix() + (perSample.count <= 8 ? losses : .m(MathText([.init("Σ"), .init("s", .sub), .init(" " + batch.network.notation.loss), .init("s", .sub)]))) + weightSuffix() + .op(" = ") + .n(batch.loss))
         for target in Deriver(solution: batch).parameterOrder() { out += e.math(combination(target)) }
         out += e.paragraph(sampleNote())
         let document = e.document()
@@ -73,7 +73,10 @@ public struct BatchExplanation: Sendable {
         func value(_ s: Solution) -> Double { Deriver(solution: s).derive(target).value }
         switch target {
         case .weight, .bias:
-            let terms = perSample.count <= 8 ? Expression.joined(perSample.map { .n(value($0), factor: true) }, by: " + ") : .op("Σ_s ∂Loss_s")
+            // Up to 8 samples every term is written out; beyond, the sum is written as one.
+            let perSampleLoss = MathText([.init(batch.network.notation.loss), .init("s", .sub)])
+            let terms = perSample.count <= 8 ? Expression.joined(perSample.map { .n(value($0), factor: true) }, by: " + ")
+                : .m(MathText([.init("Σ"), .init("s", .sub), .init(" ")])) + .p(Partial(of: perSampleLoss, by: symbol))
             return lhs + weightPrefix() + terms + weightSuffix() + .op(" = ") + .n(value(batch))
         case .activation, .preactivation:
             let factor: Expression = info.reduction == .mean ? .op("(1/\(perSample.count)) · ") : .op("")

@@ -83,7 +83,7 @@ public struct TrainingChart: Sendable {
             out += "<text x=\"\(svgNumber(xx))\" y=\"\(svgNumber(bottom + 26))\" text-anchor=\"middle\" font-size=\"17\" fill=\"\(svgEscape(text))\">\(svgEscape(Self.integerText(step)))</text>\n"
         }
         out += "<polyline points=\"\(svgNumber(left)),\(svgNumber(top)) \(svgNumber(left)),\(svgNumber(bottom)) \(svgNumber(right)),\(svgNumber(bottom))\" fill=\"none\" stroke=\"\(svgEscape(text))\" stroke-width=\"1.5\"/>\n"
-        out += "<text x=\"\(svgNumber((left + right) / 2))\" y=\"\(svgNumber(Self.height - 22))\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(svgEscape(text))\">step\(scale == .log ? "" : "")</text>\n"
+        out += "<text x=\"\(svgNumber((left + right) / 2))\" y=\"\(svgNumber(Self.height - 22))\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(svgEscape(text))\">step</text>\n"
         out += "<text transform=\"translate(28 \(svgNumber((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(svgEscape(text))\">\(tspans(yLabel + (scale == .log ? " (log scale)" : ""), size: 19))</text>\n"
 
         // The lines: at most about two points per pixel column, keeping each column's extremes.
