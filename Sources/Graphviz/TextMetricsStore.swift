@@ -1,7 +1,7 @@
 import Foundation
 
-/// The text-metrics table on disk, like fontconfig's own cache: one file under
-/// `$XDG_CACHE_HOME/bpviz` (or `~/.cache/bpviz`), valid only for the fingerprint it was
+/// The text-metrics table on disk, like fontconfig's own cache: one file, `text-metrics`, in
+/// `$BPVIZ_CACHE_DIR`, else `$XDG_CACHE_HOME/bpviz`, else `~/.cache/bpviz`; valid only for the fingerprint it was
 /// written with — Graphviz's version, the Pango, cairo, fontconfig, FreeType and HarfBuzz
 /// library files, fontconfig's configuration files and the font directories' modification
 /// times, and the environment variables that steer them. Any change there and the file is
@@ -22,16 +22,18 @@ struct TextMetricsStore: Sendable {
     /// The standard location, or nil when there is no cache directory to use.
     static func standard(graphvizVersion: String, pluginDirectory: String) -> TextMetricsStore? {
         let env = ProcessInfo.processInfo.environment
-        let base: String
-        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            base = xdg
+        let directory: String
+        if let own = env["BPVIZ_CACHE_DIR"], own.hasPrefix("/") {
+            directory = own
+        } else if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            directory = xdg + "/bpviz"
         } else if let home = env["HOME"], home.hasPrefix("/") {
-            base = home + "/.cache"
+            directory = home + "/.cache/bpviz"
         } else {
             return nil
         }
         let fingerprint = Fingerprint.current(graphvizVersion: graphvizVersion, pluginDirectory: pluginDirectory)
-        return TextMetricsStore(path: base + "/bpviz/text-metrics", fingerprint: fingerprint)
+        return TextMetricsStore(path: directory + "/text-metrics", fingerprint: fingerprint)
     }
 
     // MARK: - Reading

@@ -28,13 +28,13 @@ final class TextMetricsCacheTests: XCTestCase {
     func testOutputsAreByteIdenticalWithoutColdAndWarm() throws {
         let root = try TestSupport.temporaryDirectory()
         let cache = root + "/cache"
-        let stock = try outputs(["BPVIZ_NO_CACHE": "1", "XDG_CACHE_HOME": cache], in: root + "/stock")
+        let stock = try outputs(["BPVIZ_NO_CACHE": "1", "BPVIZ_CACHE_DIR": cache], in: root + "/stock")
         XCTAssertFalse(FileManager.default.fileExists(atPath: cache), "BPVIZ_NO_CACHE=1 writes no cache")
-        let cold = try outputs(["XDG_CACHE_HOME": cache], in: root + "/cold")
-        let file = cache + "/bpviz/text-metrics"
+        let cold = try outputs(["BPVIZ_CACHE_DIR": cache], in: root + "/cold")
+        let file = cache + "/text-metrics"
         XCTAssertTrue(FileManager.default.fileExists(atPath: file), "the first run stores what it measured")
         let stored = try Data(contentsOf: URL(fileURLWithPath: file))
-        let warm = try outputs(["XDG_CACHE_HOME": cache], in: root + "/warm")
+        let warm = try outputs(["BPVIZ_CACHE_DIR": cache], in: root + "/warm")
         XCTAssertGreaterThan(stock.count, 8)
         XCTAssertEqual(Set(stock.keys), Set(cold.keys))
         for (name, data) in stock {
@@ -45,14 +45,18 @@ final class TextMetricsCacheTests: XCTestCase {
 
         // A damaged file is ignored and replaced.
         try Data("BPVZTXT1 garbage".utf8).write(to: URL(fileURLWithPath: file))
-        let repaired = try outputs(["XDG_CACHE_HOME": cache], in: root + "/damaged")
+        let repaired = try outputs(["BPVIZ_CACHE_DIR": cache], in: root + "/damaged")
         XCTAssertEqual(repaired, stock)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)).count, stored.count, "rewritten whole")
 
         // A cache directory that cannot exist (a file is in the way): no cache, same pictures.
+        // XDG_CACHE_HOME is where the file goes when BPVIZ_CACHE_DIR is not set.
         try Data().write(to: URL(fileURLWithPath: root + "/blocked"))
         let blocked = try outputs(["XDG_CACHE_HOME": root + "/blocked"], in: root + "/blocked-out")
         XCTAssertEqual(blocked, stock)
+        let xdg = root + "/xdg"
+        XCTAssertEqual(try outputs(["XDG_CACHE_HOME": xdg], in: root + "/xdg-out"), stock)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: xdg + "/bpviz/text-metrics"))
         try? FileManager.default.removeItem(atPath: root)
     }
 
@@ -71,7 +75,7 @@ final class TextMetricsCacheTests: XCTestCase {
             let results = Results(count: samples.count)
             DispatchQueue.concurrentPerform(iterations: samples.count) { i in
                 let r = try? TestSupport.run(["render", TestSupport.sample(samples[i]), "-o", "-", "--view", "full"],
-                                             environment: ["XDG_CACHE_HOME": cache])
+                                             environment: ["BPVIZ_CACHE_DIR": cache])
                 results.set(i, r.map { ($0.status, $0.stdout, $0.stderr) })
             }
             for (i, sample) in samples.enumerated() {
@@ -80,7 +84,7 @@ final class TextMetricsCacheTests: XCTestCase {
                 XCTAssertEqual(r?.1, stock[sample], sample)
             }
         }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache + "/bpviz")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cache)
         XCTAssertEqual(leftovers, ["text-metrics"], "no temporary file is left behind")
         try? FileManager.default.removeItem(atPath: root)
     }
