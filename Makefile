@@ -20,7 +20,7 @@ FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 BPVIZ ?= $(RELEASE_BIN)
 MANPAGE ?= .build/plugins/GenerateManual/outputs/bpviz/bpviz.1
 
-.PHONY: deps build release test demo readme-images bench leakcheck clean manual install install-files uninstall
+.PHONY: deps build release test demo readme-images bench leakcheck clean manual install install-files uninstall docs
 
 # Installs Graphviz's C libraries (and the `dot` program the benchmark compares against)
 # when pkg-config cannot find them, and TeX Live's LaTeX, TikZ and Beamer when pdflatex or
@@ -111,6 +111,15 @@ install-files:
 
 uninstall:
 	rm -f "$(BINDIR)/bpviz" "$(MAN1DIR)/bpviz.1" "$(BASHDIR)/bpviz" "$(ZSHDIR)/_bpviz" "$(FISHDIR)/bpviz.fish"
+
+# DocC documentation of the four libraries (an overview and a walkthrough each), one
+# archive per library in .build/docs; not part of `make test`.
+DOC_TARGETS := NetworkModel Annotation Rendering Graphviz
+docs: deps
+	BPVIZ_DOCS=1 $(SWIFT) package generate-documentation $(addprefix --target ,$(DOC_TARGETS))
+	@rm -rf .build/docs && mkdir -p .build/docs
+	@for t in $(DOC_TARGETS); do cp -R .build/plugins/Swift-DocC/outputs/$$t.doccarchive .build/docs/; done
+	@echo "Wrote .build/docs/{$$(echo $(DOC_TARGETS) | tr ' ' ,)}.doccarchive (open with: xcrun docc preview, or serve one with a static web server)"
 
 clean:
 	rm -rf .build $(DEMO_DIR)

@@ -48,7 +48,15 @@ let package = Package(
         .testTarget(name: "AnnotationTests", dependencies: ["Annotation", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Graphviz", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["bpviz", "TestSupport"]),
+        // README's "Use as a library" example, compiled and run.
+        .testTarget(name: "LibraryExampleTests", dependencies: ["NetworkModel", "Annotation", "Rendering", "TestSupport"]),
         // Tests/Benchmarks holds `make bench` and `make leakcheck` (scripts and data, no tests).
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `make docs` only (BPVIZ_DOCS=1): swift-docc-plugin's `generate-documentation` command. Left
+// out of ordinary builds, so building and testing need nothing beyond the two dependencies.
+if Context.environment["BPVIZ_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}

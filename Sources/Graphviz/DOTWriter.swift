@@ -2,6 +2,7 @@
 /// so the same Graph always gives the same bytes and snapshots hold. Written into one
 /// growing string: a labelled 32-64-64-10 network is several megabytes of DOT.
 extension Graph {
+    /// The graph as DOT text.
     public var dot: String {
         var out = ""
         out.reserveCapacity(256 * (nodes.count + edges.count) + 1024)

@@ -23,6 +23,8 @@ public enum LayoutEngine: Equatable, Sendable {
     }
 }
 
+/// Formats every Graphviz installation renders; others by name with
+/// ``GraphvizEngine/render(dot:engine:formatNamed:)``.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case dot, xdot, svg, png, pdf, json
 }
@@ -42,6 +44,7 @@ public enum GraphvizEngine {
         try render(dot: prepared(graph, for: engine).dot, engine: engine, formats: formats, warnings: warnings)
     }
 
+    /// Lays the graph out and renders it in one format.
     public static func render(_ graph: Graph, engine: LayoutEngine = .dot, format: OutputFormat,
                               warnings: (([String]) -> Void)? = nil) throws -> Data {
         try render(graph, engine: engine, formats: [format], warnings: warnings)[0]

@@ -13,20 +13,29 @@ public indirect enum HTML: Hashable, Sendable {
     /// Markup inserted as it is: for labels read back from Graphviz, never for user text.
     case raw(String)
 
+    /// How a line break aligns the line it ends.
     public enum Alignment: String, Sendable { case left = "LEFT", center = "CENTER", right = "RIGHT" }
 
+    /// A `<TABLE>`: rows of cells, with table attributes (`BORDER`, `CELLSPACING`, …).
     public struct Table: Hashable, Sendable {
+        /// The rows, top to bottom, each its cells left to right.
         public var rows: [[Cell]]
+        /// Attributes of the `<TABLE>` element; values are escaped when written.
         public var attributes: [String: String]
+        /// A table without borders or spacing unless `attributes` says otherwise.
         public init(rows: [[Cell]], attributes: [String: String] = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0"]) {
             self.rows = rows
             self.attributes = attributes
         }
     }
 
+    /// A `<TD>` cell and its attributes (`ALIGN`, `BGCOLOR`, `COLSPAN`, …).
     public struct Cell: Hashable, Sendable {
+        /// What the cell shows.
         public var content: HTML
+        /// Attributes of the `<TD>` element; values are escaped when written.
         public var attributes: [String: String]
+        /// A cell showing `content`.
         public init(_ content: HTML, attributes: [String: String] = [:]) {
             self.content = content
             self.attributes = attributes

@@ -1,38 +1,56 @@
 import CGraphviz
 
+/// A position in points.
 public struct Point: Equatable, Sendable {
+    /// Horizontal position in points.
     public var x: Double
+    /// Vertical position in points (Graphviz's frame: y grows upwards).
     public var y: Double
+    /// A point at (x, y).
     public init(x: Double, y: Double) { self.x = x; self.y = y }
 }
 
+/// A width and height in points.
 public struct Size: Equatable, Sendable {
+    /// Width in points.
     public var width: Double
+    /// Height in points.
     public var height: Double
+    /// A size of width × height points.
     public init(width: Double, height: Double) { self.width = width; self.height = height }
 }
 
 /// Where Graphviz put everything, in points with y growing upwards (Graphviz's own frame).
 public struct Layout: Equatable, Sendable {
+    /// Where a node went and how large it is.
     public struct NodeGeometry: Equatable, Sendable {
+        /// The node's centre.
         public var center: Point
+        /// The node's width and height.
         public var size: Size
     }
 
+    /// An edge's route.
     public struct EdgeGeometry: Equatable, Sendable {
+        /// The ID of the node the edge leaves.
         public var tail: String
+        /// The ID of the node the edge enters.
         public var head: String
         /// The spline's control points, start to end (arrowhead point excluded).
         public var points: [Point]
+        /// The centre of its label, if it has one.
         public var labelPosition: Point?
         /// Where the arrowhead's tip touches the head (`e,x,y`), when the edge has one.
         public var arrowTip: Point? = nil
     }
 
-    /// The bounding box's corners.
+    /// The bounding box's lower-left corner.
     public var lower: Point
+    /// The bounding box's upper-right corner.
     public var upper: Point
+    /// Every node's geometry by ID.
     public var nodes: [String: NodeGeometry]
+    /// Every edge's route, in Graphviz's order.
     public var edges: [EdgeGeometry]
 
     init(reading g: UnsafeMutablePointer<Agraph_t>) {
