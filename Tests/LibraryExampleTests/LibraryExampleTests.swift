@@ -24,7 +24,7 @@ final class LibraryExampleTests: XCTestCase {
                 try Layer(activation: .identity, weights: Matrix(rows: 2, columns: 1, repeating: 1), bias: [0]),
             ])
         let solution = try network.solve()
-        print(solution.loss, solution.dW[0][0, 0])  // 64.0 32.0: ∂Loss/∂w_11^(1)
+        print(solution.loss, solution.dW[1][0, 0])  // 64.0 32.0: ∂Loss/∂w_11^(1)
 
         // One diagram: the full view as SVG.
         let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
@@ -37,7 +37,7 @@ final class LibraryExampleTests: XCTestCase {
         // README end
 
         XCTAssertEqual(solution.loss, 64)
-        XCTAssertEqual(solution.dW[0][0, 0], 32)
+        XCTAssertEqual(solution.dW[1][0, 0], 32)
         let picture = try String(contentsOfFile: directory + "/question-1.svg", encoding: .utf8)
         XCTAssertTrue(picture.hasPrefix("<?xml") && picture.contains("</svg>"))
         let files = try FileManager.default.contentsOfDirectory(atPath: directory + "/question-1-slides")
@@ -51,7 +51,9 @@ final class LibraryExampleTests: XCTestCase {
         let readme = try String(contentsOf: TestSupport.root.appendingPathComponent("README.md"), encoding: .utf8)
         let example = try XCTUnwrap(Self.lines(source, from: "// README begin", to: "// README end"))
         let section = try XCTUnwrap(readme.range(of: "## Use as a library"), "README has the section")
-        let shown = try XCTUnwrap(Self.lines(String(readme[section.upperBound...]), from: "```swift", to: "```"))
+        // The section's program: its code block that starts with the imports.
+        let program = try XCTUnwrap(readme[section.upperBound...].range(of: "```swift\nimport "))
+        let shown = try XCTUnwrap(Self.lines(String(readme[program.lowerBound...]), from: "```swift", to: "```"))
         // The README adds the imports a program needs; the rest is this test's code.
         XCTAssertEqual(Array(shown.drop { $0.hasPrefix("import ") || $0.isEmpty }), example)
     }
