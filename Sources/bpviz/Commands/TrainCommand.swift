@@ -17,10 +17,10 @@ struct TrainCommand: ParsableCommand {
 
     @Argument(help: "The network file (YAML or JSON), usually with a `data:` set.") var network: String
     @Option(name: .shortAndLong, help: "The run's directory.") var output: String
-    @Option(help: "Number of gradient-descent steps N.", transform: wholeNumber) var steps: Int = 2000
+    @Option(help: "Number of gradient-descent steps N (default: 2000).", transform: wholeNumber) var steps: Int = 2000
     @Option(name: .customLong("learning-rate"), help: "η (default: the file's learning_rate, else 0.1).") var learningRate: Double?
     @Option(name: .customLong("batch-size"), help: "Samples per step, drawn by a seeded shuffle each epoch (default: all, full batch).", transform: wholeNumber) var batchSize: Int?
-    @Option(help: "Seed of the mini-batch shuffle (SplitMix64).", transform: wholeNumber) var seed: Int = 0
+    @Option(help: "Seed of the mini-batch shuffle, SplitMix64 (default: 0).", transform: wholeNumber) var seed: Int = 0
     @Option(help: "Momentum μ, as PyTorch's SGD (0: plain gradient descent).") var momentum: Double = 0
     @Option(help: "A flow frame every K steps (default: about 20 frames).", transform: wholeNumber) var every: Int?
     @Option(name: .customLong("loss-scale"), help: "linear or log: the loss chart's y axis.") var lossScale: TrainingChart.Scale = .linear
@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var flowOptions: FlowOptions
     @Flag(name: .customLong("allow-other-files"), help: "Write the run into a directory that holds other files (they are never replaced or removed).")
     var allowOtherFiles = false
-    @Option(name: .customLong("max-frames"), help: "Refuse runs with more frames than this.", transform: wholeNumber) var maxFrames: Int = 400
+    @Option(name: .customLong("max-frames"), help: "Refuse runs with more frames than this (default: 400).", transform: wholeNumber) var maxFrames: Int = 400
     @Option(name: .customLong("max-parameters"), help: "Refuse networks with more weights and biases than this.", transform: wholeNumber)
     var maxParameters: Int = NetworkFile.Limits.defaultMaxParameters
     @Option(name: .customLong("max-work"), help: "Refuse runs needing more multiply-adds than this (steps × batch × weights × 3).") var maxWork: Double = 1e11
