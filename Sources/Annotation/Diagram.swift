@@ -129,14 +129,44 @@ public struct Emphasis: Equatable, Sendable {
     }
 }
 
-/// Gradient flow encoding: magnitude scaled to 0…1 and the sign.
+/// Gradient flow encoding: how wide an edge is drawn and what its stroke says.
 public struct Flow: Equatable, Sendable {
-    public var magnitude: Double
-    public var negative: Bool
-    public init(magnitude: Double, negative: Bool) {
-        self.magnitude = magnitude
-        self.negative = negative
+    public enum Stroke: String, Sendable {
+        /// A gradient above zero (increasing the weight raises the loss), or below zero.
+        case positive, negative
+        /// Exactly zero: no gradient reaches the weight (every edge into a dead ReLU). Drawn
+        /// neutral and dotted: as a thin positive it would claim a gradient that is not there.
+        case zero
+        /// A size without a sign (a norm), in the neutral edge colour.
+        case magnitude
     }
+
+    public enum Width: String, Sendable {
+        /// `magnitude` spans the renderer's thinnest…thickest edge, so every gradient stays
+        /// visible (the flow view).
+        case range
+        /// The width is proportional to `magnitude`, from zero, so widths compare as the
+        /// values do (the layers view's norms).
+        case proportional
+    }
+
+    /// Scaled to 0…1.
+    public var magnitude: Double
+    public var stroke: Stroke
+    public var width: Width
+
+    public init(magnitude: Double, stroke: Stroke, width: Width = .range) {
+        self.magnitude = magnitude
+        self.stroke = stroke
+        self.width = width
+    }
+
+    /// A signed gradient's stroke, exactly zero included.
+    public init(gradient: Double, magnitude: Double) {
+        self.init(magnitude: magnitude, stroke: gradient > 0 ? .positive : gradient < 0 ? .negative : .zero)
+    }
+
+    public var negative: Bool { stroke == .negative }
 }
 
 public struct DiagramNode: Equatable, Sendable {
@@ -182,13 +212,29 @@ public struct DiagramEdge: Equatable, Sendable {
     }
 }
 
-/// The flow view's key: what the colours mean and the gradient range the widths span.
+/// The key of the flow and layers views: what each kind of stroke means, in the file's
+/// notation, and notes (folded units, findings, shading).
 public struct Legend: Equatable, Sendable {
+    /// A sample of a stroke and what it means.
+    public struct Key: Equatable, Sendable {
+        public var stroke: Flow.Stroke
+        public var text: MathText
+        public init(_ stroke: Flow.Stroke, _ text: MathText) {
+            self.stroke = stroke
+            self.text = text
+        }
+    }
+
+    public var keys: [Key]
     public var entries: [Line]
+    /// The values the widths span (the keys say it in words): frames that must share one
+    /// scale, such as a training run's, read each frame's range from here.
     public var smallest: Double
     public var largest: Double
     public var logarithmic: Bool
-    public init(entries: [Line], smallest: Double, largest: Double, logarithmic: Bool) {
+
+    public init(keys: [Key], entries: [Line], smallest: Double, largest: Double, logarithmic: Bool) {
+        self.keys = keys
         self.entries = entries
         self.smallest = smallest
         self.largest = largest

@@ -167,7 +167,7 @@ public struct FlowAnnotator: Sendable {
                 tip = "\(d.count) folded weight gradients: root mean square \(f.detailed(abs(d.value))), norm \(f.detailed(abs(d.value) * Double(d.count).squareRoot()))"
             }
             var edge = DiagramEdge(EdgeID(tail, head), lines: lines, tooltip: tip)
-            edge.flow = Flow(magnitude: scale(abs(d.value)), negative: d.value < 0)
+            edge.flow = Flow(gradient: d.value, magnitude: scale(abs(d.value)))
             edges.append(edge)
         }
         for k in units[L].kept {
@@ -203,9 +203,26 @@ public struct FlowAnnotator: Sendable {
         }
         // Last: the legend draws the shading's swatches beside it (LegendBuilder).
         notes.append(Line(MathText("node shading: |∂\(net.notation.loss)/∂\(net.notation.preactivation)|, from 0 (left) to the largest (right)"), role: .note))
-        let legend = Legend(entries: notes, smallest: smallestNonZero, largest: largest, logarithmic: options.scale == .log)
+        let legend = Legend(keys: legendKeys(largest: largest, smallest: smallestNonZero, zeros: drawn.contains { $0.value == 0 }),
+                            entries: notes, smallest: smallestNonZero, largest: largest, logarithmic: options.scale == .log)
         return Diagram(title: net.name.map { MathText($0 + " — gradient flow") } ?? MathText("Gradient flow"), headers: headers,
                        nodes: nodes, edges: edges, legend: legend)
+    }
+
+    /// What the strokes mean, in the file's notation (∂E/∂θ when `notation:` renames them).
+    /// An exactly-zero gradient has its own neutral key, only when some edge has one.
+    func legendKeys(largest: Double, smallest: Double, zeros: Bool) -> [Legend.Key] {
+        let notation = annotator.solution.network.notation
+        let w = notation.weight, loss = notation.loss
+        let partial = "∂\(loss)/∂\(w)"
+        let f = NumberFormat(precision: 3)
+        var keys = [Legend.Key(.positive, MathText("\(partial) > 0 (increasing \(w) raises \(loss))")),
+                    Legend.Key(.negative, MathText("\(partial) < 0 (increasing \(w) lowers \(loss))"))]
+        if zeros {
+            keys.append(Legend.Key(.zero, MathText("\(partial) = 0 exactly: no gradient reaches \(w)")))
+        }
+        keys.append(Legend.Key(.magnitude, MathText("width: thinnest |\(partial)| = \(f.string(smallest)); thickest: \(f.string(largest)) (\(options.scale == .log ? "log" : "linear") scale)")))
+        return keys
     }
 
     /// Maps a magnitude to 0…1: linear in |g| / max, or logarithmic over `decades` decades.

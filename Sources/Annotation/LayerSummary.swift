@@ -2,7 +2,8 @@ import NetworkModel
 
 /// The `layers` view: one node per layer with its gradient statistics — ‖∂Loss/∂Z‖, mean and
 /// largest |∂Loss/∂Z|, the share of dead units — and edges carrying ‖∂Loss/∂W^(L)‖, drawn
-/// with widths on a logarithmic scale, so gradient health can be compared across depth.
+/// in a neutral colour (a norm has no sign) with widths proportional to the norm from zero,
+/// so gradient health can be compared across depth: half the width is half the norm.
 public struct LayerSummary: Sendable {
     public let annotator: Annotator
     public let thresholds: HealthReport.Thresholds
@@ -66,22 +67,23 @@ public struct LayerSummary: Sendable {
 
         let norms = health.weightGradientNorms
         let largest = norms.dropFirst().max() ?? 0
-        let smallest = norms.dropFirst().filter { $0 > 0 }.min() ?? 0
-        let scale = FlowAnnotator(annotator: annotator, options: .init(scale: .log)).scaler(largest: largest, smallest: smallest)
         var edges: [DiagramEdge] = []
         for l in 1...L {
             // The whole matrix is W, the capital of the weight symbol.
             let w = MathText([.init("‖∂\(loss)/∂\(net.notation.weight.uppercased())"), .init("(\(l))", .sup), .init("‖ = " + f.string(norms[l]))])
             var edge = DiagramEdge(EdgeID(.layer(l - 1), .layer(l)), lines: [Line(w, role: .gradient)],
-                                   tooltip: "‖∂\(loss)/∂W^(\(l))‖ = \(f.detailed(norms[l]))")
-            edge.flow = Flow(magnitude: scale(norms[l]), negative: false)
+                                   tooltip: "‖∂\(loss)/∂\(net.notation.weight.uppercased())^(\(l))‖ = \(f.detailed(norms[l]))")
+            edge.flow = Flow(magnitude: largest > 0 ? norms[l] / largest : 0, stroke: norms[l] == 0 ? .zero : .magnitude, width: .proportional)
             edges.append(edge)
         }
         edges.append(DiagramEdge(EdgeID(.layer(L), .loss), lines: [], tooltip: ""))
         let headers = annotator.headers()
-        let legend = Legend(entries: [Line(MathText("edge width: ‖∂\(loss)/∂W‖ of the layer it enters (log scale)"), role: .note),
-                                      Line(MathText("nodes: statistics of ∂\(loss)/∂\(net.notation.preactivation) over the layer's units"), role: .note)],
-                            smallest: smallest, largest: largest, logarithmic: true)
+        let weights = "‖∂\(loss)/∂\(net.notation.weight.uppercased())‖"
+        var keys = [Legend.Key(.magnitude, MathText("edge width ∝ \(weights) of the layer it enters, from 0 (the widest: \(f.string(largest)))"))]
+        let zeros = norms.dropFirst().filter { $0 == 0 }.count
+        if zeros > 0 { keys.append(Legend.Key(.zero, MathText("\(weights) = 0 exactly: no gradient reaches the layer's weights"))) }
+        let legend = Legend(keys: keys, entries: [Line(MathText("nodes: statistics of ∂\(loss)/∂\(net.notation.preactivation) over the layer's units"), role: .note)],
+                            smallest: 0, largest: largest, logarithmic: false)
         return Diagram(title: MathText((net.name.map { $0 + " — " } ?? "") + "gradients by layer"), headers: headers, nodes: nodes, edges: edges, legend: legend)
     }
 }

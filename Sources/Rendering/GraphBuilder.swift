@@ -248,13 +248,25 @@ struct GraphBuilder {
         return attributes
     }
 
+    /// The colour and dash of a flow stroke; the legend draws its samples with the same.
+    /// Zero and unsigned sizes are neutral: only a signed gradient has a sign's colour.
+    /// The sign is told by line style as well as colour: negative dashed, zero dotted.
+    static func strokePaint(_ stroke: Flow.Stroke, theme: Theme) -> (color: String, style: String?) {
+        switch stroke {
+        case .positive: (theme.color("positive"), nil)
+        case .negative: (theme.color("negative"), "dashed")
+        case .zero: (theme.color("edge"), "dotted")
+        case .magnitude: (theme.color("edge"), nil)
+        }
+    }
+
     /// An edge's colour and width.
     func edgePaint(_ edge: DiagramEdge) -> (color: String, penwidth: Double) {
         var color = theme.color("edge")
         var penwidth = 1.0
         if let flow = edge.flow {
-            color = flow.negative ? theme.color("negative") : theme.color("positive")
-            penwidth = FlowScale.minWidth + (FlowScale.maxWidth - FlowScale.minWidth) * flow.magnitude
+            color = Self.strokePaint(flow.stroke, theme: theme).color
+            penwidth = FlowScale.penwidth(flow)
         }
         if edge.emphasis.dimmed { color = theme.color("dimmed") }
         if edge.emphasis.highlighted { color = theme.color("highlight"); penwidth = max(penwidth, 3) }
@@ -267,7 +279,7 @@ struct GraphBuilder {
         var attributes: Attributes = ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)),
                                       "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip), "id": .text(Self.edgeID(edge))]
         // The sign is told by line style as well as colour (WCAG 1.4.1; greyscale print).
-        if edge.flow?.negative == true { attributes["style"] = "dashed" }
+        if let flow = edge.flow, let style = Self.strokePaint(flow.stroke, theme: theme).style { attributes["style"] = .text(style) }
         return attributes
     }
 
@@ -360,8 +372,20 @@ enum Colors {
     }
 }
 
-/// The range of edge widths in the flow view, in points.
+/// Edge widths in the flow and layers views, in points.
 public enum FlowScale {
     public static let minWidth = 0.6
     public static let maxWidth = 9.0
+    /// An exactly-zero gradient: a plain line (dotted, neutral), not the thinnest gradient.
+    public static let zeroWidth = 1.0
+    /// The least width of a proportional edge, so a tiny nonzero value still shows as a hairline.
+    public static let hairline = 0.25
+
+    public static func penwidth(_ flow: Flow) -> Double {
+        if flow.stroke == .zero { return zeroWidth }
+        switch flow.width {
+        case .range: return minWidth + (maxWidth - minWidth) * flow.magnitude
+        case .proportional: return max(hairline, maxWidth * flow.magnitude)
+        }
+    }
 }

@@ -1,7 +1,8 @@
 import Annotation
 import Graphviz
 
-/// The flow view's key, drawn as a small table.
+/// The flow and layers views' key, drawn as a small table: a sample of each stroke, in the
+/// colour and dash the edges use, beside what it means.
 struct LegendBuilder {
     let theme: Theme
     var style: LabelBuilder.ScriptStyle = .faces
@@ -10,16 +11,15 @@ struct LegendBuilder {
     /// explains the shading, then gets swatches of the fills actually drawn.
     func html(_ legend: Legend, shaded: Bool = false) -> HTML {
         let labels = LabelBuilder(theme: theme, style: style)
-        let f = NumberFormat(precision: 3)
         let small = theme.fontSize * 0.86
         var rows: [[HTML.Cell]] = []
-        rows.append([HTML.Cell(.font(.text("━━"), color: theme.color("positive"), size: small)),
-                     HTML.Cell(labels.math("∂Loss/∂w > 0 (increasing w raises the loss)", color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
-        rows.append([HTML.Cell(.font(.text("╍╍"), color: theme.color("negative"), size: small)),
-                     HTML.Cell(labels.math("∂Loss/∂w < 0 (increasing w lowers the loss)", color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
-        rows.append([HTML.Cell(.font(.text("─"), color: theme.color("edge"), size: small)),
-                     HTML.Cell(labels.math(MathText("thinnest: |∂Loss/∂w| = \(f.string(legend.smallest)); thickest: \(f.string(legend.largest)) (\(legend.logarithmic ? "log" : "linear") scale)"),
-                                           color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
+        for key in legend.keys {
+            let paint = GraphBuilder.strokePaint(key.stroke, theme: theme)
+            // A sample drawn in the edges' colour and dash.
+            let sample = switch paint.style { case "dashed": "╍╍"; case "dotted": "┉┉"; default: "━━" }
+            rows.append([HTML.Cell(.font(.text(sample), color: paint.color, size: small)),
+                         HTML.Cell(labels.math(key.text, color: theme.color("text"), size: small), attributes: ["ALIGN": "LEFT"])])
+        }
         for (i, entry) in legend.entries.enumerated() {
             var swatch = HTML.Cell(.text(" "))
             if shaded && i == legend.entries.count - 1 {

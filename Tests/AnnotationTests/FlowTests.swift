@@ -1,6 +1,7 @@
 import Annotation
 import NetworkModel
 import TestSupport
+import Foundation
 import XCTest
 
 /// The flow and layers views: encodings that must be monotonic and honest.
@@ -37,7 +38,7 @@ final class FlowTests: XCTestCase {
                 for (a, b) in zip(edges, edges.dropFirst()) {
                     XCTAssertLessThanOrEqual(a.1.magnitude, b.1.magnitude + 1e-12, "\(scale): |\(a.0)| ≤ |\(b.0)| but widths disagree")
                 }
-                for (g, f) in edges where g != 0 { XCTAssertEqual(f.negative, g < 0) }
+                for (g, f) in edges { XCTAssertEqual(f.stroke, g > 0 ? .positive : g < 0 ? .negative : .zero, "∂Loss/∂w = \(g)") }
                 XCTAssertEqual(edges.last?.1.magnitude ?? 0, 1, accuracy: 1e-12, "the largest gradient gets the widest edge")
             }
         }
@@ -96,5 +97,71 @@ final class FlowTests: XCTestCase {
         XCTAssertEqual(lines.last, "w_11^(1)′ = 0.5386")
         XCTAssertEqual(d.node(.unit(layer: 2, k: 1))!.lines.last?.text.plain, "b^(2)′ = 0.2755")
         XCTAssertEqual(Annotator(solution: s).diagram(view: .full).edges[0].lines.count, 2, "only when asked")
+    }
+
+    // MARK: - Honest pictures
+
+    /// Every edge of the dead unit carries an exactly-zero gradient: a neutral stroke of its
+    /// own (not the thinnest positive), counted in the legend.
+    func testExactlyZeroGradientsHaveTheNeutralStrokeAndTheLegendSaysSo() throws {
+        let s = try solve("dead-relu.yaml")
+        for scale in FlowAnnotator.Scale.allCases {
+            let d = flow(s, scale: scale)
+            let zero = weightEdges(d, s).filter { $0.1.stroke == .zero }
+            // w_12^(1), w_22^(1) into the dead unit and w_21^(2) out of it (its H is 0).
+            XCTAssertEqual(zero.count, 3)
+            XCTAssertTrue(zero.allSatisfy { $0.0 == 0 })
+            XCTAssertTrue(weightEdges(d, s).filter { $0.0 != 0 }.allSatisfy { $0.1.stroke != .zero })
+            let key = try XCTUnwrap(d.legend?.keys.first { $0.stroke == .zero })
+            XCTAssertEqual(key.text.plain, "∂Loss/∂w = 0 exactly: no gradient reaches w")
+            XCTAssertTrue(d.legend!.keys.first { $0.stroke == .magnitude }!.text.plain.hasPrefix("width: thinnest |∂Loss/∂w| = 0.18;"))
+        }
+        // The key is there exactly when some edge is zero (xor's input 0 zeroes its weights'
+        // gradients; softmax-classifier has none).
+        var without = 0
+        for sample in ["xor.yaml", "softmax-classifier.yaml", "question-1.yaml", "deep-sigmoid.yaml"] {
+            let s = try solve(sample), d = flow(s)
+            let zeros = weightEdges(d, s).contains { $0.0 == 0 }
+            XCTAssertEqual(d.legend!.keys.contains { $0.stroke == .zero }, zeros, sample)
+            if !zeros { without += 1 }
+        }
+        XCTAssertGreaterThan(without, 0)
+    }
+
+    /// The legend's symbols are the file's: a network that calls its loss E and its weights θ
+    /// gets ∂E/∂θ in the key, never ∂Loss/∂w.
+    func testTheLegendsUseTheFilesNotation() throws {
+        let text = try String(contentsOfFile: TestSupport.sample("dead-relu.yaml"), encoding: .utf8)
+            + "notation: { loss: E, weight: θ, preactivation: z }\n"
+        let s = try NetworkFile.parse(text: text, file: "renamed.yaml").solve()
+        let flowLegend = try XCTUnwrap(flow(s).legend)
+        XCTAssertEqual(flowLegend.keys.map(\.text.plain).prefix(3), [
+            "∂E/∂θ > 0 (increasing θ raises E)",
+            "∂E/∂θ < 0 (increasing θ lowers E)",
+            "∂E/∂θ = 0 exactly: no gradient reaches θ"])
+        let layersLegend = try XCTUnwrap(LayerSummary(annotator: Annotator(solution: s)).diagram().legend)
+        XCTAssertTrue(layersLegend.keys[0].text.plain.hasPrefix("edge width ∝ ‖∂E/∂Θ‖ of the layer it enters, from 0"), layersLegend.keys[0].text.plain)
+        for legend in [flowLegend, layersLegend] {
+            let text = (legend.keys.map(\.text.plain) + legend.entries.map(\.text.plain)).joined(separator: "\n")
+            XCTAssertFalse(text.contains("Loss"), text)
+            XCTAssertFalse(text.contains("∂w") || text.contains("∂W") || text.contains("∂Z"), text)
+        }
+    }
+
+    /// The layers view's widths start at zero: the edge widths' ratios are the norms' ratios
+    /// (question 1: ‖∂Loss/∂W^(2)‖ = 64 is 0.577 × ‖∂Loss/∂W^(1)‖ = 110.9, not a vanishing
+    /// gradient), drawn in the neutral stroke, since a norm has no sign.
+    func testLayersViewWidthsAreProportionalToTheNorms() throws {
+        let s = try solve("question-1.yaml")
+        let d = LayerSummary(annotator: Annotator(solution: s)).diagram()
+        let norms = HealthReport(s).weightGradientNorms
+        let flows = d.edges.compactMap(\.flow)
+        XCTAssertEqual(flows.count, 3)
+        XCTAssertTrue(flows.allSatisfy { $0.stroke == .magnitude && $0.width == .proportional })
+        for (l, flow) in zip(1..., flows) {
+            XCTAssertEqual(flow.magnitude, norms[l] / norms[1...].max()!, accuracy: 1e-12)
+        }
+        XCTAssertEqual(flows[1].magnitude / flows[0].magnitude, 64 / norms[1], accuracy: 1e-12)
+        XCTAssertEqual(norms[1], 110.85, accuracy: 0.01)
     }
 }

@@ -173,12 +173,60 @@ final class RenderingTests: XCTestCase {
                 guard case .text(let width)? = edge.attributes["penwidth"], case .text(let color)? = edge.attributes["color"] else {
                     return XCTFail("edge without width or colour")
                 }
-                XCTAssertEqual(color, g < 0 ? theme.color("negative") : theme.color("positive"), themeName)
+                XCTAssertEqual(color, g < 0 ? theme.color("negative") : g > 0 ? theme.color("positive") : theme.color("edge"), themeName)
                 widthByGradient.append((abs(g), Double(width)!))
             }
             widthByGradient.sort { $0.0 < $1.0 }
             for (a, b) in zip(widthByGradient, widthByGradient.dropFirst()) { XCTAssertLessThanOrEqual(a.1, b.1) }
             XCTAssertTrue(graph.nodes.contains { $0.id == "legend" }, "the legend is drawn")
+        }
+    }
+
+    /// An exactly-zero gradient is drawn neutral and dotted (not as the thinnest positive), and
+    /// the legend shows that stroke; signed gradients keep their colours (negative dashed).
+    func testZeroGradientEdgesAreNeutralAndDotted() throws {
+        let theme = try Theme.named("classroom")
+        let s = try NetworkFile.load(path: TestSupport.sample("dead-relu.yaml")).solve()
+        let graph = try DiagramRenderer(theme: theme).graph(try diagram("dead-relu.yaml", view: .flow))
+        var zeros = 0
+        for edge in graph.edges where edge.head.hasPrefix("L") {
+            let tail = edge.tail.dropFirst().split(separator: "_").compactMap { Int($0) }
+            let head = edge.head.dropFirst().split(separator: "_").compactMap { Int($0) }
+            let g = s.dW[head[0]][tail[1] - 1, head[1] - 1]
+            if g == 0 {
+                zeros += 1
+                XCTAssertEqual(edge.attributes["style"], "dotted", edge.tail + "→" + edge.head)
+                XCTAssertEqual(edge.attributes["color"], .text(theme.color("edge")))
+                XCTAssertEqual(edge.attributes["penwidth"], .text("1"))
+            } else {
+                XCTAssertEqual(edge.attributes["style"], g < 0 ? "dashed" : nil)
+                XCTAssertEqual(edge.attributes["color"], .text(theme.color(g < 0 ? "negative" : "positive")))
+            }
+        }
+        XCTAssertEqual(zeros, 3)
+        let legend = try XCTUnwrap(graph.nodes.first { $0.id == "legend" })
+        var alone = Graph(name: "legend")
+        alone.addNode(legend.id, legend.attributes)
+        XCTAssertTrue(alone.dot.contains("<FONT COLOR=\"\(theme.color("edge"))\" POINT-SIZE=\"12.04\">┉┉</FONT>"), "the legend shows the dotted stroke")
+    }
+
+    /// The layers view draws norms in the neutral edge colour, widths proportional from zero:
+    /// the ratio of two edges' widths is the ratio of their norms.
+    func testLayersViewWidthsAreProportionalToTheNorms() throws {
+        let theme = try Theme.named("classroom")
+        let s = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let norms = HealthReport(s).weightGradientNorms
+        let graph = try DiagramRenderer(theme: theme).graph(try diagram("question-1.yaml", view: .layers))
+        var widths: [Double] = []
+        for l in 1...3 {
+            let edge = try XCTUnwrap(graph.edges.first { $0.tail == "layer\(l - 1)" && $0.head == "layer\(l)" })
+            XCTAssertEqual(edge.attributes["color"], .text(theme.color("edge")))
+            guard case .text(let width)? = edge.attributes["penwidth"] else { return XCTFail("no width") }
+            widths.append(Double(width)!)
+        }
+        XCTAssertEqual(widths[0], FlowScale.maxWidth)
+        for l in 1...3 {
+            XCTAssertEqual(widths[l - 1] / widths[0], norms[l] / norms[1], accuracy: 0.001, "layer \(l)")
         }
     }
 

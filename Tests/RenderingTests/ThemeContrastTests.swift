@@ -24,7 +24,7 @@ final class ThemeContrastTests: XCTestCase {
     }
 
     /// Legend swatches are graphics: 3 : 1 (WCAG 1.4.11). Everything else is text: 4.5 : 1.
-    static let swatches: Set<String> = ["━━", "╍╍", "─"]
+    static let swatches: Set<String> = ["━━", "╍╍", "┉┉", "─"]
 
     /// An attribute's value (FoundationXML's `attribute(forName:)` finds nothing on elements in
     /// SVG's default namespace).

@@ -57,8 +57,13 @@ public enum TrainingFrames {
             }
         }
         entries.append(Line(MathText("widths and shading on one scale for all \(frames.count) frames of the run"), role: .note))
+        // Every frame's stroke keys (their widths already on the shared range), in one order.
+        let strokes: [Flow.Stroke] = [.positive, .negative, .zero, .magnitude]
+        var keys: [Legend.Key] = []
+        for d in diagrams { for key in d.legend?.keys ?? [] where !keys.contains(key) { keys.append(key) } }
+        keys.sort { strokes.firstIndex(of: $0.stroke) ?? 0 < strokes.firstIndex(of: $1.stroke) ?? 0 }
         for i in diagrams.indices {
-            diagrams[i].legend = Legend(entries: entries, smallest: options.edgeRange!.smallest, largest: options.edgeRange!.largest,
+            diagrams[i].legend = Legend(keys: keys, entries: entries, smallest: options.edgeRange!.smallest, largest: options.edgeRange!.largest,
                                         logarithmic: options.scale == .log)
         }
         return diagrams
