@@ -64,7 +64,8 @@ enum TextMetricsCache {
     /// keeps its plugins (then the cache could not give Pango's answers).
     static func makeContext() -> OpaquePointer? {
         if isDisabled { return gvContext() }
-        guard let context = gvContextPlugins(TextLayoutPlugin.builtins, 1) else { return nil }
+        // Made here, once: the runtime makes the process's one context once.
+        guard let context = gvContextPlugins(TextLayoutPlugin.makeBuiltins(), 1) else { return nil }
         guard let directory = PangoTextLayout.graphvizLibraryDirectory(context),
               let plugin = PangoTextLayout.pluginPath(in: directory) else {
             gvFreeContext(context)
@@ -135,12 +136,13 @@ enum TextMetricsCache {
 }
 
 /// The in-process plugin library Graphviz is given at start-up (`gvContextPlugins`). Graphviz
-/// keeps pointers into it for the life of the process, so it is allocated once, never freed.
+/// keeps pointers into it for the life of the process, so it is never freed; the one context
+/// of the process is made once, so it is allocated once.
 enum TextLayoutPlugin {
     /// Above Pango's 10, so `gvtextlayout_select` picks this plugin.
     static let quality: Int32 = 100
 
-    nonisolated(unsafe) static let builtins: UnsafePointer<lt_symlist_t> = {
+    static func makeBuiltins() -> UnsafePointer<lt_symlist_t> {
         let engine = UnsafeMutablePointer<gvtextlayout_engine_t>.allocate(capacity: 1)
         engine.initialize(to: gvtextlayout_engine_t(textlayout: cachedTextLayout))
         let types = UnsafeMutablePointer<gvplugin_installed_t>.allocate(capacity: 2)
@@ -157,7 +159,7 @@ enum TextLayoutPlugin {
         symbols[0] = lt_symlist_t(name: UnsafePointer(strdup("gvplugin_bpviz_text_metrics_LTX_library")), address: UnsafeMutableRawPointer(library))
         symbols[1] = lt_symlist_t(name: nil, address: nil)
         return UnsafePointer(symbols)
-    }()
+    }
 }
 
 private func cachedTextLayout(_ span: UnsafeMutablePointer<textspan_t>?, _ fontpath: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> boolean {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import XCTest
 
@@ -72,14 +73,15 @@ final class TextMetricsCacheTests: XCTestCase {
         }
         // Four writers at once, twice over: each run ends with a merge-and-rename.
         for _ in 0..<2 {
-            let results = Results(count: samples.count)
+            // Results of processes run on several threads at once.
+            let results = Mutex([(Int32, Data, String)?](repeating: nil, count: samples.count))
             DispatchQueue.concurrentPerform(iterations: samples.count) { i in
                 let r = try? TestSupport.run(["render", TestSupport.sample(samples[i]), "-o", "-", "--view", "full"],
                                              environment: ["BPVIZ_CACHE_DIR": cache])
-                results.set(i, r.map { ($0.status, $0.stdout, $0.stderr) })
+                results.withLock { $0[i] = r.map { ($0.status, $0.stdout, $0.stderr) } }
             }
             for (i, sample) in samples.enumerated() {
-                let r = results.get(i)
+                let r = results.withLock { $0[i] }
                 XCTAssertEqual(r?.0, 0, r?.2 ?? "did not run")
                 XCTAssertEqual(r?.1, stock[sample], sample)
             }
@@ -88,13 +90,4 @@ final class TextMetricsCacheTests: XCTestCase {
         XCTAssertEqual(leftovers, ["text-metrics"], "no temporary file is left behind")
         try? FileManager.default.removeItem(atPath: root)
     }
-}
-
-/// Results of processes run on several threads at once.
-private final class Results: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [(Int32, Data, String)?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: (Int32, Data, String)?) { lock.lock(); values[i] = value; lock.unlock() }
-    func get(_ i: Int) -> (Int32, Data, String)? { lock.lock(); defer { lock.unlock() }; return values[i] }
 }
