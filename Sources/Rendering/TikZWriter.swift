@@ -88,7 +88,9 @@ public struct TikZWriter: Sendable {
         for edge in diagram.edges {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
             let paint = builder.edgePaint(edge)
-            let style = "\(colors.name(paint.color)),line width=\(n(paint.penwidth))\\bpvizpt"
+            var style = "\(colors.name(paint.color)),line width=\(n(paint.penwidth))\\bpvizpt"
+            // The flow's sign as a dash too, as GraphBuilder draws it (negative dashed, zero dotted).
+            if let flow = edge.flow, let dash = GraphBuilder.strokePaint(flow.stroke, theme: theme).style { style += "," + dash }
             // A routed edge (the op graph) follows Graphviz's spline: Bézier pieces of three
             // points each after the first, the arrowhead from the last point to the tip.
             // Other edges are straight, from border to border, as GraphBuilder draws them.
@@ -225,19 +227,19 @@ public struct TikZWriter: Sendable {
         return "\\bpvizrows{\(align)}{\(body.isEmpty ? "~" : body)}"
     }
 
-    /// The flow view's key, as LegendBuilder draws it for Graphviz: a coloured stroke and what
-    /// it means, then the notes.
+    /// The flow and layers views' key, as LegendBuilder draws it for Graphviz: a sample of each
+    /// stroke (colour and dash) and what it means, in the file's notation, then the notes.
     func legendRows(_ legend: Legend, colors: inout TikZColors) -> String {
-        let numbers = NumberFormat(precision: 3)
         let text = colors.name(theme.color("text"))
-        func stroke(_ key: String, _ thickness: Double) -> String {
-            "\\textcolor{\(colors.name(theme.color(key)))}{\\rule[0.5ex]{2em}{\(n(thickness))pt}}"
+        var rows: [String] = []
+        for key in legend.keys {
+            let paint = GraphBuilder.strokePaint(key.stroke, theme: theme)
+            // Rules, not a nested picture: dashes and dots are short rules with gaps.
+            let (piece, gap, count) = switch paint.style { case "dashed": (0.5, 0.25, 3); case "dotted": (0.15, 0.2, 6); default: (2.0, 0.0, 1) }
+            let rule = "\\rule[0.5ex]{\(n(piece))em}{1.5pt}"
+            let sample = "\\textcolor{\(colors.name(paint.color))}{" + Array(repeating: rule, count: count).joined(separator: "\\hspace{\(n(gap))em}") + "}"
+            rows.append(sample + "&\\bpvizl{\(text)}{\(LaTeX.math(key.text))}")
         }
-        var rows = [
-            stroke("positive", 2) + "&\\bpvizl{\(text)}{\(LaTeX.math("∂Loss/∂w > 0 (increasing w raises the loss)"))}",
-            stroke("negative", 2) + "&\\bpvizl{\(text)}{\(LaTeX.math("∂Loss/∂w < 0 (increasing w lowers the loss)"))}",
-            stroke("edge", 0.6) + "&\\bpvizl{\(text)}{\(LaTeX.math(MathText("thinnest: |∂Loss/∂w| = \(numbers.string(legend.smallest)); thickest: \(numbers.string(legend.largest)) (\(legend.logarithmic ? "log" : "linear") scale)")))}",
-        ]
         for entry in legend.entries { rows.append("&\\bpvizl{\(text)}{\(LaTeX.math(entry.text))}") }
         return "\\bpvizrows{l@{\\ }l}{\(rows.joined(separator: "\\\\"))}"
     }

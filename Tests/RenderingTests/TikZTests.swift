@@ -60,6 +60,19 @@ final class TikZTests: XCTestCase {
         XCTAssertEqual(widths.max() ?? 0, FlowScale.maxWidth, accuracy: 0.01)
         XCTAssertTrue(tikz.contains("\\draw[bpviz-positive,") || tikz.contains("\\draw[bpviz-negative,"))
         XCTAssertTrue(tikz.contains("dash pattern"), "dead units are dashed")
+        // Signs by dash as well as colour, as in the SVG: negative dashed, exactly zero dotted.
+        XCTAssertTrue(tikz.contains("\\draw[bpviz-negative,line width=") && tikz.contains("\\bpvizpt,dashed]"))
+        XCTAssertEqual(tikz.components(separatedBy: "\\bpvizpt,dotted]").count - 1, 3, "the dead unit's three edges")
+    }
+
+    /// The legend speaks the file's notation, as the SVG's does.
+    func testTheLegendUsesTheFilesNotation() throws {
+        let theme = try Theme.named("classroom")
+        let text = try String(contentsOfFile: TestSupport.sample("dead-relu.yaml"), encoding: .utf8) + "notation: { loss: E, weight: θ }\n"
+        let d = try View.flow.diagram(try NetworkFile.parse(text: text, file: "renamed.yaml").solve())
+        let tikz = TikZWriter(theme: theme).picture(d, layout: try DiagramRenderer(theme: theme).layout(d))
+        XCTAssertTrue(tikz.contains("\\partial E/\\partial \\theta"), "∂E/∂θ in the legend")
+        XCTAssertFalse(tikz.contains("Loss"))
     }
 
     func testTheOpGraphFollowsGraphvizRoutes() throws {
