@@ -79,6 +79,7 @@ readme-images: release
 	$(RELEASE_BIN) render Samples/dead-relu.yaml -o Samples/pictures/dead-relu-flow.png --view flow --dpi 110
 	@for n in sigmoid relu; do rm -rf .build/train-$$n && $(RELEASE_BIN) train Samples/deep-$$n-data.yaml -o .build/train-$$n && \
 		cp .build/train-$$n/gradients.svg Samples/pictures/deep-$$n-gradients.svg || exit 1; done
+	$(RELEASE_BIN) render Samples/question-1.yaml -o Samples/pictures/question-1-ops.png --view ops --dpi 60
 
 bench: release
 	$(SWIFT) build $(RELEASE_FLAGS) --product bpviz-bench

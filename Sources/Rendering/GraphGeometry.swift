@@ -13,9 +13,12 @@ extension DiagramGeometry {
         func points(_ x: Double) -> String { String(Int(x.rounded(.up))) }
         func inches(_ x: Double) -> Value { .text(String(format: "%.4f", x / 72)) }
 
+        // `ordering=in` keeps each rank in the order the nodes are given (index order, top to
+        // bottom); a wide node separation leaves each edge label nearer its own edge than the
+        // edges converging on the same operation (measured with svgcheck's overlap.py).
         var boxes: [NodeID: Size] = [:]
         var g = Graph(name: "layout", attributes: [
-            "rankdir": lr ? "LR" : "TB", "nodesep": "0.18", "ranksep": "0.3", "splines": "true", "ordering": "out",
+            "rankdir": lr ? "LR" : "TB", "nodesep": "0.7", "ranksep": "0.4", "splines": "true", "ordering": "in",
         ], nodeDefaults: ["shape": "box", "fixedsize": "true", "label": "", "margin": "0"],
         edgeDefaults: ["arrowsize": "0.7"])
         for node in diagram.nodes {

@@ -81,11 +81,14 @@ final class FuzzTests: XCTestCase {
                 guard weights <= 2000 else { outcomes["large", default: 0] += 1; continue }
                 let annotator = Annotator(solution: solution, format: NumberFormat(precision: 1 + mutator.pick(8)))
                 let view = View.allCases[mutator.pick(View.allCases.count)]
+                let options = ViewOptions(format: annotator.format, showUpdate: true, flow: .init(maxUnits: 2 + mutator.pick(20)))
                 let diagram: Diagram
-                switch view {
-                case .flow: diagram = FlowAnnotator(annotator: annotator, options: .init(maxUnits: 2 + mutator.pick(20))).diagram()
-                case .layers: diagram = LayerSummary(annotator: annotator).diagram()
-                default: diagram = annotator.diagram(view: view, showUpdate: true)
+                do {
+                    diagram = try view.diagram(solution, options: options)
+                } catch let error as ViewError {
+                    XCTAssertTrue(error.description.contains("expected at most"), "\(error)")
+                    outcomes["too large for \(view)", default: 0] += 1
+                    continue
                 }
                 let deriver = Deriver(solution: solution)
                 for target in deriver.parameterOrder().prefix(4) {
