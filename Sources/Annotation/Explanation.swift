@@ -69,6 +69,10 @@ public struct Explanation: Sendable {
     // MARK: - Documents
 
     public func derivationText(_ target: Derivation.Target) -> String {
+        markdownSafe(derivation(target))
+    }
+
+    func derivation(_ target: Derivation.Target) -> String {
         let d = deriver.derive(target)
         let chains = Self.chain(d)
         var lines: [String] = []
@@ -135,7 +139,7 @@ public struct Explanation: Sendable {
             out += math(forward.preactivation(layer: l, unit: k))
         default: break
         }
-        return out + derivationText(target)
+        return markdownSafe(out + derivation(target))
     }
 
     /// The whole worked solution, like the worked example. `figure`, LaTeX only: a picture
@@ -146,7 +150,7 @@ public struct Explanation: Sendable {
         var out = ""
         switch format {
         case .text: out += title + "\n" + String(repeating: "=", count: title.count) + "\n"
-        case .markdown: out += "# \(title)\n"
+        case .markdown: break   // the title is added, escaped, at the end
         case .latex:
             out += """
             \\documentclass[11pt]{article}
@@ -182,7 +186,7 @@ public struct Explanation: Sendable {
         for target in deriver.parameterOrder() {
             let name = deriver.targetSymbol(target)
             out += format == .latex ? "\\paragraph{For \(inline(name))}\n" : (format == .markdown ? "**For \(inline(name))**\n\n" : "For \(name.unicode):\n")
-            out += derivationText(target)
+            out += derivation(target)
             out += format == .text ? "\n" : ""
         }
 
@@ -211,7 +215,27 @@ public struct Explanation: Sendable {
             }
         }
         if format == .latex { out += "\n\\end{document}\n" }
+        if format == .markdown { return "# " + Self.markdownText(title) + "\n" + markdownSafe(out) }
         return out
+    }
+
+    /// Markdown is read as HTML too: user text outside math is escaped like `values
+    /// --format markdown` escapes it (entities), plus a backslash before Markdown's own
+    /// punctuation, so a name shows exactly as written and can neither open a tag nor a link.
+    static func markdownText(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if c.isASCII, "\\`*_{}[]()#+-.!|~$".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return MathText.htmlEscape(out)
+    }
+
+    /// In Markdown's math, only symbols from the notation can hold a `<` (bpviz writes none):
+    /// MathJax's and KaTeX's `\lt` draws it without an HTML tag ever opening.
+    func markdownSafe(_ s: String) -> String {
+        guard format == .markdown, s.contains("<") else { return s }
+        return s.replacingOccurrences(of: "<", with: "\\lt ")
     }
 
     func paragraph(_ s: String) -> String { s + "\n\n" }

@@ -1,3 +1,5 @@
+import NetworkModel
+
 /// Text with real subscripts and superscripts, kept as structure until a renderer decides
 /// how to draw it (HTML-like Graphviz labels, HTML, LaTeX or plain text).
 public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
@@ -81,17 +83,22 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
         }.joined()
     }
 
+    /// Text for HTML and XML, in element content or a quoted attribute: the five specials
+    /// as entities, and control characters (which XML cannot hold, and which would end a
+    /// line in an attribute) as `&#10;` or their control pictures.
     public static func htmlEscape(_ s: String) -> String {
         var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(c)
+            case "\n": out += "&#10;"
+            case "\t": out += "&#9;"
+            default: out.unicodeScalars.append(TextPolicy.controlPicture(c))
             }
         }
         return out

@@ -88,7 +88,7 @@ public struct ValueTable: Sendable {
         var out = "layer,quantity,symbol,value\n"
         for g in groups {
             for r in g.rows {
-                out += "\(r.layer),\(r.quantity),\(csvField(r.symbol.plain)),\(r.value)\n"
+                out += "\(r.layer),\(r.quantity),\(Self.csvCell(r.symbol.plain)),\(r.value)\n"
             }
         }
         return out
@@ -98,13 +98,20 @@ public struct ValueTable: Sendable {
         var out = ""
         for g in groups {
             out += "### \(g.title)\n\n| symbol | value |\n| --- | ---: |\n"
-            for r in g.rows { out += "| \(r.symbol.html) | \(format.string(r.value)) |\n" }
+            // Entities keep tags out; `|` would end the table cell.
+            for r in g.rows { out += "| \(r.symbol.html.replacingOccurrences(of: "|", with: "\\|")) | \(format.string(r.value)) |\n" }
             out += "\n"
         }
         return out
     }
 
-    private func csvField(_ s: String) -> String {
-        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    /// A text cell. One that starts like a formula (`=`, `@`, `+`, `-`, a tab or a return)
+    /// gets a leading `'`, as OWASP advises against CSV injection, so a spreadsheet shows it
+    /// as text and never runs it; numbers are written as numbers, never changed.
+    public static func csvCell(_ s: String) -> String {
+        var cell = s
+        if let first = cell.unicodeScalars.first, "=@+-\t\r".unicodeScalars.contains(first) { cell = "'" + cell }
+        let quoted = cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        return quoted ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
     }
 }

@@ -46,7 +46,12 @@ enum DOT {
             if i > 0 { out += ", " }
             out += key
             out += "="
-            value(attributes[key]!, into: &out)
+            if key.hasSuffix("tooltip"), case .text(let text) = attributes[key]!, text.contains("\\") {
+                // Graphviz unescapes tooltips twice (`\\\\T` shows as `\T`; `\\T` names the tail).
+                quote(text.replacingOccurrences(of: "\\", with: "\\\\"), into: &out)
+            } else {
+                value(attributes[key]!, into: &out)
+            }
         }
         out += "]"
     }
@@ -71,10 +76,11 @@ enum DOT {
     }
 
     /// A quoted DOT string holding `s` literally: backslashes doubled (Graphviz would read
-    /// `\n`, `\N`… as escapes), quotes escaped, line breaks as `\n`.
+    /// `\n`, `\N`… as escapes), quotes escaped, line breaks as `\n`, and the control
+    /// characters XML cannot hold as control pictures (they would reach the SVG).
     static func quote(_ s: String, into out: inout String) {
         out += "\""
-        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
+        if !s.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 < 0x20 || $0 == 0x7F }) {
             out += s
         } else {
             for c in s.unicodeScalars {
@@ -83,7 +89,7 @@ enum DOT {
                 case "\"": out += "\\\""
                 case "\n": out += "\\n"
                 case "\r": break
-                default: out.unicodeScalars.append(c)
+                default: out.unicodeScalars.append(HTML.controlPicture(c))
                 }
             }
         }

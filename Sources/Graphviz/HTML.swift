@@ -1,5 +1,6 @@
-/// A builder for Graphviz's HTML-like labels. Text given to `.text` is always
-/// entity-escaped, so user strings with `<`, `&` or `"` appear literally.
+/// A builder for Graphviz's HTML-like labels. Text given to `.text` always appears exactly
+/// as given: entity-escaped (`<`, `&`, `"`), its backslashes doubled (Graphviz rewrites `\N`,
+/// `\G`, `\\`… in label text), and characters XML cannot hold shown as control pictures.
 public indirect enum HTML: Hashable, Sendable {
     case text(String)
     case sub(HTML)
@@ -51,7 +52,7 @@ public indirect enum HTML: Hashable, Sendable {
 
     func write(to out: inout String) {
         switch self {
-        case .text(let s): out += HTML.escape(s)
+        case .text(let s): out += HTML.escape(s, backslashes: true)
         case .raw(let s): out += s
         case .sub(let h): out += "<SUB>"; h.write(to: &out); out += "</SUB>"
         case .sup(let h): out += "<SUP>"; h.write(to: &out); out += "</SUP>"
@@ -87,8 +88,12 @@ public indirect enum HTML: Hashable, Sendable {
         }
     }
 
-    /// Escapes the five XML specials. Graphviz's HTML parser (expat) decodes them back.
-    public static func escape(_ s: String) -> String {
+    /// Escapes the five XML specials, which Graphviz's HTML parser (expat) decodes back.
+    /// Characters XML 1.0 cannot hold at all (C0 controls but tab, newline and return) become
+    /// their control pictures (U+241B for escape), so the SVG stays well-formed. In label
+    /// text (`backslashes`), each `\` is doubled: Graphviz substitutes `\N`, `\G`, `\L`… in
+    /// label text and turns `\\` back into one.
+    public static func escape(_ s: String, backslashes: Bool = false) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {
@@ -98,10 +103,23 @@ public indirect enum HTML: Hashable, Sendable {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
+            case "\\" where backslashes: out += "\\\\"
+            // Graphviz drops tabs and line breaks in label text: show them.
+            case _ where backslashes && (c == "\t" || c == "\n" || c == "\r"): out.unicodeScalars.append(Unicode.Scalar(0x2400 + c.value)!)
+            default: out.unicodeScalars.append(controlPicture(c))
             }
         }
         return out
+    }
+
+    /// U+2400 + c for the C0 controls XML forbids, U+2421 for DEL; anything else as it is.
+    public static func controlPicture(_ c: Unicode.Scalar) -> Unicode.Scalar {
+        switch c.value {
+        case 0x09, 0x0A, 0x0D: return c
+        case 0..<0x20: return Unicode.Scalar(0x2400 + c.value)!
+        case 0x7F: return "\u{2421}"
+        default: return c
+        }
     }
 
     static func number(_ x: Double) -> String {

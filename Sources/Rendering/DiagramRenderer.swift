@@ -37,6 +37,7 @@ public struct DiagramRenderer: Sendable {
     /// fits and every node sits at the same spot in all of them.
     public func layout(sharedBy diagrams: [Diagram]) throws -> Layout {
         guard let first = diagrams.first else { throw GraphvizError(stage: .layout, messages: ["no diagram to lay out"]) }
+        try theme.validate()
         let builder = GraphBuilder(theme: theme)
         let legend = first.legend.map { LegendBuilder(theme: theme).html($0, shaded: first.nodes.contains { $0.shade != nil }) }
         let measured = try builder.measure(diagrams, legend: legend)
@@ -53,6 +54,7 @@ public struct DiagramRenderer: Sendable {
     /// with faces (SVG, JSON: see LabelBuilder) or with <SUB>/<SUP>/<B> tags (PNG and PDF,
     /// which Cairo draws, and DOT, which other tools read).
     public func graph(_ diagram: Diagram, layout: Layout? = nil, dpi: Double? = nil, scriptTags: Bool = false) throws -> Graph {
+        try theme.validate()
         let layout = try layout ?? self.layout(diagram)
         let style: LabelBuilder.ScriptStyle = scriptTags ? .tags : .faces
         let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style).html($0, shaded: diagram.nodes.contains { $0.shade != nil }) }

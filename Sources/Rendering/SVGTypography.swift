@@ -1,3 +1,4 @@
+import Annotation
 import Foundation
 
 /// Graphviz 2.42/2.43 writes `<SUB>`/`<SUP>` as separate `<text>` elements carrying
@@ -54,7 +55,8 @@ public enum SVGTypography {
             sub = Array("font-family=\"\(family)\(LabelBuilder.subFace)\"".utf8)
             sup = Array("font-family=\"\(family)\(LabelBuilder.supFace)\"".utf8)
             bold = Array("font-family=\"\(family)\(LabelBuilder.boldFace)\"".utf8)
-            replacement = Array("font-family=\"\(family), Verdana, Arial, sans-serif\"".utf8)
+            // Themes are validated to plain names; escaped all the same, as every attribute.
+            replacement = Array("font-family=\"\(MathText.htmlEscape(family)), Verdana, Arial, sans-serif\"".utf8)
         }
     }
 

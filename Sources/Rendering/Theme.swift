@@ -65,10 +65,16 @@ public struct Theme: Equatable, Sendable {
             theme = Theme(name: "", description: "", colors: Theme.fallbackColors)
         }
         theme.name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        theme.description = try map["description"].map { try reader.string($0, what: "`description`") } ?? theme.description
+        theme.description = try map["description"].map {
+            try reader.printableText($0, what: "`description`", maxLength: 200, expected: "a description")
+        } ?? theme.description
         if let node = map["font"] {
             let font = try reader.mapping(node, what: "`font`", allowed: ["family", "size"], context: "font ")
-            if let family = font["family"] { theme.fontFamily = try reader.string(family, what: "`font.family`") }
+            if let family = font["family"] {
+                let value = try reader.string(family, what: "`font.family`")
+                guard isFontFamily(value) else { throw reader.error(at: family, "`font.family` is `\(value)`; expected \(fontFamilyRule)") }
+                theme.fontFamily = value
+            }
             if let size = font["size"] {
                 let value = try reader.number(size, what: "`font.size`")
                 guard (6...72).contains(value) else { throw reader.error(at: size, "`font.size` is \(value); expected a size from 6 to 72 points") }
@@ -103,6 +109,27 @@ public struct Theme: Equatable, Sendable {
         return theme
     }
 
+    /// A font family is written into SVG and CSS attributes and Graphviz's font lists: a plain
+    /// name keeps it from ever being read as markup, a list or an escape.
+    static func isFontFamily(_ s: String) -> Bool {
+        guard let first = s.first, first.isLetter, s.count <= 64 else { return false }
+        return s.unicodeScalars.allSatisfy { !TextPolicy.isUnprintable($0) }
+            && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
+    }
+
+    static let fontFamilyRule = "a font family name of letters, digits, spaces and hyphens, starting with a letter, at most 64 characters (e.g. DejaVu Sans)"
+
+    /// Checks what a theme writes into outputs, for themes made in code rather than loaded
+    /// (loading checks each value where it stands): the renderer refuses a theme that fails.
+    public func validate() throws {
+        guard Theme.isFontFamily(fontFamily) else {
+            throw ThemeError("theme `\(name)`: the font family is `\(fontFamily)`; expected \(Theme.fontFamilyRule)")
+        }
+        for key in colors.keys.sorted() where !Theme.isColor(colors[key]!) {
+            throw ThemeError("theme `\(name)`: colour `\(key)` is `\(colors[key]!)`; expected a colour like \"#1f77b4\" or a name like navy")
+        }
+    }
+
     static func isColor(_ s: String) -> Bool {
         if s.hasPrefix("#") {
             let hex = s.dropFirst()
@@ -116,4 +143,10 @@ public struct Theme: Equatable, Sendable {
         "loss": "#fdf2e9", "edge": "#7f8c8d", "value": "#1a1a1a", "gradient": "#b03a2e", "positive": "#1c6fa8",
         "negative": "#d62728", "highlight": "#f39c12", "dimmed": "#6b6f73", "dead": "#7f7f7f", "header": "#46535f",
     ]
+}
+
+/// A theme made in code that the renderer cannot use safely.
+public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

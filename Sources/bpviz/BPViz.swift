@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import NetworkModel
 import Rendering
 
 @main
@@ -15,5 +17,19 @@ struct BPViz: ParsableCommand {
         // Before any thread starts: ^C and kill remove the files being written.
         StagingFiles.removeOnInterrupt()
         mainWithOptionHints()
+    }
+
+    /// ArgumentParser's own errors quote the command line (`--theme $'\e]0;…'`): their first
+    /// line goes through the same one-line filter as every other message; the usage lines
+    /// it adds are its own text. Help and version print as they are.
+    static func exit(reporting error: Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success, !(error is ExitCode) else { exit(withError: error) }
+        let message = self.message(for: error)
+        let full = fullMessage(for: error)
+        let first = "Error: " + message
+        let rest = full.hasPrefix(first) ? String(full.dropFirst(first.count)) : ""
+        FileHandle.standardError.write(Data(("Error: " + TextPolicy.oneLine(message) + rest + "\n").utf8))
+        Foundation.exit(code.rawValue)
     }
 }

@@ -11,6 +11,8 @@ public enum NetworkFile {
     public static let maxSamples = 100_000
     /// Numbers in a `data:` list, all samples together.
     public static let maxDataValues = 10_000_000
+    /// A title, drawn above diagrams: long enough for any title, short enough for DOT.
+    public static let maxNameLength = 200
 
     /// How much a file may ask for, checked while it is read and before anything of that
     /// size is allocated.

@@ -12,7 +12,7 @@ extension YAMLReader {
 
     func network(_ root: Node, limits: NetworkFile.Limits) throws -> Network {
         let top = try mapping(root, what: "the network file", allowed: NetworkKeys.top, context: "")
-        let name = try top["name"].map { try string($0, what: "`name`") }
+        let name = try top["name"].map { try printableText($0, what: "`name`", maxLength: NetworkFile.maxNameLength, expected: "a title") }
         // With `data:`, a top-level input/target is optional; when given it is sample 1.
         var samples: [SampleNodes] = []
         if top["data"] == nil || top["input"] != nil || top["target"] != nil {
@@ -49,8 +49,8 @@ extension YAMLReader {
             let map = try mapping(notationNode, what: "`notation`", allowed: Notation.keys, context: "notation ")
             func symbol(_ key: String) throws -> String? {
                 guard let node = map[key] else { return nil }
-                let text = try string(node, what: "`notation.\(key)`")
-                guard !text.isEmpty, text.count <= 16, !text.contains(where: \.isNewline) else {
+                let text = try printableText(node, what: "`notation.\(key)`", maxLength: 16, expected: "a short symbol")
+                guard !text.isEmpty else {
                     throw error(at: node, "`notation.\(key)` is `\(text)`; expected a short symbol of 1 to 16 characters on one line")
                 }
                 return text

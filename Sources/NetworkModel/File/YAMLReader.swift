@@ -55,6 +55,20 @@ public struct YAMLReader {
         return scalar.string
     }
 
+    /// Text that is drawn, exported and printed (a name, a symbol): one line of printable
+    /// characters, so it survives SVG, HTML, DOT, CSV and a terminal exactly as written.
+    /// Control characters (a newline, an escape sequence) are refused rather than changed.
+    public func printableText(_ node: Node, what: String, maxLength: Int, expected: String) throws -> String {
+        let text = try string(node, what: what)
+        if let (offset, scalar) = text.unicodeScalars.enumerated().first(where: { TextPolicy.isUnprintable($0.element) }) {
+            throw error(at: node, "\(what) contains the control character \(TextPolicy.codePoint(scalar)) at character \(offset + 1); expected \(expected) on one line, without control characters")
+        }
+        guard text.count <= maxLength else {
+            throw error(at: node, "\(what) has \(text.count) characters; expected \(expected) of at most \(maxLength) characters")
+        }
+        return text
+    }
+
     public func number(_ node: Node, what: String) throws -> Double {
         guard case .scalar(let scalar) = node else {
             throw error(at: node, "\(what) is \(kind(node)); expected a number")

@@ -17,6 +17,9 @@ public final class DeckDirectory {
     let planned: Set<String>
     let previous: Set<String>
     let lock: Int32
+    /// Made by this run: a failed deck then takes the whole directory away again.
+    let created: Bool
+    var written: Set<String> = []
 
     /// Opens a deck directory: checks it (creating it when missing), locks it against a second writer,
     /// removes staging files of dead writers and records the files about to be written.
@@ -81,7 +84,7 @@ public final class DeckDirectory {
             }
             try writeManifest(previous.union(planned), in: path)
             if created { StagingFiles.forget(directory: path) }
-            return DeckDirectory(path: path, planned: planned, previous: previous, lock: lock)
+            return DeckDirectory(path: path, planned: planned, previous: previous, lock: lock, created: created)
         } catch {
             flock(lock, LOCK_UN)
             close(lock)
@@ -90,11 +93,12 @@ public final class DeckDirectory {
         }
     }
 
-    init(path: String, planned: Set<String>, previous: Set<String>, lock: Int32) {
+    init(path: String, planned: Set<String>, previous: Set<String>, lock: Int32, created: Bool) {
         self.path = path
         self.planned = planned
         self.previous = previous
         self.lock = lock
+        self.created = created
     }
 
     deinit {
@@ -108,6 +112,17 @@ public final class DeckDirectory {
             throw OutputError("\(path)/\(name): not among the deck's files; expected one of the names given when the directory was opened")
         }
         try OutputFile.replace(path + "/" + name, with: data, shownAs: path + "/" + name, mode: nil)
+        written.insert(name)
+    }
+
+    /// After a failure: a directory this run created goes again (it holds only this run's
+    /// files); in an existing one, the manifest still lists every file of either deck, so
+    /// the next run replaces or removes them.
+    public func abandon() {
+        guard created else { return }
+        for name in written { unlink(path + "/" + name) }
+        unlink(path + "/" + Self.manifestName)
+        rmdir(path)
     }
 
     /// Removes the earlier deck's files that the new one does not have, then lists only the

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetworkModel
 
 /// Every failure the user can fix reaches them as one line on stderr and exit status 1;
 /// ArgumentParser's own usage errors keep their status 64.
@@ -16,8 +17,10 @@ func reportingFailures(_ body: () throws -> Void) throws {
     }
 }
 
+/// The one way messages reach the terminal: as one line, whatever they quote (see
+/// `TextPolicy.oneLine`: control characters escaped, long excerpts cut).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("bpviz: " + message + "\n").utf8))
+    FileHandle.standardError.write(Data(("bpviz: " + TextPolicy.oneLine(message) + "\n").utf8))
 }
 
 /// A failure that is not about a file's content: a bad option value, an output path.

@@ -28,10 +28,10 @@ extension BPViz {
             try command.run()
         } catch {
             if let hint = negativeValueHint(arguments, message: fullMessage(for: error)) {
-                FileHandle.standardError.write(Data(("bpviz: " + hint + "\n").utf8))
+                printError(hint)
                 Foundation.exit(ExitCode.validationFailure.rawValue)
             }
-            exit(withError: error)
+            exit(reporting: error)
         }
     }
 

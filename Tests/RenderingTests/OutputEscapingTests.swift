@@ -1,0 +1,69 @@
+import Annotation
+import Foundation
+import FoundationXML
+import Graphviz
+import NetworkModel
+import Rendering
+import TestSupport
+import XCTest
+
+/// What the library writes stays safe when its caller skips the file reader's checks: themes
+/// made in code are validated by the renderer, and text with control characters or Graphviz
+/// escapes still gives well-formed SVG that shows it.
+final class OutputEscapingTests: XCTestCase {
+    func solution(name: String) throws -> Solution {
+        var network = try NetworkFile.load(path: TestSupport.sample("question-1.yaml"))
+        network.name = name
+        return try network.solve()
+    }
+
+    func testThemesMadeInCodeAreValidatedBeforeAnythingIsWritten() throws {
+        let diagram = Annotator(solution: try solution(name: "q")).diagram(view: .full)
+        for family in [#"DejaVu Sans" onmouseover="alert(1)"#, "DejaVu Sans, serif", "Sans\u{1B}[2J", "", String(repeating: "A", count: 65)] {
+            var theme = try Theme.named("classroom")
+            theme.fontFamily = family
+            XCTAssertThrowsError(try DiagramRenderer(theme: theme).render(diagram, format: .svg), family) { error in
+                XCTAssertTrue("\(error)".contains("expected a font family name"), "\(error)")
+            }
+        }
+        var theme = try Theme.named("classroom")
+        theme.colors["background"] = "red; } </style><script>alert(1)</script>"
+        XCTAssertThrowsError(try DiagramRenderer(theme: theme).render(diagram, format: .svg))
+        let deck = SlideDeck(solution: try solution(name: "q"), steps: .layer)
+        let dir = try TestSupport.temporaryDirectory() + "/deck"
+        XCTAssertThrowsError(try DeckWriter(theme: theme).write(deck, title: "q", to: dir))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir), "nothing written")
+        theme.fontFamily = "Noto Sans CJK JP"
+        theme.colors["background"] = "#fafafa"
+        XCTAssertNoThrow(try DiagramRenderer(theme: theme).render(diagram, format: .svg))
+    }
+
+    func testControlCharactersAndBackslashesGiveWellFormedExactSVG() throws {
+        let name = "tab\there \u{1B}[2J bell\u{07} del\u{7F} \\N \\G \\\\ \\L"
+        let diagram = Annotator(solution: try solution(name: name)).diagram(view: .full)
+        let svg = try DiagramRenderer(theme: try Theme.named("classroom")).render(diagram, format: .svg)
+        let document = try XMLDocument(data: svg)
+        let title = try document.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue).first { $0.contains("bell") }
+        // Characters XML cannot hold show as their control pictures; everything else exactly.
+        XCTAssertEqual(title, "tab\u{2409}here \u{241B}[2J bell\u{2407} del\u{2421} \\N \\G \\\\ \\L")
+    }
+
+    func testHTMLLabelTextAndTooltipsKeepBackslashes() {
+        XCTAssertEqual(HTML.text(#"a\N<b>&"#).markup, #"a\\N&lt;b&gt;&amp;"#)
+        XCTAssertEqual(HTML.escape("\u{1B}x\u{7F}"), "\u{241B}x\u{2421}")
+        var g = Graph(name: "g")
+        _ = g.addNode("n", ["tooltip": .text(#"\T\L"#), "label": .text(#"\N"#)])
+        XCTAssertTrue(g.dot.contains(#"tooltip="\\\\T\\\\L""#), g.dot)
+        XCTAssertTrue(g.dot.contains(#"label="\\N""#), g.dot)
+    }
+
+    func testCSVCellsThatLookLikeFormulasAreText() {
+        XCTAssertEqual(ValueTable.csvCell("=SUM(A1)"), "'=SUM(A1)")
+        XCTAssertEqual(ValueTable.csvCell("@cmd"), "'@cmd")
+        XCTAssertEqual(ValueTable.csvCell("+1"), "'+1")
+        XCTAssertEqual(ValueTable.csvCell("-x"), "'-x")
+        XCTAssertEqual(ValueTable.csvCell("=a,b"), "\"'=a,b\"")
+        XCTAssertEqual(ValueTable.csvCell("∂L/∂w"), "∂L/∂w")
+        XCTAssertEqual(ValueTable.csvCell("say \"hi\""), "\"say \"\"hi\"\"\"")
+    }
+}
