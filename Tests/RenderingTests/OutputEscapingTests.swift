@@ -67,3 +67,35 @@ final class OutputEscapingTests: XCTestCase {
         XCTAssertEqual(ValueTable.csvCell("say \"hi\""), "\"say \"\"hi\"\"\"")
     }
 }
+
+/// A deck that fails half-way takes away a directory it created, and leaves an existing
+/// deck's manifest listing every file of both decks, so the next run can still clean up.
+final class DeckDirectoryTests: XCTestCase {
+    func testAnUnfinishedDeckRemovesTheDirectoryItCreated() throws {
+        let dir = try TestSupport.temporaryDirectory() + "/deck"
+        do {
+            let output = try DeckDirectory.open(dir, files: ["001-a.svg", "index.html"], allowingOtherFiles: false, isOwnFile: { _ in true })
+            try output.write(Data("x".utf8), named: "001-a.svg")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/001-a.svg"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir))
+
+        let first = try DeckDirectory.open(dir, files: ["001-a.svg", "index.html"], allowingOtherFiles: false, isOwnFile: { _ in true })
+        try first.write(Data("a".utf8), named: "001-a.svg")
+        try first.write(Data("i".utf8), named: "index.html")
+        try first.finish()
+        do {
+            let second = try DeckDirectory.open(dir, files: ["001-b.svg", "index.html"], allowingOtherFiles: false, isOwnFile: { _ in true })
+            try second.write(Data("b".utf8), named: "001-b.svg")
+        }
+        let manifest = try String(contentsOfFile: dir + "/" + DeckDirectory.manifestName, encoding: .utf8)
+        XCTAssertEqual(manifest.split(separator: "\n").filter { !$0.hasPrefix("#") }, ["001-a.svg", "001-b.svg", "index.html"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), [".bpviz-deck", "001-a.svg", "001-b.svg", "index.html"])
+        // A second writer at the same time is refused.
+        let holder = try DeckDirectory.open(dir, files: ["index.html"], allowingOtherFiles: false, isOwnFile: { _ in true })
+        XCTAssertThrowsError(try DeckDirectory.open(dir, files: ["index.html"], allowingOtherFiles: false, isOwnFile: { _ in true })) {
+            XCTAssertTrue("\($0)".contains("another bpviz is writing"), "\($0)")
+        }
+        try holder.finish()
+    }
+}

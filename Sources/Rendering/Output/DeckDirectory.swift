@@ -20,6 +20,7 @@ public final class DeckDirectory {
     /// Made by this run: a failed deck then takes the whole directory away again.
     let created: Bool
     var written: Set<String> = []
+    var finished = false
 
     /// Opens a deck directory: checks it (creating it when missing), locks it against a second writer,
     /// removes staging files of dead writers and records the files about to be written.
@@ -101,7 +102,9 @@ public final class DeckDirectory {
         self.created = created
     }
 
+    /// A deck dropped without `finish()` (a frame failed to render) is abandoned.
     deinit {
+        if !finished { abandon() }
         flock(lock, LOCK_UN)
         close(lock)
     }
@@ -115,9 +118,9 @@ public final class DeckDirectory {
         written.insert(name)
     }
 
-    /// After a failure: a directory this run created goes again (it holds only this run's
-    /// files); in an existing one, the manifest still lists every file of either deck, so
-    /// the next run replaces or removes them.
+    /// After a failure (also when the directory is dropped unfinished): a directory this run
+    /// created goes again (it holds only this run's files); in an existing one, the manifest
+    /// still lists every file of either deck, so the next run replaces or removes them.
     public func abandon() {
         guard created else { return }
         for name in written { unlink(path + "/" + name) }
@@ -134,6 +137,8 @@ public final class DeckDirectory {
             if lstat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG { unlink(path + "/" + name) }
         }
         try Self.writeManifest(planned, in: path)
+        finished = true
+        flock(lock, LOCK_UN)
     }
 
     static func writeManifest(_ names: Set<String>, in path: String) throws {
