@@ -5,7 +5,7 @@ import Foundation
 /// library in Graphviz's plugin directory and its `gvplugin_pango_LTX_library` table. Loaded
 /// only on the first text the cache has not seen, so a warm run never loads Pango.
 enum PangoTextLayout {
-    typealias Function = @convention(c) (UnsafeMutablePointer<textspan_t>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> boolean
+    typealias Function = @convention(c) (UnsafeMutablePointer<textspan_t>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> bpviz_layout_answer
 
     enum Resolution {
         case notTried(plugin: String)

@@ -104,11 +104,11 @@ enum TextMetricsCache {
     }
 
     /// The plugin's answer for one span.
-    static func layout(_ span: UnsafeMutablePointer<textspan_t>, fontpath: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> boolean {
-        guard let font = span.pointee.font, let name = font.pointee.name, let text = span.pointee.str else { return 0 }
+    static func layout(_ span: UnsafeMutablePointer<textspan_t>, fontpath: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> bpviz_layout_answer {
+        guard let font = span.pointee.font, let name = font.pointee.name, let text = span.pointee.str else { return bpviz_layout_answer_make(0) }
         let key = Key(font: String(cString: name), size: font.pointee.size, flags: UInt32(font.pointee.flags), text: String(cString: text))
         let now = UInt32(clamping: time(nil))
-        return state.withLock { state -> boolean in
+        return state.withLock { state -> bpviz_layout_answer in
             if !state.needsLayouts, let entry = state.table[key] {
                 state.hits += 1
                 if entry.lastUsed != now { state.table[key]?.lastUsed = now }
@@ -117,15 +117,15 @@ enum TextMetricsCache {
                 span.pointee.yoffset_centerline = entry.metrics.centerline
                 span.pointee.layout = nil
                 span.pointee.free_layout = nil
-                return entry.metrics.measured ? 1 : 0
+                return bpviz_layout_answer_make(entry.metrics.measured ? 1 : 0)
             }
             state.misses += 1
             // Without Pango's plugin Graphviz estimates sizes itself, as it would without us.
-            guard let pango = state.pango.engine() else { return 0 }
+            guard let pango = state.pango.engine() else { return bpviz_layout_answer_make(0) }
             let measured = pango(span, fontpath)
             let metrics = Metrics(width: span.pointee.size.x, height: span.pointee.size.y,
                                   baseline: span.pointee.yoffset_layout, centerline: span.pointee.yoffset_centerline,
-                                  measured: measured != 0)
+                                  measured: bpviz_layout_answer_measured(measured) != 0)
             if state.table[key]?.metrics != metrics {
                 state.table[key] = Entry(metrics: metrics, lastUsed: now)
                 state.unsaved += 1
@@ -162,7 +162,7 @@ enum TextLayoutPlugin {
     }
 }
 
-private func cachedTextLayout(_ span: UnsafeMutablePointer<textspan_t>?, _ fontpath: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> boolean {
-    guard let span else { return 0 }
+private func cachedTextLayout(_ span: UnsafeMutablePointer<textspan_t>?, _ fontpath: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> bpviz_layout_answer {
+    guard let span else { return bpviz_layout_answer_make(0) }
     return TextMetricsCache.layout(span, fontpath: fontpath)
 }
