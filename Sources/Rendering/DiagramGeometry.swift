@@ -48,16 +48,47 @@ struct DiagramGeometry: Equatable {
         var legend: Size?
     }
 
+    /// The widest a labelled picture should be for its height: a slide is 16 : 9, and the
+    /// title and caption add height to the body.
+    static let widestAspect = 2.2
+
+    /// The layout of a grid diagram. Edge labels need room between crossing edges, which a
+    /// wider gap or a taller pitch gives; the pitch is raised step by step until the picture
+    /// is no wider than `widestAspect` (or stops getting narrower), so it reads at slide and
+    /// page size instead of as a long strip.
     init(diagram: Diagram, measured: Measured, theme: Theme) {
+        self.init(diagram: diagram, measured: measured, theme: theme, pitchScale: 1)
+        guard diagram.edges.contains(where: { !$0.lines.isEmpty && measured.edges[$0.id] != nil }) else { return }
+        var best = self
+        for scale in [1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6] where best.width > Self.widestAspect * best.height {
+            let candidate = DiagramGeometry(diagram: diagram, measured: measured, theme: theme, pitchScale: scale)
+            // Taller only where it pays: the candidate must be narrower in proportion.
+            guard candidate.width / candidate.height < best.width / best.height - 0.05 else { break }
+            best = candidate
+        }
+        self = best
+    }
+
+    init(diagram: Diagram, measured: Measured, theme: Theme, pitchScale: Double) {
         let lr = theme.direction == .leftToRight
         // Extents along (a) and across (c) the layer axis.
         func along(_ s: Size) -> Double { lr ? s.width : s.height }
         func across(_ s: Size) -> Double { lr ? s.height : s.width }
 
-        let columnCount = (diagram.nodes.map(\.column).max() ?? 0) + 1
+        var columnCount = (diagram.nodes.map(\.column).max() ?? 0) + 1
         var columns = Array(repeating: [DiagramNode](), count: columnCount)
         for node in diagram.nodes { columns[node.column].append(node) }
         for c in columns.indices { columns[c].sort { $0.row < $1.row } }
+
+        // A lone loss node goes under the output layer instead of into a column of its own:
+        // the picture gets narrower, closer to a slide's shape, and the loss stays beside
+        // the output it is computed from.
+        var stackedLoss: DiagramNode?
+        if lr, columnCount >= 3, columns[columnCount - 1].count == 1, columns[columnCount - 1][0].kind == .loss,
+           columns[columnCount - 2].count <= 2 {
+            stackedLoss = columns.removeLast()[0]
+            columnCount -= 1
+        }
 
         // Node boxes: label plus padding; one width per column, for tidy columns.
         var boxSize: [NodeID: Size] = [:]
@@ -74,40 +105,64 @@ struct DiagramGeometry: Equatable {
                 boxSize[node.id] = s
             }
         }
+        if let loss = stackedLoss {
+            let m = measured.nodes[loss.id] ?? Size(width: 20, height: 20)
+            boxSize[loss.id] = Size(width: m.width + 2 * Self.padding, height: m.height + 2 * Self.padding)
+        }
 
         // Edge labels between each pair of columns.
         var labelSize: [EdgeID: Size] = [:]
         for edge in diagram.edges { if let s = measured.edges[edge.id], !edge.lines.isEmpty { labelSize[edge.id] = s } }
         let columnOf = Dictionary(uniqueKeysWithValues: diagram.nodes.map { ($0.id, $0.column) })
         var maxLabelAcross = Array(repeating: 0.0, count: columnCount)
-        var maxLabelAlong = Array(repeating: 0.0, count: columnCount)
         for edge in diagram.edges {
-            guard let s = labelSize[edge.id], let c = columnOf[edge.tail] else { continue }
+            guard let s = labelSize[edge.id], let c = columnOf[edge.tail], c < columnCount else { continue }
             maxLabelAcross[c] = max(maxLabelAcross[c], across(s))
-            maxLabelAlong[c] = max(maxLabelAlong[c], along(s))
         }
 
-        // Rows: the pitch leaves room for the labels between neighbouring edges (see below:
-        // bands sit at most halfway across, so half the pitch must hold a label).
+        // Rows: a column's units are a pitch apart; the pitch leaves room for a label between
+        // neighbouring edges.
         var pitch = Array(repeating: 0.0, count: columnCount)
         for c in 0..<columnCount {
             let tallest = columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0
             let labelsHere = max(c > 0 ? maxLabelAcross[c - 1] : 0, maxLabelAcross[c])
-            pitch[c] = max(tallest + theme.rowGap, labelsHere > 0 ? 2 * (labelsHere + Self.labelGap) + 4 : 0)
+            pitch[c] = max(tallest + theme.rowGap, labelsHere > 0 ? 2 * (labelsHere + Self.labelGap) + 4 : 0) * pitchScale
         }
         var extent = Array(repeating: 0.0, count: columnCount)
         for c in 0..<columnCount {
             let tallest: Double = columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0
             extent[c] = Double(max(columns[c].count - 1, 0)) * pitch[c] + tallest
         }
+        // The stacked loss: below the output column, a row gap under it.
+        var lossOffset = 0.0
+        if let loss = stackedLoss, let last = columns.last {
+            let tallest = last.map { across(boxSize[$0.id]!) }.max() ?? 0
+            lossOffset = extent[columnCount - 1] - tallest / 2 + theme.rowGap + across(boxSize[loss.id]!) / 2 + tallest / 2
+            extent[columnCount - 1] += theme.rowGap + across(boxSize[loss.id]!)
+        }
         let tallestExtent = extent.max() ?? 0
 
-        // Column positions along the layer axis. Between columns c and c+1 the labels of
-        // edges into head k sit in band k at a = x_k; labels in one band are spread across by
-        // (1 − t)·pitch, t = x_k / gap, so t ≤ ½ keeps them apart given the pitch above.
+        // Headers run beside the network (above it left to right, left of it top to bottom);
+        // the title goes above and the caption and legend below, in page coordinates.
+        let headerAcross = measured.headers.map(across).max() ?? 0
+        var top = Self.margin
+        let headerTop = top
+        top += headerAcross > 0 ? headerAcross + 14 : 0
+
+        // Across the layers: each column centred on the tallest one.
+        var acrossOf: [NodeID: Double] = [:]
+        for c in 0..<columnCount {
+            let start = top + (tallestExtent - extent[c]) / 2
+            let first = (columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0) / 2
+            for (i, node) in columns[c].enumerated() { acrossOf[node.id] = start + first + Double(i) * pitch[c] }
+            if c == columnCount - 1, let loss = stackedLoss { acrossOf[loss.id] = start + first + lossOffset - first }
+        }
+
+        // Along the layers: each gap between columns is as narrow as lets every edge label
+        // sit on its own edge, clear of every other edge, label and node (LabelPlacer).
         var position = Array(repeating: 0.0, count: columnCount)
-        var bands: [Int: (left: Double, slot: Double, gap: Double)] = [:]
-        for c in 0..<(columnCount - 1) {
+        var labelAlong: [EdgeID: Double] = [:]
+        for c in 0..<max(columnCount - 1, 0) {
             let tailHalf = columnAlong[c] / 2, headHalf = columnAlong[c + 1] / 2
             var gap = tailHalf + headHalf + theme.columnGap
             // Headers must not run into each other.
@@ -118,54 +173,49 @@ struct DiagramGeometry: Equatable {
             if diagram.edges.contains(where: { $0.flow != nil && columnOf[$0.tail] == c }) {
                 gap = max(gap, tailHalf + headHalf + 3 * theme.columnGap)
             }
-            if maxLabelAlong[c] > 0 {
-                let heads = columns[c + 1].count
-                let slot = maxLabelAlong[c] + Self.labelGap * 2
-                let left = tailHalf + Self.labelGap * 2
-                let needed = left + Double(heads) * slot + headHalf + Self.arrowRoom + Self.labelGap
-                let lastBand = left + (Double(heads) - 0.5) * slot
-                // Labels in a band are (1 − t)·pitch apart across; they need label + gap.
-                let tMax = max(0.5, 1 - (maxLabelAcross[c] + Self.labelGap) / max(pitch[c], 1))
-                gap = max(gap, needed, lastBand / tMax)
-                bands[c] = (left, slot, gap)
+            let edges = diagram.edges.filter { columnOf[$0.tail] == c && columnOf[$0.head] == c + 1 }
+            let labelled = edges.filter { labelSize[$0.id] != nil }
+            if !labelled.isEmpty {
+                // The stacked loss is wider than its column: an obstacle for the last gap's labels.
+                let obstacles = c + 1 == columnCount - 1 ? [stackedLoss].compactMap { $0 } : []
+                let placer = LabelPlacer(tails: columns[c].map { LabelPlacer.Node(id: $0.id, c: acrossOf[$0.id]!, size: across(boxSize[$0.id]!), half: tailHalf) },
+                                         heads: (columns[c + 1] + obstacles).map { LabelPlacer.Node(id: $0.id, c: acrossOf[$0.id]!, size: across(boxSize[$0.id]!),
+                                                                                                  half: along(boxSize[$0.id]!) / 2) },
+                                         edges: edges.map { ($0.id, $0.tail, $0.head) },
+                                         labels: labelled.map { ($0.id, along(labelSize[$0.id]!), across(labelSize[$0.id]!)) },
+                                         gap: Self.labelGap, arrowRoom: Self.arrowRoom)
+                let (width, placed) = placer.narrowestGap(from: gap)
+                gap = width
+                for (id, a) in placed { labelAlong[id] = position[c] + a }
             }
             position[c + 1] = position[c] + gap
         }
 
-        // Headers run beside the network (above it left to right, left of it top to bottom);
-        // the title goes above and the caption and legend below, in page coordinates.
-        let headerAcross = measured.headers.map(across).max() ?? 0
-        var top = Self.margin
-        let headerTop = top
-        top += headerAcross > 0 ? headerAcross + 14 : 0
-
-        // Place nodes: each column centred across the tallest one.
+        // Place nodes.
         var centers: [NodeID: (a: Double, c: Double)] = [:]
         // The first and last columns' headers may be wider than their nodes.
         let firstHeader = measured.headers.first.map(along) ?? 0
         let lastHeader = columnCount - 1 < measured.headers.count ? along(measured.headers[columnCount - 1]) : 0
         let leftEdge = Self.margin + max(columnAlong.first ?? 0, lr ? firstHeader : 0) / 2
         for c in 0..<columnCount {
-            let start = top + (tallestExtent - extent[c]) / 2
-            let first = (columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0) / 2
-            for (i, node) in columns[c].enumerated() {
-                centers[node.id] = (leftEdge + position[c], start + first + Double(i) * pitch[c])
-            }
+            for node in columns[c] { centers[node.id] = (leftEdge + position[c], acrossOf[node.id]!) }
+        }
+        var lossHalf = 0.0
+        if let loss = stackedLoss {
+            centers[loss.id] = (leftEdge + position[columnCount - 1], acrossOf[loss.id]!)
+            lossHalf = along(boxSize[loss.id]!) / 2
         }
 
-        // Edge labels: on the line between centres, in their head's band.
+        // Edge labels: on their own edge, where the placer put them.
         var labels: [EdgeID: (a: Double, c: Double)] = [:]
-        let headRow = Dictionary(uniqueKeysWithValues: columns.flatMap { col in col.enumerated().map { ($0.element.id, $0.offset) } })
-        for edge in diagram.edges where labelSize[edge.id] != nil {
-            guard let c = columnOf[edge.tail], let band = bands[c], let tail = centers[edge.tail], let head = centers[edge.head],
-                  let k = headRow[edge.head] else { continue }
-            let offset = band.left + (Double(k) + 0.5) * band.slot
-            let t = offset / (head.a - tail.a)
-            labels[edge.id] = (tail.a + offset, tail.c + t * (head.c - tail.c))
+        for edge in diagram.edges {
+            guard let a = labelAlong[edge.id], let tail = centers[edge.tail], let head = centers[edge.head], head.a != tail.a else { continue }
+            let t = (leftEdge + a - tail.a) / (head.a - tail.a)
+            labels[edge.id] = (leftEdge + a, tail.c + t * (head.c - tail.c))
         }
 
         // The network's own extent.
-        let alongEnd = leftEdge + (position.last ?? 0) + max(columnAlong.last ?? 0, lr ? lastHeader : 0) / 2 + Self.margin
+        let alongEnd = leftEdge + (position.last ?? 0) + max(columnAlong.last ?? 0, lr ? lastHeader : 0, 2 * lossHalf) / 2 + Self.margin
         let acrossEnd = top + tallestExtent + Self.margin
 
         func point(_ a: Double, _ c: Double) -> Point { lr ? Point(x: a, y: c) : Point(x: c, y: a) }
@@ -174,6 +224,7 @@ struct DiagramGeometry: Equatable {
         for (id, p) in centers { nodes[id] = Box(center: point(p.a, p.c), size: boxSize[id]!) }
         for (id, p) in labels { edgeLabels[id] = point(p.a, p.c) }
         edgeLabelSizes = labelSize.filter { labels[$0.key] != nil }
+        // A stacked loss needs no header: its node names the loss and its formula.
         for (c, s) in measured.headers.enumerated() where c < columnCount {
             headers.append(Box(center: point(leftEdge + position[c], headerTop + headerAcross / 2), size: s))
         }
