@@ -102,13 +102,36 @@ public struct SlideDeck: Sendable {
             add("loss", "Loss", caption: [Line(forward.loss().mathText(format), role: .title)],
                 highlightNodes: [.loss], highlightEdges: lossEdges)
 
-            // Backward pass.
+            // Where the backward pass starts: the loss's derivative by the output, from the
+            // loss formula with the numbers put in.
+            let outputGroups: [[Int]] = steps == .node ? (1...network.widths[L]).map { [$0] } : [Array(1...network.widths[L])]
+            for group in outputGroups {
+                var caption: [Line] = []
+                var nodes: Set<NodeID> = [.loss], edges = Set<EdgeID>()
+                for k in group {
+                    let start = outputGradient(k)
+                    known.insert(.gradient(.activation(layer: L, k: k)))
+                    if deriver.startsAtOutputZ { known.insert(.gradient(.preactivation(layer: L, k: k))) }
+                    nodes.insert(.unit(layer: L, k: k))
+                    edges.insert(EdgeID(.unit(layer: L, k: k), .loss))
+                    if caption.count < 8 { caption.append(Line(start, role: .title)) }
+                }
+                if group.count > caption.count { caption.append(Line(MathText("… and \(group.count - caption.count) more"), role: .note)) }
+                let first = group[0]
+                let slug = steps == .node ? "backward-output-\(network.notation.activation.fileSafe)\(first)-\(L)" : "backward-output"
+                let title = "Backward: " + (deriver.startsAtOutputZ ? Partial(of: symbols.loss, by: symbols.preactivation(first, layer: L))
+                                                                     : Partial(of: symbols.loss, by: symbols.activation(first, layer: L))).text.unicode
+                add(slug, title, caption: caption, highlightNodes: nodes, highlightEdges: edges)
+            }
+
+            // Backward pass, then the gradients by the inputs (how the loss changes with x).
+            let inputs = (1...network.widths[0]).map { Derivation.Target.activation(layer: 0, k: $0) }
             let order = deriver.parameterOrder()
             let groups: [[Derivation.Target]]
             if steps == .node {
-                groups = order.map { [$0] }
+                groups = (order + inputs).map { [$0] }
             } else {
-                groups = (1...L).reversed().map { l in order.filter { layerOf($0) == l } }
+                groups = (1...L).reversed().map { l in order.filter { layerOf($0) == l } } + [inputs]
             }
             for group in groups {
                 var caption: [Line] = []
@@ -135,8 +158,8 @@ public struct SlideDeck: Sendable {
                     slug = "backward-" + fileName(first)
                     title = "Backward: " + Partial(of: symbols.loss, by: deriver.targetSymbol(first)).text.unicode
                 } else {
-                    slug = "backward-layer-\(layerOf(first))"
-                    title = "Backward: layer \(layerOf(first))"
+                    slug = layerOf(first) == 0 ? "backward-inputs" : "backward-layer-\(layerOf(first))"
+                    title = layerOf(first) == 0 ? "Backward: the inputs" : "Backward: layer \(layerOf(first))"
                 }
                 add(slug, title, caption: caption, highlightNodes: nodes, highlightEdges: edges)
             }
@@ -160,6 +183,33 @@ public struct SlideDeck: Sendable {
             return frames
         }
 
+        /// `∂Loss/∂H⁽³⁾ = −2(Y − H⁽³⁾) = −2(0 − 8) = 16`: the first gradient of the backward
+        /// pass, from the loss formula (∂Loss/∂Z of the output where the loss and the output
+        /// activation are differentiated together).
+        func outputGradient(_ k: Int) -> MathText {
+            let L = network.depth
+            let factor = deriver.lossFactor(k)
+            let y = network.target[k - 1], h = solution.H[L][k - 1]
+            let n = network.target.count
+            let f = format
+            var numbers: String?
+            switch (deriver.startsAtOutputZ, network.loss) {
+            case (false, .rss): numbers = "−2(\(f.string(y)) − \(f.factor(h)))"
+            case (false, .halfSSE): numbers = "−(\(f.string(y)) − \(f.factor(h)))"
+            case (false, .mse): numbers = "−(2/\(n))(\(f.string(y)) − \(f.factor(h)))"
+            case (false, .bce): numbers = "(\(f.string(h)) − \(f.factor(y))) / (\(f.string(h))(1 − \(f.factor(h))))"
+            case (false, .crossEntropy): numbers = "−\(f.factor(y)) / \(f.factor(h))"
+            case (true, .crossEntropy) where network.layers[L - 1].activation == .softmax,
+                 (true, .bce) where network.layers[L - 1].activation == .sigmoid:
+                numbers = "\(f.string(h)) − \(f.factor(y))"
+            default: numbers = nil
+            }
+            var text = factor.symbol.text
+            if let meaning = factor.meaning { text += " = " + meaning }
+            if let numbers { text += " = " + MathText(numbers) }
+            return text + " = " + f.string(factor.value)
+        }
+
         func layerOf(_ t: Derivation.Target) -> Int {
             switch t {
             case let .weight(l, _, _), let .bias(l, _), let .activation(l, _), let .preactivation(l, _): l
@@ -171,7 +221,7 @@ public struct SlideDeck: Sendable {
             switch t {
             case let .weight(l, j, k): return "\(n.weight.fileSafe)\(Symbols.indexText([j, k]).replacingOccurrences(of: ",", with: "_"))-\(l)"
             case let .bias(l, k): return "\(n.bias.fileSafe)\(k)-\(l)"
-            case let .activation(l, k): return "\(n.activation.fileSafe)\(k)-\(l)"
+            case let .activation(l, k): return l == 0 ? "input\(k)" : "\(n.activation.fileSafe)\(k)-\(l)"
             case let .preactivation(l, k): return "\(n.preactivation.fileSafe)\(k)-\(l)"
             }
         }

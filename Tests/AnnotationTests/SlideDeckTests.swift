@@ -11,18 +11,19 @@ final class SlideDeckTests: XCTestCase {
 
     func testFramesAndOrderOfTheWorkedExample() throws {
         let names = try deck().frames.map(\.name)
-        XCTAssertEqual(names.count, 1 + 5 + 1 + 17 + 1)
+        XCTAssertEqual(names.count, 1 + 5 + 1 + 1 + 17 + 3 + 1)
         XCTAssertEqual(Array(names.prefix(8)), ["001-setup", "002-forward-Z1-1", "003-forward-Z2-1", "004-forward-Z1-2", "005-forward-Z2-2",
-                                                 "006-forward-Z1-3", "007-loss", "008-backward-b1-3"])
-        XCTAssertEqual(Array(names.suffix(4)), ["022-backward-w12-1", "023-backward-w22-1", "024-backward-w32-1", "025-summary"])
-        XCTAssertEqual(try deck(learningRate: 0.1).frames.last?.name, "026-update")
+                                                 "006-forward-Z1-3", "007-loss", "008-backward-output-H1-3"])
+        XCTAssertEqual(Array(names.suffix(5)), ["025-backward-w32-1", "026-backward-input1", "027-backward-input2", "028-backward-input3", "029-summary"])
+        XCTAssertEqual(try deck(learningRate: 0.1).frames.last?.name, "030-update")
         XCTAssertEqual(try deck(steps: .layer).frames.map(\.name),
                        ["001-setup", "002-forward-layer-1", "003-forward-layer-2", "004-forward-layer-3", "005-loss",
-                        "006-backward-layer-3", "007-backward-layer-2", "008-backward-layer-1", "009-summary"])
+                        "006-backward-output", "007-backward-layer-3", "008-backward-layer-2", "009-backward-layer-1", "010-backward-inputs",
+                        "011-summary"])
     }
 
     func testBackwardCaptionsCarryTheDocumentsArithmetic() throws {
-        let frames = try deck().frames.filter { $0.name.contains("backward") }
+        let frames = try deck().frames.filter { $0.name.contains("backward") && !$0.name.contains("output") && !$0.name.contains("input") }
         let captions = frames.map { $0.diagram.caption.map { $0.text.unicode }.joined(separator: "\n") }
         let expected = ["∂Loss/∂b⁽³⁾ = 16 · 1 = 16", "∂Loss/∂w₁₁⁽³⁾ = 16 · 4 = 64", "∂Loss/∂w₂₁⁽³⁾ = 16 · 4 = 64",
                         "∂Loss/∂b₁⁽²⁾ = 16 · 1 · 1 · 1 = 16", "∂Loss/∂w₁₁⁽²⁾ = 16 · 1 · 1 · 2 = 32", "∂Loss/∂w₂₁⁽²⁾ = 16 · 1 · 1 · 2 = 32",
@@ -40,6 +41,26 @@ final class SlideDeckTests: XCTestCase {
         let forward = try deck().frames[1].diagram.caption.map { $0.text.unicode }
         XCTAssertEqual(forward, ["Z₁⁽¹⁾ = α₁·w₁₁⁽¹⁾ + α₂·w₂₁⁽¹⁾ + α₃·w₃₁⁽¹⁾ + b₁⁽¹⁾ = 1·1 + 2·1 + (−1)·1 + 0 = 2",
                                  "H₁⁽¹⁾ = ReLU(Z₁⁽¹⁾) = ReLU(2) = 2"])
+    }
+
+    /// The backward pass starts from the loss formula with numbers, and ends with the inputs.
+    func testTheOutputGradientAndTheInputGradientsAreDerived() throws {
+        let frames = try deck().frames
+        let output = try XCTUnwrap(frames.first { $0.name == "008-backward-output-H1-3" })
+        XCTAssertEqual(output.diagram.caption.map { $0.text.unicode }, ["∂Loss/∂H⁽³⁾ = −2(Y − H⁽³⁾) = −2(0 − 8) = 16"])
+        XCTAssertEqual(output.diagram.node(.loss)?.lines.last?.text.plain, "∂Loss/∂H^(3) = 16")
+        XCTAssertEqual(frames[6].diagram.node(.loss)?.lines.last?.text.plain, "∂Loss/∂H^(3) = ?", "not known before it is derived")
+        XCTAssertTrue(output.diagram.node(.unit(layer: 3, k: 1))!.emphasis.highlighted)
+        for i in 1...3 {
+            let frame = try XCTUnwrap(frames.first { $0.name.hasSuffix("backward-input\(i)") })
+            let caption = frame.diagram.caption.map { $0.text.unicode }
+            XCTAssertEqual(caption.last, "∂Loss/∂α\(["₁", "₂", "₃"][i - 1]) = 16 · 1 · 1 · 1 · 1 · 1 + 16 · 1 · 1 · 1 · 1 · 1 + 16 · 1 · 1 · 1 · 1 · 1 + 16 · 1 · 1 · 1 · 1 · 1 = 64")
+            XCTAssertTrue(frame.diagram.node(.unit(layer: 0, k: i))!.lines.last!.text.plain.hasSuffix("= 64"))
+            XCTAssertTrue(frame.diagram.node(.unit(layer: 0, k: i))!.emphasis.highlighted)
+        }
+        // Before the input frames, the inputs' gradients are still unknown.
+        let lastWeight = try XCTUnwrap(frames.first { $0.name.hasSuffix("backward-w32-1") })
+        XCTAssertTrue(lastWeight.diagram.node(.unit(layer: 0, k: 1))!.lines.last!.hidden)
     }
 
     func testForwardFramesLeakNoLaterValue() throws {
@@ -63,7 +84,7 @@ final class SlideDeckTests: XCTestCase {
     }
 
     func testBackwardFramesHighlightThePaths() throws {
-        let frame = try deck().frames.first { $0.name == "019-backward-w21-1" }!.diagram
+        let frame = try deck().frames.first { $0.name == "020-backward-w21-1" }!.diagram
         let highlighted = Set(frame.edges.filter(\.emphasis.highlighted).map(\.id.raw))
         XCTAssertEqual(highlighted, ["L0_2->L1_1", "L1_1->L2_1", "L1_1->L2_2", "L2_1->L3_1", "L2_2->L3_1", "L3_1->loss"])
         XCTAssertTrue(frame.node(.unit(layer: 0, k: 2))!.emphasis.highlighted)

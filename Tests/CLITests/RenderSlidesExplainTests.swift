@@ -108,10 +108,10 @@ final class RenderSlidesExplainTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "", "no progress line when stderr is not a terminal")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }.sorted()
-        XCTAssertEqual(files.count, 26)
+        XCTAssertEqual(files.count, 30)
         XCTAssertEqual(files.first, "001-setup.svg")
         XCTAssertTrue(files.contains("002-forward-Z1-1.svg"))
-        XCTAssertTrue(files.contains("019-backward-w21-1.svg"))
+        XCTAssertTrue(files.contains("020-backward-w21-1.svg"))
         let html = try String(contentsOfFile: dir + "/index.html", encoding: .utf8)
         for file in files where file.hasSuffix(".svg") { XCTAssertTrue(html.contains("data-file=\"\(file)\""), file) }
         XCTAssertFalse(html.contains("http://") && html.contains("<script src"), "no network access")
@@ -148,10 +148,10 @@ final class RenderSlidesExplainTests: XCTestCase {
         // The caption is in the picture.
         XCTAssertTrue(try String(contentsOfFile: dir + "/002-forward-Z1-1.svg", encoding: .utf8).contains("ReLU(2)"))
 
-        // A second run replaces the deck whole: 9 frames, index.html and the manifest.
+        // A second run replaces the deck whole: 11 frames, index.html and the manifest.
         let again = try TestSupport.run(["slides", q1, "-o", dir, "--steps", "layer", "--format", "png"])
         XCTAssertEqual(again.status, 0, again.stderr)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).count, 11)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).count, 13)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: dir).deletingLastPathComponent().path), ["deck"])
     }
 

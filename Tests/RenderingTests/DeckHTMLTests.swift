@@ -28,7 +28,7 @@ final class DeckHTMLTests: XCTestCase {
     func testEachFrameHasOneCaptionAndTheTitleOnce() throws {
         let (html, dir) = try deck()
         let frames = sections(html)
-        XCTAssertEqual(frames.count, 25)
+        XCTAssertEqual(frames.count, 29)
         for (k, frame) in frames.enumerated() {
             XCTAssertFalse(frame.svg.contains("class=\"caption\""), "frame \(k + 1): caption also inside the picture")
             XCTAssertFalse(frame.svg.contains("id=\"f\(k + 1)-caption\""), "frame \(k + 1)")
@@ -39,13 +39,13 @@ final class DeckHTMLTests: XCTestCase {
             XCTAssertEqual(svg.rootElement()?.localName, "svg", "frame \(k + 1): the cropped SVG is well-formed")
         }
         // The frame files keep their caption: they are pictures on their own.
-        XCTAssertTrue(try String(contentsOfFile: dir + "/009-backward-w11-3.svg", encoding: .utf8).contains("id=\"caption\""))
+        XCTAssertTrue(try String(contentsOfFile: dir + "/010-backward-w11-3.svg", encoding: .utf8).contains("id=\"caption\""))
     }
 
     func testCaptionsBreakOnlyBetweenTerms() throws {
         let (html, _) = try deck()
         let frames = sections(html)
-        // Frame 19 derives ∂Loss/∂w₂₁⁽¹⁾ through ∂H₁⁽¹⁾/∂Z₁⁽¹⁾: every fraction is one unbreakable run.
+        // Frame 19 derives ∂Loss/∂w₁₁⁽¹⁾ through ∂H₁⁽¹⁾/∂Z₁⁽¹⁾: every fraction is one unbreakable run.
         let caption = frames[18].caption
         XCTAssertTrue(caption.contains("<span class=\"nw\">∂H<sub>1</sub><sup>(1)</sup>/∂Z<sub>1</sub><sup>(1)</sup></span>"), caption)
         // No text outside a no-wrap run except the spaces between runs.
@@ -94,6 +94,6 @@ final class DeckHTMLTests: XCTestCase {
         guard dom.contains("<section") else { throw XCTSkip("chromium did not run") }
         XCTAssertTrue(dom.contains("id=\"frame-7\" data-file=\"007-loss.svg\" aria-label=\"Loss\">"), "frame 7 shown")
         XCTAssertTrue(dom.contains("id=\"frame-1\" data-file=\"001-setup.svg\" aria-label=\"Setup\" hidden"), "frame 1 hidden")
-        XCTAssertTrue(dom.contains(">7 / 25<"))
+        XCTAssertTrue(dom.contains(">7 / 29<"))
     }
 }
