@@ -58,7 +58,9 @@ struct DiagramGeometry: Equatable {
     /// page size instead of as a long strip.
     init(diagram: Diagram, measured: Measured, theme: Theme) {
         self.init(diagram: diagram, measured: measured, theme: theme, pitchScale: 1)
-        guard diagram.edges.contains(where: { !$0.lines.isEmpty && measured.edges[$0.id] != nil }) else { return }
+        // Large nets stay long strips whatever the pitch: only small ones are worth the search.
+        let labelled = diagram.edges.filter { !$0.lines.isEmpty && measured.edges[$0.id] != nil }.count
+        guard labelled > 0, labelled <= 40 else { return }
         var best = self
         for scale in [1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6] where best.width > Self.widestAspect * best.height {
             let candidate = DiagramGeometry(diagram: diagram, measured: measured, theme: theme, pitchScale: scale)

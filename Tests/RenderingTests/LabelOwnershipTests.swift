@@ -113,7 +113,7 @@ final class LabelOwnershipTests: XCTestCase {
         var graph = try renderer.graph(d, layout: try renderer.layout(d))
         graph = graph.movingNode("L0_1__L1_1__label", onto: "L1_1")
         graph = graph.movingNode("L0_2__L1_1__label", onto: "corner_ll")
-        let counts = try Self.counts(inGraphvizJSON: Graphviz.render(graph, engine: .pinned, format: .json))
+        let counts = try Self.counts(inGraphvizJSON: GraphvizEngine.render(graph, engine: .pinned, format: .json))
         XCTAssertGreaterThan(counts.crossings + counts.misplaced, 0, "\(counts)")
     }
 

@@ -154,7 +154,9 @@ final class RenderingTests: XCTestCase {
         let c = layout.nodeCenters
         XCTAssertLessThan(c[.unit(layer: 0, k: 1)]!.x, c[.unit(layer: 1, k: 1)]!.x)
         XCTAssertLessThan(c[.unit(layer: 2, k: 1)]!.x, c[.unit(layer: 3, k: 1)]!.x)
-        XCTAssertLessThan(c[.unit(layer: 3, k: 1)]!.x, c[.loss]!.x)
+        // The loss sits under the output unit, in its column.
+        XCTAssertEqual(c[.unit(layer: 3, k: 1)]!.x, c[.loss]!.x)
+        XCTAssertLessThan(c[.unit(layer: 3, k: 1)]!.y, c[.loss]!.y)
         XCTAssertLessThan(c[.unit(layer: 0, k: 1)]!.y, c[.unit(layer: 0, k: 2)]!.y, "index order top to bottom")
         XCTAssertEqual(c[.unit(layer: 1, k: 1)]!.x, c[.unit(layer: 1, k: 2)]!.x)
     }
