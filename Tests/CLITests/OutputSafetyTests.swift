@@ -55,7 +55,7 @@ final class OutputSafetyTests: XCTestCase {
         let manifest = try String(contentsOfFile: dir + "/.bpviz-deck", encoding: .utf8)
         XCTAssertTrue(manifest.contains("\nindex.html\n") && manifest.contains("\n001-setup.svg\n"), manifest)
         XCTAssertFalse(manifest.contains("page.html"))
-        XCTAssertEqual(after.count, foreign.count + 26 + 1)
+        XCTAssertEqual(after.count, foreign.count + 30 + 1)   // 29 frames, index.html, manifest
 
         // A second deck, smaller: the earlier deck's frames go, the others' files stay. The
         // directory is a deck now, so it needs no option.
@@ -63,7 +63,7 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(second.status, 0, second.stderr)
         after = try snapshot(dir)
         for (path, data) in foreign { XCTAssertEqual(after[path], data, path) }
-        XCTAssertEqual(after.count, foreign.count + 9 + 1 + 1)
+        XCTAssertEqual(after.count, foreign.count + 11 + 1 + 1)
         XCTAssertNil(after["002-forward-Z1-1.svg"] as Data??)
         XCTAssertNotNil(after["002-forward-layer-1.svg"] as Data??)
     }
