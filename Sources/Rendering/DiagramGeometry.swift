@@ -60,12 +60,14 @@ struct DiagramGeometry: Equatable {
         self.init(diagram: diagram, measured: measured, theme: theme, pitchScale: 1)
         // Large nets stay long strips whatever the pitch: only small ones are worth the search.
         let labelled = diagram.edges.filter { !$0.lines.isEmpty && measured.edges[$0.id] != nil }.count
-        guard labelled > 0, labelled <= 40 else { return }
+        guard labelled > 0 else { return }
         var best = self
-        for scale in [1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6] where best.width > Self.widestAspect * best.height {
+        // Large nets try two pitches only: the search costs a layout each.
+        let scales = labelled <= 40 ? [1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6] : [2.0, 2.6]
+        for scale in scales where best.width > Self.widestAspect * best.height {
             let candidate = DiagramGeometry(diagram: diagram, measured: measured, theme: theme, pitchScale: scale)
             // Taller only where it pays: the candidate must be narrower in proportion.
-            guard candidate.width / candidate.height < best.width / best.height - 0.05 else { break }
+            guard candidate.width / candidate.height < best.width / best.height - 0.05 else { if labelled <= 40 { break } else { continue } }
             best = candidate
         }
         self = best
