@@ -105,7 +105,7 @@ public struct FlowAnnotator: Sendable {
         let smallestNonZero = options.edgeRange?.smallest ?? drawn.map { abs($0.value) }.filter { $0 > 0 }.min() ?? 0
         let scale = scaler(largest: largest, smallest: smallestNonZero)
 
-        // Node shading by |∂Loss/∂Z| (|∂Loss/∂x| for inputs).
+        // |∂Loss/∂Z| per unit (|∂Loss/∂x| for inputs, for their labels).
         var nodeStrength: [NodeID: Double] = [:]
         for l in 0...L {
             for k in units[l].kept { nodeStrength[id(l, k)] = l == 0 ? abs(s.dX[k - 1]) : abs(s.dZ[l][k - 1]) }
@@ -115,8 +115,12 @@ public struct FlowAnnotator: Sendable {
                     / Double(units[l].folded.count).squareRoot()
             }
         }
-        let nodeScale = scaler(largest: options.nodeRange?.largest ?? nodeStrength.values.max() ?? 0,
-                               smallest: options.nodeRange?.smallest ?? nodeStrength.values.filter { $0 > 0 }.min() ?? 0)
+        // The shading's scale is |∂Loss/∂Z| only, as the legend says: inputs have no Z, and their
+        // |∂Loss/∂x| (often the largest number in the net) would set the top of the scale and
+        // pale every hidden unit. Inputs stay unshaded; their ∂Loss/∂x is in the label/tooltip.
+        let shaded = (1...L).flatMap { l in (units[l].kept.map { id(l, $0) } + [id(l, nil)]).compactMap { nodeStrength[$0] } }
+        let nodeScale = scaler(largest: options.nodeRange?.largest ?? shaded.max() ?? 0,
+                               smallest: options.nodeRange?.smallest ?? shaded.filter { $0 > 0 }.min() ?? 0)
 
         var nodes: [DiagramNode] = []
         for l in 0...L {
@@ -136,7 +140,7 @@ public struct FlowAnnotator: Sendable {
                 } else {
                     node.tooltip = "\(sym.input(k).plain) = \(f.detailed(net.input[k - 1]))\n∂\(net.notation.loss)/∂\(sym.input(k).plain) = \(f.detailed(s.dX[k - 1]))"
                 }
-                node.shade = nodeScale(nodeStrength[node.id] ?? 0)
+                if l > 0 { node.shade = nodeScale(nodeStrength[node.id] ?? 0) }
                 nodes.append(node)
             }
             if !units[l].folded.isEmpty {
@@ -147,7 +151,7 @@ public struct FlowAnnotator: Sendable {
                 if dead > 0 { lines.append(Line(MathText("\(dead) dead"), role: .note)) }
                 var node = DiagramNode(id: id(l, nil), kind: .aggregate, column: l, row: units[l].kept.count, lines: lines,
                                        tooltip: "\(n) units folded: \(units[l].folded.prefix(20).map { sym.activation($0, layer: l).plain }.joined(separator: ", "))\(n > 20 ? ", …" : "")")
-                node.shade = nodeScale(nodeStrength[node.id] ?? 0)
+                if l > 0 { node.shade = nodeScale(nodeStrength[node.id] ?? 0) }
                 nodes.append(node)
             }
         }

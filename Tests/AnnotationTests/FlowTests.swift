@@ -21,6 +21,32 @@ final class FlowTests: XCTestCase {
         }
     }
 
+    /// The legend says shading is |∂Loss/∂Z|: inputs have no Z and are left unshaded, and the
+    /// scale's top is the largest |∂Loss/∂Z| (question 1: |∂Loss/∂x| = 64 must not pale H⁽¹⁾).
+    func testShadingIsTheZGradientOnlyAndInputsAreUnshaded() throws {
+        for sample in ["question-1.yaml", "xor.yaml", "deep-sigmoid.yaml"] {
+            let s = try solve(sample)
+            let d = flow(s)
+            let largest = (1...s.network.depth).flatMap { s.dZ[$0] }.map(abs).max()!
+            XCTAssertGreaterThan(largest, 0, sample)
+            for l in 0...s.network.depth {
+                for k in 1...s.network.widths[l] {
+                    let node = try XCTUnwrap(d.nodes.first { $0.id == .unit(layer: l, k: k) }, "\(sample) L\(l)_\(k)")
+                    if l == 0 {
+                        XCTAssertNil(node.shade, "\(sample): input \(k) has no Z and must not be shaded")
+                    } else {
+                        XCTAssertEqual(try XCTUnwrap(node.shade), abs(s.dZ[l][k - 1]) / largest, accuracy: 1e-12, "\(sample) L\(l)_\(k)")
+                    }
+                }
+            }
+        }
+        // Question 1's inputs carry the largest gradient (64) of the net; the hidden unit with
+        // the largest |∂Loss/∂Z| is drawn at full strength all the same.
+        let s = try solve("question-1.yaml")
+        XCTAssertGreaterThan(s.dX.map(abs).max()!, (1...s.network.depth).flatMap { s.dZ[$0] }.map(abs).max()!)
+        XCTAssertEqual(flow(s).nodes.compactMap(\.shade).max(), 1)
+    }
+
     func testWidthGrowsWithTheGradientAndColourFollowsItsSign() throws {
         var solutions = [try solve("question-1.yaml"), try solve("softmax-classifier.yaml"), try solve("xor.yaml")]
         for seed in UInt64(1)...5 {

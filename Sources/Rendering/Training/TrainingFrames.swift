@@ -23,7 +23,7 @@ public enum TrainingFrames {
         options.keep = FlowAnnotator(annotator: Annotator(solution: first.solution, format: format), options: options)
             .visibleUnits().map(\.kept)
         // One range for the whole run: the edges' from each frame's own legend, the nodes'
-        // from |∂Loss/∂Z| and |∂Loss/∂x| of every frame.
+        // from |∂Loss/∂Z| of every frame (inputs are not shaded).
         var edgeLow = Double.infinity, edgeHigh = 0.0, nodeLow = Double.infinity, nodeHigh = 0.0
         for frame in frames {
             let own = FlowAnnotator(annotator: Annotator(solution: frame.solution, format: format), options: options).diagram()
@@ -32,7 +32,7 @@ public enum TrainingFrames {
                 if legend.smallest > 0 { edgeLow = min(edgeLow, legend.smallest) }
             }
             let s = frame.solution
-            for g in (s.dX + s.dZ.dropFirst().flatMap { $0 }).map(abs) {
+            for g in s.dZ.dropFirst().flatMap({ $0 }).map(abs) {
                 nodeHigh = max(nodeHigh, g)
                 if g > 0 { nodeLow = min(nodeLow, g) }
             }
