@@ -88,7 +88,8 @@ public struct Annotator: Sendable {
             for k in 1...network.layers[L - 1].units { lines.append(line(.gradient(.activation(layer: L, k: k)), .gradient, known: known)) }
         }
         let tips: [Quantity] = [.loss] + (1...network.target.count).map { .target($0) }
-        return DiagramNode(id: .loss, kind: .loss, column: L + 1, row: 0, lines: lines, tooltip: tooltip(tips, known: known))
+        // The targets are the shown sample's: say so as the node's target line does.
+        return DiagramNode(id: .loss, kind: .loss, column: L + 1, row: 0, lines: lines, tooltip: tooltip(tips, known: known) + sampleNote().plain)
     }
 
     /// The loss node of the summary views (flow, layers): just `Loss = value`.

@@ -47,6 +47,19 @@ final class FlowTests: XCTestCase {
         XCTAssertEqual(flow(s).nodes.compactMap(\.shade).max(), 1)
     }
 
+    /// On a data set the loss node's target is the shown sample's: its tooltip says which, as
+    /// its target line does ("Y = 0 (sample 1 of 4)").
+    func testTheLossTooltipNamesTheShownSampleLikeTheDiagram() throws {
+        let s = try solve("xor-data.yaml")
+        let n = try XCTUnwrap(s.batch).samples.count
+        let node = try XCTUnwrap(Annotator(solution: s).diagram(view: .forward).nodes.first { $0.id == .loss })
+        let target = try XCTUnwrap(node.lines.first { $0.text.plain.hasPrefix("Y = ") }).text.plain
+        XCTAssertTrue(target.hasSuffix(" (sample 1 of \(n))"), target)
+        XCTAssertTrue(node.tooltip.hasSuffix(" (sample 1 of \(n))"), node.tooltip)
+        // A single example says nothing of samples.
+        XCTAssertFalse(try XCTUnwrap(Annotator(solution: solve("question-1.yaml")).diagram(view: .forward).nodes.first { $0.id == .loss }).tooltip.contains("sample"))
+    }
+
     func testWidthGrowsWithTheGradientAndColourFollowsItsSign() throws {
         var solutions = [try solve("question-1.yaml"), try solve("softmax-classifier.yaml"), try solve("xor.yaml")]
         for seed in UInt64(1)...5 {
