@@ -65,26 +65,26 @@ public struct TrainingChart: Sendable {
 
         var out = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(svgNumber(Self.width)) \(svgNumber(Self.height))" width="\(svgNumber(Self.width))" height="\(svgNumber(Self.height))" class="training-chart" data-left="\(svgNumber(left))" data-right="\(svgNumber(right))" data-steps="\(steps)" font-family="\(svgEscape(font))" role="img">
-        <title>\(svgEscape(title.plain))</title>
-        <rect x="0" y="0" width="\(svgNumber(Self.width))" height="\(svgNumber(Self.height))" fill="\(svgEscape(background))"/>
-        <text x="\(svgNumber(Self.width / 2))" y="38" text-anchor="middle" font-size="24" font-weight="bold" fill="\(svgEscape(text))">\(tspans(title, size: 24))</text>
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(svgNumber(Self.width)) \(svgNumber(Self.height))" width="\(svgNumber(Self.width))" height="\(svgNumber(Self.height))" class="training-chart" data-left="\(svgNumber(left))" data-right="\(svgNumber(right))" data-steps="\(steps)" font-family="\(MathText.htmlEscape(font))" role="img">
+        <title>\(MathText.htmlEscape(title.plain))</title>
+        <rect x="0" y="0" width="\(svgNumber(Self.width))" height="\(svgNumber(Self.height))" fill="\(MathText.htmlEscape(background))"/>
+        <text x="\(svgNumber(Self.width / 2))" y="38" text-anchor="middle" font-size="24" font-weight="bold" fill="\(MathText.htmlEscape(text))">\(tspans(title, size: 24))</text>
 
         """
         // Grid and ticks.
         for tick in y.ticks {
             let yy = py(tick.value)
-            out += "<line x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(yy))\" x2=\"\(svgNumber(right))\" y2=\"\(svgNumber(yy))\" stroke=\"\(svgEscape(grid))\" stroke-width=\"1\" stroke-dasharray=\"3 4\"/>\n"
-            out += "<text x=\"\(svgNumber(left - 10))\" y=\"\(svgNumber(yy + 6))\" text-anchor=\"end\" font-size=\"17\" fill=\"\(svgEscape(text))\">\(tspans(tick.label, size: 17))</text>\n"
+            out += "<line x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(yy))\" x2=\"\(svgNumber(right))\" y2=\"\(svgNumber(yy))\" stroke=\"\(MathText.htmlEscape(grid))\" stroke-width=\"1\" stroke-dasharray=\"3 4\"/>\n"
+            out += "<text x=\"\(svgNumber(left - 10))\" y=\"\(svgNumber(yy + 6))\" text-anchor=\"end\" font-size=\"17\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(tick.label, size: 17))</text>\n"
         }
         for step in Self.niceTicks(low: 0, high: Double(steps), count: 6) where step >= 0 && step <= Double(steps) {
             let xx = px(step)
-            out += "<line x1=\"\(svgNumber(xx))\" y1=\"\(svgNumber(bottom))\" x2=\"\(svgNumber(xx))\" y2=\"\(svgNumber(bottom + 6))\" stroke=\"\(svgEscape(text))\" stroke-width=\"1.5\"/>\n"
-            out += "<text x=\"\(svgNumber(xx))\" y=\"\(svgNumber(bottom + 26))\" text-anchor=\"middle\" font-size=\"17\" fill=\"\(svgEscape(text))\">\(svgEscape(Self.integerText(step)))</text>\n"
+            out += "<line x1=\"\(svgNumber(xx))\" y1=\"\(svgNumber(bottom))\" x2=\"\(svgNumber(xx))\" y2=\"\(svgNumber(bottom + 6))\" stroke=\"\(MathText.htmlEscape(text))\" stroke-width=\"1.5\"/>\n"
+            out += "<text x=\"\(svgNumber(xx))\" y=\"\(svgNumber(bottom + 26))\" text-anchor=\"middle\" font-size=\"17\" fill=\"\(MathText.htmlEscape(text))\">\(MathText.htmlEscape(Self.integerText(step)))</text>\n"
         }
-        out += "<polyline points=\"\(svgNumber(left)),\(svgNumber(top)) \(svgNumber(left)),\(svgNumber(bottom)) \(svgNumber(right)),\(svgNumber(bottom))\" fill=\"none\" stroke=\"\(svgEscape(text))\" stroke-width=\"1.5\"/>\n"
-        out += "<text x=\"\(svgNumber((left + right) / 2))\" y=\"\(svgNumber(Self.height - 22))\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(svgEscape(text))\">step</text>\n"
-        out += "<text transform=\"translate(28 \(svgNumber((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(svgEscape(text))\">\(tspans(yLabel + (scale == .log ? " (log scale)" : ""), size: 19))</text>\n"
+        out += "<polyline points=\"\(svgNumber(left)),\(svgNumber(top)) \(svgNumber(left)),\(svgNumber(bottom)) \(svgNumber(right)),\(svgNumber(bottom))\" fill=\"none\" stroke=\"\(MathText.htmlEscape(text))\" stroke-width=\"1.5\"/>\n"
+        out += "<text x=\"\(svgNumber((left + right) / 2))\" y=\"\(svgNumber(Self.height - 22))\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(MathText.htmlEscape(text))\">step</text>\n"
+        out += "<text transform=\"translate(28 \(svgNumber((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(yLabel + (scale == .log ? " (log scale)" : ""), size: 19))</text>\n"
 
         // The lines: at most about two points per pixel column, keeping each column's extremes.
         let colors = palette()
@@ -95,7 +95,7 @@ public struct TrainingChart: Sendable {
             for (step, v) in Self.envelope(s.values, columns: Int(right - left)) {
                 points += "\(svgNumber(px(Double(step)))),\(svgNumber(py(v))) "
             }
-            out += "<polyline class=\"series\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"3\" stroke-linejoin=\"round\"\(dash)><title>\(svgEscape(s.name.plain))</title></polyline>\n"
+            out += "<polyline class=\"series\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"3\" stroke-linejoin=\"round\"\(dash)><title>\(MathText.htmlEscape(s.name.plain))</title></polyline>\n"
         }
         if series.count > 1 {
             let lx = right + 24
@@ -103,10 +103,10 @@ public struct TrainingChart: Sendable {
                 let ly = top + 8 + Double(i) * 34
                 let dash = i >= colors.count ? " stroke-dasharray=\"8 4\"" : ""
                 out += "<line x1=\"\(svgNumber(lx))\" y1=\"\(svgNumber(ly))\" x2=\"\(svgNumber(lx + 34))\" y2=\"\(svgNumber(ly))\" stroke=\"\(colors[i % colors.count])\" stroke-width=\"4\"\(dash)/>\n"
-                out += "<text x=\"\(svgNumber(lx + 44))\" y=\"\(svgNumber(ly + 7))\" font-size=\"19\" fill=\"\(svgEscape(text))\">\(tspans(s.name, size: 19))</text>\n"
+                out += "<text x=\"\(svgNumber(lx + 44))\" y=\"\(svgNumber(ly + 7))\" font-size=\"19\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(s.name, size: 19))</text>\n"
             }
         }
-        out += "<line class=\"marker\" x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(top - 8))\" x2=\"\(svgNumber(left))\" y2=\"\(svgNumber(bottom))\" stroke=\"\(svgEscape(theme.color("highlight")))\" stroke-width=\"2.5\" visibility=\"hidden\"/>\n"
+        out += "<line class=\"marker\" x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(top - 8))\" x2=\"\(svgNumber(left))\" y2=\"\(svgNumber(bottom))\" stroke=\"\(MathText.htmlEscape(theme.color("highlight")))\" stroke-width=\"2.5\" visibility=\"hidden\"/>\n"
         out += "</svg>\n"
         return out
     }
@@ -216,30 +216,11 @@ public struct TrainingChart: Sendable {
             let dy = target - shift
             shift = target
             let fontSize = span.position == .base ? "" : " font-size=\"\(svgNumber(size * 0.7))\""
-            out += "<tspan\(dy != 0 ? " dy=\"\(svgNumber(dy))\"" : "")\(fontSize)>\(svgEscape(span.text))</tspan>"
+            out += "<tspan\(dy != 0 ? " dy=\"\(svgNumber(dy))\"" : "")\(fontSize)>\(MathText.htmlEscape(span.text))</tspan>"
         }
         if shift != 0 { out += "<tspan dy=\"\(svgNumber(-shift))\"></tspan>" }
         return out
     }
-}
-
-/// XML text and attribute escaping, control characters dropped (they are not allowed in XML).
-func svgEscape(_ s: String) -> String {
-    var out = ""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default:
-            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" { continue }
-            if scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) { continue }
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
 }
 
 /// Coordinates with two decimals at most, trailing zeros trimmed.
