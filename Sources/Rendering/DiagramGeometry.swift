@@ -205,9 +205,22 @@ struct DiagramGeometry: Equatable {
             for node in columns[c] { centers[node.id] = (leftEdge + position[c], acrossOf[node.id]!) }
         }
         var lossHalf = 0.0
+        var lossEnd = 0.0
         if let loss = stackedLoss {
-            centers[loss.id] = (leftEdge + position[columnCount - 1], acrossOf[loss.id]!)
             lossHalf = along(boxSize[loss.id]!) / 2
+            let lossAcrossHalf = across(boxSize[loss.id]!) / 2
+            var c = acrossOf[loss.id]!
+            // The loss is wider than its column: an edge climbing into the output layer from
+            // further down would run across it. Lower it until every such edge passes above.
+            let lossA = leftEdge + position[columnCount - 1]
+            for edge in diagram.edges {
+                guard let tail = centers[edge.tail], let head = centers[edge.head], head.a == lossA, tail.a < head.a else { continue }
+                let a = max(tail.a, lossA - lossHalf - Self.labelGap)
+                let lowest = max(tail.c, head.c) == tail.c ? tail.c + (a - tail.a) / (head.a - tail.a) * (head.c - tail.c) : head.c
+                c = max(c, lowest + Self.labelGap + lossAcrossHalf)
+            }
+            centers[loss.id] = (lossA, c)
+            lossEnd = c + lossAcrossHalf
         }
 
         // Edge labels: on their own edge, where the placer put them.
@@ -220,7 +233,7 @@ struct DiagramGeometry: Equatable {
 
         // The network's own extent.
         let alongEnd = leftEdge + (position.last ?? 0) + max(columnAlong.last ?? 0, lr ? lastHeader : 0, 2 * lossHalf) / 2 + Self.margin
-        let acrossEnd = top + tallestExtent + Self.margin
+        let acrossEnd = max(top + tallestExtent, lossEnd) + Self.margin
 
         func point(_ a: Double, _ c: Double) -> Point { lr ? Point(x: a, y: c) : Point(x: c, y: a) }
         func size(_ a: Double, _ c: Double) -> Size { lr ? Size(width: a, height: c) : Size(width: c, height: a) }

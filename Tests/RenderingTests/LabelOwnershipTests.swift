@@ -10,7 +10,8 @@ import XCTest
 /// path, each edge label's background box. A label is well placed when no other edge passes
 /// under its box and its own edge is nearer than any other.
 final class LabelOwnershipTests: XCTestCase {
-    struct Counts: Equatable { var crossings = 0, misplaced = 0, labels = 0 }
+    /// `throughNodes`: edges drawn across a node or header that is not one of their ends.
+    struct Counts: Equatable { var crossings = 0, misplaced = 0, labels = 0, throughNodes = 0 }
 
     static func polyline(_ ops: [[String: Any]]) -> [(Double, Double)] {
         var out: [(Double, Double)] = []
@@ -57,6 +58,22 @@ final class LabelOwnershipTests: XCTestCase {
             lines[id] = polyline(edge["_draw_"] as? [[String: Any]] ?? [])
         }
         var counts = Counts()
+        // Nodes and headers (not labels, title, caption, legend or the invisible corners),
+        // shrunk by a point: an edge ends on its own nodes' borders.
+        var boxes: [Int: (x0: Double, x1: Double, y0: Double, y1: Double)] = [:]
+        for object in root["objects"] as? [[String: Any]] ?? [] {
+            guard let name = object["name"] as? String, let gvid = object["_gvid"] as? Int, !name.hasSuffix("__label"),
+                  !["title", "caption", "legend", "corner_ll", "corner_ur"].contains(name),
+                  let pos = object["pos"] as? String, let w = Double(object["width"] as? String ?? ""),
+                  let h = Double(object["height"] as? String ?? "") else { continue }
+            let p = pos.split(separator: ",").compactMap { Double($0) }
+            boxes[gvid] = (p[0] - w * 36 + 1, p[0] + w * 36 - 1, p[1] - h * 36 + 1, p[1] + h * 36 - 1)
+        }
+        for edge in root["edges"] as? [[String: Any]] ?? [] {
+            guard let id = edge["id"] as? String, let line = lines[id] else { continue }
+            let ends = [edge["tail"] as? Int, edge["head"] as? Int]
+            counts.throughNodes += boxes.filter { !ends.contains($0.key) && distance(line, $0.value) == 0 }.count
+        }
         for object in root["objects"] as? [[String: Any]] ?? [] {
             guard let name = object["name"] as? String, name.hasSuffix("__label") else { continue }
             let owner = String(name.dropLast("__label".count))
@@ -78,31 +95,65 @@ final class LabelOwnershipTests: XCTestCase {
         return counts
     }
 
-    func render(_ sample: String, view: View) throws -> Data {
-        let solution = try NetworkFile.load(path: TestSupport.sample(sample)).solve()
-        let diagram = Annotator(solution: solution).diagram(view: view)
-        return try DiagramRenderer(theme: try Theme.named("classroom")).render(diagram, format: .json)
+    // MARK: - The table: one line per sample and view, one per deck
+
+    /// A single view of a sample: every label owned by its edge, no text on other text.
+    struct ViewCase { var sample: String, view: View }
+    /// Every frame of a deck of a sample, drawn on the deck's shared layout.
+    struct DeckCase { var sample: String, steps: SlideDeck.Steps }
+
+    static let smallSamples = ["question-1.yaml", "xor.yaml", "dead-relu.yaml", "softmax-classifier.yaml"]
+
+    /// One line per case: add a view (or a sample) here and it is checked like the others.
+    static let viewCases: [ViewCase] = smallSamples.flatMap { sample in
+        [View.forward, .backward, .full, .flow, .layers].map { ViewCase(sample: sample, view: $0) }
     }
 
-    func testEveryLabelIsOnItsOwnEdgeAndNoOtherEdgePassesUnderIt() throws {
-        for sample in ["question-1.yaml", "xor.yaml", "dead-relu.yaml", "softmax-classifier.yaml"] {
-            for view in [View.forward, .backward, .full] {
-                let counts = try Self.counts(inGraphvizJSON: render(sample, view: view))
-                XCTAssertGreaterThan(counts.labels, 0, "\(sample) \(view)")
-                XCTAssertEqual(counts.crossings, 0, "\(sample) \(view): edges under other edges' labels")
-                XCTAssertEqual(counts.misplaced, 0, "\(sample) \(view): labels nearer another edge than their own")
-            }
-        }
+    static let deckCases: [DeckCase] = [
+        DeckCase(sample: "question-1.yaml", steps: .node),
+        DeckCase(sample: "question-1.yaml", steps: .layer),
+    ]
+
+    /// What is wrong with one rendered picture, or nothing.
+    static func problems(_ json: Data) throws -> (counts: Counts, collisions: [String]) {
+        (try counts(inGraphvizJSON: json), try TextBox.collisions(in: json))
     }
 
-    /// The same slides: every frame of a deck shares the full view's layout.
-    func testTheDeckLayoutKeepsOwnership() throws {
-        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
-        let frames = SlideDeck(solution: solution).frames.map(\.diagram)
+    static func check(_ json: Data, _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let (counts, collisions) = try problems(json)
+        XCTAssertEqual(counts.crossings, 0, "\(what): edges under other edges' labels", file: file, line: line)
+        XCTAssertEqual(counts.misplaced, 0, "\(what): labels nearer another edge than their own", file: file, line: line)
+        XCTAssertEqual(counts.throughNodes, 0, "\(what): edges across nodes that are not their ends", file: file, line: line)
+        XCTAssertEqual(collisions, [], "\(what): overlapping text", file: file, line: line)
+    }
+
+    func testEveryLabelIsOwnedOnEverySmallSampleInEveryView() throws {
         let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
-        let layout = try renderer.layout(sharedBy: frames)
-        let counts = try Self.counts(inGraphvizJSON: renderer.render(frames[9], format: .json, layout: layout))
-        XCTAssertEqual(counts, Counts(crossings: 0, misplaced: 0, labels: 12))
+        var labelled = 0
+        for c in Self.viewCases {
+            let solution = try NetworkFile.load(path: TestSupport.sample(c.sample)).solve()
+            let json = try renderer.render(try c.view.diagram(solution), format: .json)
+            try Self.check(json, "\(c.sample) \(c.view)")
+            labelled += try Self.counts(inGraphvizJSON: json).labels
+        }
+        // The check looked at labels at all (the unit views label every weight).
+        XCTAssertGreaterThan(labelled, 100)
+    }
+
+    func testEveryDeckFrameKeepsOwnership() throws {
+        let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
+        for c in Self.deckCases {
+            let solution = try NetworkFile.load(path: TestSupport.sample(c.sample)).solve()
+            let frames = SlideDeck(solution: solution, steps: c.steps).frames
+            let layout = try renderer.layout(sharedBy: frames.map(\.diagram))
+            var labelled = 0
+            for (i, frame) in frames.enumerated() {
+                let json = try renderer.render(frame.diagram, format: .json, layout: layout)
+                try Self.check(json, "\(c.sample) --steps \(c.steps) frame \(i + 1)")
+                labelled += try Self.counts(inGraphvizJSON: json).labels
+            }
+            XCTAssertGreaterThan(labelled, 0, "\(c.sample) --steps \(c.steps)")
+        }
     }
 
     func testTheOwnershipCheckCanFail() throws {
