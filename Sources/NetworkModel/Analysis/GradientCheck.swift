@@ -1,10 +1,13 @@
 /// Compares every analytic gradient with central finite differences — an oracle that shares
 /// nothing with the backward pass but the forward pass.
 public struct GradientCheck: Sendable {
+    /// One checked gradient: the backward pass's value beside the finite difference's.
     public struct Entry: Sendable {
         /// The weight, bias or input whose gradient is checked.
         public var quantity: Quantity
+        /// ∂Loss/∂quantity as the backward pass computed it (`Solution.value(of: .gradient(q))`).
         public var analytic: Double
+        /// (Loss(q + h) − Loss(q − h)) / 2h with h = 10⁻⁶ · max(1, |q|), over the whole batch on a data set.
         public var numeric: Double
         /// |a − n| / max(|a|, |n|, floor): relative for ordinary gradients, absolute for tiny ones.
         public var error: Double
@@ -13,15 +16,27 @@ public struct GradientCheck: Sendable {
         public var atKink: Bool
     }
 
+    /// The checked gradients: every weight and bias, layer by layer, then every input; of a
+    /// network with more than `maxEntries` of them (fewer on a large data set), an evenly
+    /// spaced sample.
     public var entries: [Entry]
+    /// The largest `Entry/error` that still passes (10⁻⁵ unless the initializer was given another).
     public var tolerance: Double
 
+    /// The entry with the largest error among those not at a kink; nil when every entry is at one.
     public var worst: Entry? { entries.filter { !$0.atKink }.max { $0.error < $1.error } }
+    /// Whether every entry away from a kink agrees within `tolerance`.
     public var passed: Bool { (worst?.error ?? 0) <= tolerance }
+    /// How many entries sit at a ReLU kink and were therefore not judged.
     public var kinkCount: Int { entries.filter(\.atKink).count }
 
+    /// The denominator's lower bound in `Entry/error`: below it a gradient is compared absolutely,
+    /// so a gradient that is 0 analytically and 10⁻¹¹ numerically still passes.
     public static let floor = 1e-4
 
+    /// Checks `solution`'s gradients by re-running `network`'s forward pass twice per checked
+    /// quantity (over every sample of a data set), so a large network is checked on an evenly
+    /// spaced sample of at most `maxEntries` quantities, and at least 50.
     public init(network: Network, solution: Solution, tolerance: Double = 1e-5, maxEntries: Int = 3_000) {
         self.tolerance = tolerance
         var entries: [Entry] = []

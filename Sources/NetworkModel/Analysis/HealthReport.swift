@@ -8,26 +8,40 @@
 /// - A layer vanishes when ‖∂Loss/∂W^(L)‖ is below `vanishing` (10⁻³) times the output layer's,
 ///   and explodes above `exploding` (10³) times it.
 public struct HealthReport: Sendable {
+    /// The limits the findings are judged against; the defaults are those in the type's description.
     public struct Thresholds: Sendable {
+        /// A sigmoid or tanh unit whose derivative is below this is saturated.
         public var saturation = 0.01
+        /// A layer whose ‖∂Loss/∂W‖ is below this fraction of the output layer's vanishes.
         public var vanishing = 1e-3
+        /// A layer whose ‖∂Loss/∂W‖ is above this multiple of the output layer's explodes.
         public var exploding = 1e3
+        /// The default thresholds: 0.01, 10⁻³ and 10³.
         public init() {}
     }
 
+    /// One unit or layer through which little or no gradient flows. Layers and units are 1-based,
+    /// as in the notation (unit k of layer L is Z_k^(L)).
     public enum Finding: Equatable, Sendable {
+        /// A ReLU unit with Z ≤ 0 (on a data set: on every sample; `z` is the largest).
         case deadReLU(layer: Int, unit: Int, z: Double)
+        /// A sigmoid or tanh unit whose derivative is below the saturation threshold (`derivative` is
+        /// the largest over the samples).
         case saturated(layer: Int, unit: Int, derivative: Double)
+        /// A layer whose ‖∂Loss/∂W‖ is `ratio` times the output layer's, below the vanishing threshold.
         case vanishing(layer: Int, ratio: Double)
+        /// A layer whose ‖∂Loss/∂W‖ is `ratio` times the output layer's, above the exploding threshold.
         case exploding(layer: Int, ratio: Double)
     }
 
+    /// Dead and saturated units by layer and unit, then vanishing and exploding layers.
     public var findings: [Finding]
     /// ‖∂Loss/∂W^(L)‖ (Frobenius) per layer, index 0 unused.
     public var weightGradientNorms: [Double]
     /// The samples the findings hold for: 1, or a data set's batch size.
     public var sampleCount = 1
 
+    /// Examines a solved network (every sample of its data set, when it has one).
     public init(_ s: Solution, thresholds: Thresholds = Thresholds()) {
         let net = s.network
         var findings: [Finding] = []
@@ -66,10 +80,12 @@ public struct HealthReport: Sendable {
         self.sampleCount = s.batch?.samples.count ?? 1
     }
 
+    /// Whether unit `unit` of layer `layer` (both 1-based) is a dead ReLU.
     public func isDead(layer: Int, unit: Int) -> Bool {
         findings.contains { if case let .deadReLU(l, k, _) = $0 { return l == layer && k == unit }; return false }
     }
 
+    /// Whether unit `unit` of layer `layer` (both 1-based) is a saturated sigmoid or tanh.
     public func isSaturated(layer: Int, unit: Int) -> Bool {
         findings.contains { if case let .saturated(l, k, _) = $0 { return l == layer && k == unit }; return false }
     }
@@ -77,7 +93,7 @@ public struct HealthReport: Sendable {
 
 /// √(Σ x²) scaled by the largest |x|, so squares of values above 1e154 do not overflow and
 /// squares below 1e−154 do not vanish; infinite only when the norm itself passes 1.8e308.
-public func euclideanNorm(_ values: [Double]) -> Double {
+package func euclideanNorm(_ values: [Double]) -> Double {
     let largest = values.reduce(0) { max($0, abs($1)) }
     guard largest > 0, largest.isFinite else { return largest }
     return largest * values.reduce(0) { let r = $1 / largest; return $0 + r * r }.squareRoot()

@@ -12,6 +12,7 @@ import Foundation
 public struct OpGraph: Sendable {
     /// Which value a node holds.
     public enum Name: Hashable, Sendable {
+        /// A quantity of the network: x, w, b, Z, H, Y or the loss.
         case quantity(Quantity)
         /// H_j^(l−1) · w_jk^(l).
         case product(layer: Int, j: Int, k: Int)
@@ -23,15 +24,21 @@ public struct OpGraph: Sendable {
         case term(Int)
     }
 
+    /// One node of the graph: a scalar, its value in this pass and its gradient.
     public struct Value: Sendable {
+        /// Which scalar this is.
         public var name: Name
+        /// Its value in the solved forward pass.
         public var value: Double
         /// ∂Loss/∂value; nil for data the loss is not differentiated by (the targets).
         public var gradient: Double?
     }
 
+    /// What an operation computes.
     public enum Kind: Equatable, Sendable {
+        /// H_j^(L−1) · w_jk^(L): two inputs, one product.
         case multiply
+        /// Σ of the products plus the bias: Z_k^(L).
         case add
         /// An element-wise activation: one input Z, one output H.
         case activation(Activation)
@@ -39,22 +46,29 @@ public struct OpGraph: Sendable {
         case softmax
         /// Y − H.
         case subtract
+        /// (Y − H)².
         case square
         /// c · Σ of the inputs: c = 1 (RSS, BCE, cross-entropy), ½ (half SSE), 1/n (MSE).
         case sum(scale: Double)
+        /// −[Y log H + (1 − Y) log(1 − H)] for one output.
         case binaryCrossEntropy
+        /// −Y_k log H_k for one output of a softmax.
         case crossEntropy
     }
 
+    /// One operation: its kind, the values it reads and writes, and its local derivatives.
     public struct Operation: Sendable {
+        /// What the operation computes.
         public var kind: Kind
         /// Indices into `values`.
         public var inputs: [Int]
+        /// Indices into `values`.
         public var outputs: [Int]
         /// local[o][i] = ∂outputs[o] / ∂inputs[i], at this pass's values.
         public var local: [[Double]]
     }
 
+    /// Every scalar: the named quantities and the intermediates, in the order they were created.
     public private(set) var values: [Value] = []
     /// In forward (topological) order: every operation comes after those computing its inputs.
     public private(set) var operations: [Operation] = []
@@ -82,6 +96,7 @@ public struct OpGraph: Sendable {
         return n
     }
 
+    /// The graph of a solved network, with the solution's values and gradients.
     public init(solution s: Solution) {
         let net = s.network
         let L = net.depth
@@ -180,14 +195,14 @@ public struct OpGraph: Sendable {
     }
 
     /// The operations each value feeds, in forward order.
-    public func consumers() -> [[Int]] {
+    func consumers() -> [[Int]] {
         var result = Array(repeating: [Int](), count: values.count)
         for (o, op) in operations.enumerated() { for i in op.inputs { result[i].append(o) } }
         return result
     }
 
     /// The operation that computes each value (nil for given values).
-    public func producers() -> [Int?] {
+    func producers() -> [Int?] {
         var result = [Int?](repeating: nil, count: values.count)
         for (o, op) in operations.enumerated() { for v in op.outputs { result[v] = o } }
         return result

@@ -3,8 +3,11 @@ import Foundation
 /// The `bpviz values --format json` document of SPEC.md. Numbers stay full-precision
 /// doubles; JSONEncoder writes the shortest text that reads back to the same double.
 public struct ValuesExport: Codable, Equatable, Sendable {
+    /// The `loss` object: which function and its value.
     public struct Loss: Codable, Equatable, Sendable {
+        /// The loss's file name: `rss`, `half_sse`, `mse`, `bce` or `cross_entropy`.
         public var function: String
+        /// The loss of this pass (the batch loss with a data set).
         public var value: Double
         /// With a data set: `mean` or `sum`, how the samples' losses make `value`.
         public var reduction: String? = nil
@@ -12,58 +15,100 @@ public struct ValuesExport: Codable, Equatable, Sendable {
 
     /// With a data set: one sample's forward values (layers 1…L).
     public struct SampleValues: Codable, Equatable, Sendable {
+        /// One layer's forward values for one sample.
         public struct LayerValues: Codable, Equatable, Sendable {
+            /// The layer L, 1…L.
             public var index: Int
+            /// Z^(L) for this sample.
             public var Z: [Double]
+            /// H^(L) for this sample.
             public var H: [Double]
         }
+        /// The sample's 1-based position in the data set.
         public var index: Int
+        /// The sample's input X.
         public var input: [Double]
+        /// The sample's target Y.
         public var target: [Double]
+        /// The output layer's H for this sample.
         public var output: [Double]
+        /// This sample's own loss, before the reduction.
         public var loss: Double
+        /// Layers 1…L.
         public var layers: [LayerValues]
     }
 
+    /// One entry of `layers`: layer 0 (the input) carries only `H` and `dH`; layers 1…L carry
+    /// their parameters, every value of the pass and every gradient. Matrices are rows j (unit of
+    /// the layer before), columns k (unit of this layer).
     public struct LayerValues: Codable, Equatable, Sendable {
+        /// The layer L; 0 is the input layer.
         public var index: Int
+        /// The number of units; nil for layer 0.
         public var units: Int?
+        /// The activation's file name (`relu`, `leaky_relu`, …); nil for layer 0.
         public var activation: String?
+        /// The leaky_relu slope, for that activation only.
         public var slope: Double?
+        /// W^(L): W[j−1][k−1] is w_jk^(L).
         public var W: [[Double]]?
+        /// b^(L).
         public var b: [Double]?
+        /// Z^(L); nil for layer 0.
         public var Z: [Double]?
+        /// H^(L) (the input X for layer 0).
         public var H: [Double]
+        /// ∂Loss/∂Z^(L); nil for layer 0.
         public var dZ: [Double]?
+        /// ∂Loss/∂H^(L) (∂Loss/∂X for layer 0).
         public var dH: [Double]
+        /// ∂Loss/∂W^(L), shaped as `W`.
         public var dW: [[Double]]?
+        /// ∂Loss/∂b^(L).
         public var db: [Double]?
     }
 
+    /// One layer's parameters after the gradient step.
     public struct UpdatedLayer: Codable, Equatable, Sendable {
+        /// The layer L, 1…L.
         public var index: Int
+        /// W′^(L) = W^(L) − η ∂Loss/∂W^(L), shaped as `LayerValues/W`.
         public var W: [[Double]]
+        /// b′^(L) = b^(L) − η ∂Loss/∂b^(L).
         public var b: [Double]
     }
 
+    /// The `update` object: one gradient-descent step with the network's learning rate.
     public struct Update: Codable, Equatable, Sendable {
+        /// η, as the file gave it (the key is snake_case, as in the JSON).
         public var learning_rate: Double
+        /// Layers 1…L after the step.
         public var layers: [UpdatedLayer]
     }
 
+    /// The network's title, when the file has one.
     public var name: String?
+    /// Which loss, and its value.
     public var loss: Loss
+    /// The input X (of the shown sample, with a data set).
     public var input: [Double]
+    /// The target Y (of the shown sample, with a data set).
     public var target: [Double]
+    /// The output layer's H.
     public var output: [Double]
+    /// ∂Loss/∂X.
     public var dX: [Double]
+    /// Layer 0 (the input) first, then layers 1…L.
     public var layers: [LayerValues]
+    /// The parameters after one step, when the network has a learning rate.
     public var update: Update?
     /// With a data set: the 1-based index of the sample whose values `input`, `target`,
     /// `output` and the layers' Z and H are, and every sample's forward values.
     public var sample: Int?
+    /// With a data set: every sample's forward values, in file order.
     public var samples: [SampleValues]?
 
+    /// The document of a solved network.
     public init(_ s: Solution) {
         let net = s.network
         name = net.name

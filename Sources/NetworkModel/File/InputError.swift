@@ -1,11 +1,16 @@
 /// A problem with a file the user wrote: where it is and one sentence saying what is wrong
 /// and what was expected. Rendered as `file:line:column: message`, the form editors jump to.
 public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The path as the user gave it.
     public var file: String
+    /// The 1-based line of the offending value, when known.
     public var line: Int?
+    /// The 1-based column of the offending value, when known.
     public var column: Int?
+    /// What is wrong and what was expected, as one sentence.
     public var message: String
 
+    /// A complaint about `file`, at `line` and `column` (1-based) when they are known.
     public init(file: String, line: Int? = nil, column: Int? = nil, _ message: String) {
         self.file = file
         self.line = line
@@ -13,6 +18,7 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `file:line:column: message`, leaving out the line and column when unknown.
     public var description: String {
         var place = file
         if let line {
@@ -40,7 +46,7 @@ func editDistance(_ a: String, _ b: String) -> Int {
 }
 
 /// The known word nearest to `word`, when it is near enough to be a likely typo.
-public func nearest(_ word: String, in known: [String]) -> String? {
+package func nearest(_ word: String, in known: [String]) -> String? {
     let scored = known.map { ($0, editDistance(word, $0)) }.min { $0.1 < $1.1 }
     guard let (best, distance) = scored else { return nil }
     return distance <= max(2, best.count / 3) ? best : nil

@@ -7,12 +7,12 @@ import Yams
 public enum NetworkFile {
     /// Limits that keep a typo (an extra zero) from exhausting memory.
     public static let maxUnits = 100_000
-    public static let maxLayers = 1_000
-    public static let maxSamples = 100_000
+    static let maxLayers = 1_000
+    static let maxSamples = 100_000
     /// Numbers in a `data:` list, all samples together.
-    public static let maxDataValues = 10_000_000
+    static let maxDataValues = 10_000_000
     /// A title, drawn above diagrams: long enough for any title, short enough for DOT.
-    public static let maxNameLength = 200
+    static let maxNameLength = 200
 
     /// How much a file may ask for, checked while it is read and before anything of that
     /// size is allocated.
@@ -24,14 +24,21 @@ public enum NetworkFile {
         /// How the caller raises the limit, appended to the refusal: "raise --max-parameters".
         public var raise: String?
 
+        /// The default `maxParameters`.
         public static let defaultMaxParameters = 250_000
 
+        /// Limits with at most `maxParameters` weights and biases; `raise` is the hint appended to a refusal.
         public init(maxParameters: Int = Limits.defaultMaxParameters, raise: String? = nil) {
             self.maxParameters = maxParameters
             self.raise = raise
         }
     }
 
+    /// Reads and validates the network file at `path` (YAML or JSON, by content, not by extension).
+    ///
+    /// - Throws: an ``InputError`` naming the file, and the line and column of the offending
+    ///   value when there is one: a missing or unreadable file, text that is not YAML, an unknown
+    ///   key or activation, shapes that do not fit, or more than `limits` allow.
     public static func load(path: String, limits: Limits = Limits()) throws -> Network {
         try parse(text: readText(path: path), file: path, limits: limits)
     }
@@ -62,6 +69,8 @@ public enum NetworkFile {
         return text
     }
 
+    /// Validates a network file's text; `file` is only the name its errors carry. Throws as
+    /// ``load(path:limits:)`` does.
     public static func parse(text: String, file: String, limits: Limits = Limits()) throws -> Network {
         let reader = YAMLReader(file: file)
         let root = try reader.root(of: text, expected: "a network with `input`, `target` and `layers`")

@@ -2,6 +2,7 @@
 /// weights and biases as explicit matrices, every number in the shortest text that reads
 /// back to the same double, text in double-quoted YAML with escapes.
 public enum NetworkFileWriter {
+    /// The network file of `net`, headed by `comment` as `#` lines (newlines in them are dropped).
     public static func yaml(_ net: Network, comment: [String] = []) -> String {
         var out = ""
         for line in comment { out += "# " + line.filter { !$0.isNewline } + "\n" }

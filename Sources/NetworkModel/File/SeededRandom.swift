@@ -8,13 +8,13 @@
 ///
 /// Layer L's stream starts from `seed &+ L &* 0x9E3779B97F4A7C15`, so layers that share a seed
 /// still get different weights.
-public struct SeededRandom: Sendable {
+package struct SeededRandom: Sendable {
     private var state: UInt64
     private var spareNormal: Double?
 
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    public mutating func nextUInt64() -> UInt64 {
+    package mutating func nextUInt64() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -23,11 +23,11 @@ public struct SeededRandom: Sendable {
     }
 
     /// Uniform in [0, 1).
-    public mutating func nextUnit() -> Double {
+    package mutating func nextUnit() -> Double {
         Double(nextUInt64() >> 11) * 0x1p-53
     }
 
-    public mutating func nextUniform(low: Double, high: Double) -> Double {
+    package mutating func nextUniform(low: Double, high: Double) -> Double {
         let u = nextUnit()
         let span = high - low
         // high − low overflows for bounds near ±1.8e308; the weighted mean of the bounds does not.
@@ -35,7 +35,7 @@ public struct SeededRandom: Sendable {
     }
 
     /// Standard normal, mean 0 and standard deviation 1.
-    public mutating func nextNormal() -> Double {
+    package mutating func nextNormal() -> Double {
         if let spare = spareNormal { spareNormal = nil; return spare }
         while true {
             let u = 2 * nextUnit() - 1
@@ -52,7 +52,7 @@ public struct SeededRandom: Sendable {
     /// Natural logarithm for x in (0, 1], from basic IEEE operations only (square root is
     /// correctly rounded by IEEE 754, so it is portable too). x = m·2^e with m in [√½, √2);
     /// ln m = 2·atanh(s), s = (m−1)/(m+1), |s| < 0.172, summed until the terms vanish.
-    public static func portableLog(_ x: Double) -> Double {
+    package static func portableLog(_ x: Double) -> Double {
         var m = x.significand          // in [1, 2)
         var e = Double(x.exponent)
         if m > 1.4142135623730951 { m /= 2; e += 1 }
@@ -71,7 +71,7 @@ public struct SeededRandom: Sendable {
 }
 
 /// How a layer's weights are drawn when the file gives a recipe instead of numbers.
-public enum WeightInit: Equatable, Sendable {
+package enum WeightInit: Equatable, Sendable {
     case uniform(low: Double, high: Double)
     case normal(std: Double)
     /// Glorot uniform: U(−a, a) with a = √(6 / (fan_in + fan_out)).
@@ -79,7 +79,7 @@ public enum WeightInit: Equatable, Sendable {
     /// He normal: N(0, 2 / fan_in).
     case he
 
-    public func matrix(rows: Int, columns: Int, seed: UInt64, layer: Int) -> Matrix {
+    package func matrix(rows: Int, columns: Int, seed: UInt64, layer: Int) -> Matrix {
         var rng = SeededRandom(seed: seed &+ UInt64(layer) &* 0x9E37_79B9_7F4A_7C15)
         var m = Matrix(rows: rows, columns: columns)
         for i in m.storage.indices {

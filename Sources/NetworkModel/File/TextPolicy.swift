@@ -1,22 +1,22 @@
 /// Which characters user text (names, symbols, theme descriptions) may hold. Control
 /// characters are not representable in XML 1.0 (SVG, HTML), change meaning in DOT and
 /// terminals, and vanish or break lines elsewhere, so files may not contain them.
-public enum TextPolicy {
+package enum TextPolicy {
     /// C0 and C1 control characters (newline and tab included), DEL, and the noncharacters
     /// U+FFFE and U+FFFF, which XML forbids.
-    public static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0xFFFE || scalar.value == 0xFFFF
     }
 
     /// `U+001B`: how a message names a character it must not print.
-    public static func codePoint(_ scalar: Unicode.Scalar) -> String {
+    package static func codePoint(_ scalar: Unicode.Scalar) -> String {
         let hex = String(scalar.value, radix: 16, uppercase: true)
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     /// The visible stand-in for a control character XML cannot hold (U+241B for escape,
     /// U+2421 for DEL); anything else, tab, newline and return included, as it is.
-    public static func controlPicture(_ c: Unicode.Scalar) -> Unicode.Scalar {
+    package static func controlPicture(_ c: Unicode.Scalar) -> Unicode.Scalar {
         switch c.value {
         case 0x09, 0x0A, 0x0D: return c
         case 0..<0x20: return Unicode.Scalar(0x2400 + c.value)!
@@ -31,7 +31,7 @@ public enum TextPolicy {
     /// the line; each quoted excerpt (between backticks) and each word cut to `excerpt`
     /// characters with `…`, so a 100 KB name makes a short message. The text before the
     /// first `: ` (the file and place) is kept whole, as editors jump to it.
-    public static func oneLine(_ message: String, excerpt: Int = 80) -> String {
+    package static func oneLine(_ message: String, excerpt: Int = 80) -> String {
         var out = ""
         out.reserveCapacity(min(message.utf8.count, 4096))
         var place = message.range(of: ": ").map { message[..<$0.lowerBound].count } ?? 0

@@ -2,13 +2,13 @@ import Yams
 
 /// Reads typed values out of a Yams node tree, each complaint an `InputError` carrying the
 /// file, line and column of the value it is about. Network files and theme files share it.
-public struct YAMLReader {
-    public let file: String
+package struct YAMLReader {
+    package let file: String
 
-    public init(file: String) { self.file = file }
+    package init(file: String) { self.file = file }
 
     /// The root node of a YAML or JSON text; syntax errors become one-line InputErrors.
-    public func root(of text: String, expected: String) throws -> Node {
+    package func root(of text: String, expected: String) throws -> Node {
         switch DocumentGuard.check(text) {
         case .tooManyValues(let count)?:
             throw InputError(file: file, "holds more than \(count - 1) values or lines; expected at most \(DocumentGuard.maxValues) (write large weights as an `init` recipe)")
@@ -28,7 +28,7 @@ public struct YAMLReader {
         return root
     }
 
-    public func mapping(_ node: Node, what: String, allowed: [String], context: String) throws -> [String: Node] {
+    package func mapping(_ node: Node, what: String, allowed: [String], context: String) throws -> [String: Node] {
         guard case .mapping(let map) = node else {
             throw error(at: node, "\(what) is \(kind(node)); expected a mapping of keys (\(allowed.joined(separator: ", ")))")
         }
@@ -48,7 +48,7 @@ public struct YAMLReader {
         return result
     }
 
-    public func string(_ node: Node, what: String) throws -> String {
+    package func string(_ node: Node, what: String) throws -> String {
         guard case .scalar(let scalar) = node else {
             throw error(at: node, "\(what) is \(kind(node)); expected a single word or text")
         }
@@ -58,7 +58,7 @@ public struct YAMLReader {
     /// Text that is drawn, exported and printed (a name, a symbol): one line of printable
     /// characters, so it survives SVG, HTML, DOT, CSV and a terminal exactly as written.
     /// Control characters (a newline, an escape sequence) are refused rather than changed.
-    public func printableText(_ node: Node, what: String, maxLength: Int, expected: String) throws -> String {
+    package func printableText(_ node: Node, what: String, maxLength: Int, expected: String) throws -> String {
         let text = try string(node, what: what)
         if let (offset, scalar) = text.unicodeScalars.enumerated().first(where: { TextPolicy.isUnprintable($0.element) }) {
             throw error(at: node, "\(what) contains the control character \(TextPolicy.codePoint(scalar)) at character \(offset + 1); expected \(expected) on one line, without control characters")
@@ -69,7 +69,7 @@ public struct YAMLReader {
         return text
     }
 
-    public func number(_ node: Node, what: String) throws -> Double {
+    package func number(_ node: Node, what: String) throws -> Double {
         guard case .scalar(let scalar) = node else {
             throw error(at: node, "\(what) is \(kind(node)); expected a number")
         }
@@ -108,7 +108,7 @@ public struct YAMLReader {
         return value
     }
 
-    public func numbers(_ node: Node, what: String) throws -> [Double] {
+    package func numbers(_ node: Node, what: String) throws -> [Double] {
         guard case .sequence(let sequence) = node else {
             throw error(at: node, "\(what) is \(kind(node)); expected a list of numbers like [1, 2, -1]")
         }
@@ -118,7 +118,7 @@ public struct YAMLReader {
         return try sequence.map { try number($0, what: "a value of \(what)") }
     }
 
-    public func integer(_ node: Node, what: String) throws -> Int {
+    package func integer(_ node: Node, what: String) throws -> Int {
         guard case .scalar(let scalar) = node, scalar.style != .singleQuoted, scalar.style != .doubleQuoted,
               let value = Int(scalar.string.trimmingCharacters(in: .whitespaces)) else {
             if case .scalar(let s) = node, s.style == .plain, isWholeNumberText(s.string) {
@@ -140,7 +140,7 @@ public struct YAMLReader {
         return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
     }
 
-    public func kind(_ node: Node) -> String {
+    package func kind(_ node: Node) -> String {
         switch node {
         case .scalar(let s): "`\(s.string.prefix(40))`"
         case .mapping: "a mapping"
@@ -149,15 +149,15 @@ public struct YAMLReader {
         }
     }
 
-    public func suggestion(_ word: String, _ known: [String]) -> String {
+    package func suggestion(_ word: String, _ known: [String]) -> String {
         nearest(word, in: known).map { " (did you mean `\($0)`?)" } ?? ""
     }
 
-    public func error(at node: Node, _ message: String) -> InputError {
+    package func error(at node: Node, _ message: String) -> InputError {
         InputError(file: file, line: node.mark?.line, column: node.mark?.column, message)
     }
 
-    public func missing(_ key: String, in node: Node, expected: String, owner: String? = nil) -> InputError {
+    package func missing(_ key: String, in node: Node, expected: String, owner: String? = nil) -> InputError {
         error(at: node, "\(owner.map { "\($0) is " } ?? "")missing `\(key)`; expected \(expected)")
     }
 }

@@ -3,12 +3,19 @@ import Foundation
 /// The activation functions a layer may use. `softmax` couples its units, so it has no
 /// element-wise derivative; the backward pass applies its Jacobian instead.
 public enum Activation: Equatable, Sendable {
+    /// f(z) = z (files may also write `linear`).
     case identity
+    /// max(0, z); its derivative at 0 is taken as 0.
     case relu
+    /// z for z > 0, slope · z otherwise (`leaky_relu`, slope 0.01 unless the layer gives `slope:`).
     case leakyReLU(slope: Double)
+    /// σ(z) = 1 / (1 + e^−z).
     case sigmoid
+    /// tanh(z).
     case tanh
+    /// log(1 + e^z), a smooth ReLU.
     case softplus
+    /// e^z_k / Σ e^z: the output layer only, and the activation cross-entropy needs.
     case softmax
 
     /// The name used in network files and exports.
@@ -37,7 +44,7 @@ public enum Activation: Equatable, Sendable {
         }
     }
 
-    public static let knownNames = ["identity", "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax"]
+    static let knownNames = ["identity", "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax"]
 
     /// Whether the derivative has a kink at zero, where finite differences are unreliable.
     public var hasKink: Bool {
@@ -47,6 +54,8 @@ public enum Activation: Equatable, Sendable {
         }
     }
 
+    /// The layer's activations H for its pre-activations Z (softmax shifted by the largest z, so
+    /// it never overflows).
     public func apply(_ z: [Double]) -> [Double] {
         switch self {
         case .softmax:
@@ -60,6 +69,7 @@ public enum Activation: Equatable, Sendable {
         }
     }
 
+    /// The activation of one unit; not for softmax, which needs the whole layer (use ``apply(_:)``).
     @inline(__always)
     public func applyElement(_ z: Double) -> Double {
         switch self {
@@ -113,6 +123,8 @@ public enum Activation: Equatable, Sendable {
         return e / (1 + e)
     }
 
+    /// log(1 + e^z), computed as max(z, 0) + log1p(e^−|z|) so it neither overflows nor loses
+    /// precision for large |z|.
     public static func softplus(_ z: Double) -> Double {
         // log(1 + e^z) = max(z, 0) + log1p(e^−|z|), stable for large |z|.
         max(z, 0) + Foundation.log1p(Foundation.exp(-abs(z)))

@@ -1,19 +1,27 @@
 /// The per-sample side of a batch solution: how the losses combine and every sample's
 /// forward values (for the values export and for health checks over the whole batch).
 public struct Batch: Equatable, Sendable {
+    /// One sample's forward pass.
     public struct SampleValues: Equatable, Sendable {
+        /// The sample's input X.
         public var input: [Double]
+        /// The sample's target Y.
         public var target: [Double]
         /// Indexed by layer, as `Solution.Z` and `Solution.H`.
         public var Z: [[Double]]
+        /// Indexed by layer, as `Solution.H`: H[0] is the input.
         public var H: [[Double]]
+        /// The sample's own loss, before the reduction's weight.
         public var loss: Double
+        /// The output layer's activations.
         public var output: [Double] { H[H.count - 1] }
     }
 
+    /// How the samples' losses make the batch loss.
     public var reduction: LossReduction
     /// 0-based index of the sample whose forward values the solution carries.
     public var shown: Int
+    /// Every sample's forward values, in the data set's order.
     public var samples: [SampleValues]
 
     /// The factor each sample's loss and gradients carry: 1/n for mean, 1 for sum.
@@ -63,7 +71,7 @@ extension Network {
 
     /// The batch loss alone (the single example's loss without a data set), with every
     /// sample's pre-activations: what finite differences and kink detection need.
-    public func batchForward() -> (Z: [[[Double]]], loss: Double) {
+    func batchForward() -> (Z: [[[Double]]], loss: Double) {
         guard let data else { let f = forward(); return ([f.Z], f.loss) }
         let weight = data.reduction.weight(count: data.samples.count)
         var loss = 0.0

@@ -1,7 +1,10 @@
 /// One example of a data set: the values of layer 0 and the target.
 public struct Sample: Equatable, Sendable {
+    /// The values of layer 0, one per input unit.
     public var input: [Double]
+    /// The expected output, one per output unit.
     public var target: [Double]
+    /// A sample; its sizes are checked when it joins a network's data set.
     public init(input: [Double], target: [Double]) {
         self.input = input
         self.target = target
@@ -11,6 +14,7 @@ public struct Sample: Equatable, Sendable {
 /// How a batch's per-sample losses combine into one loss. `mean` is PyTorch's default
 /// `reduction='mean'` for a per-sample loss summed over the outputs: (1/n) Σ_s Loss_s.
 public enum LossReduction: String, Equatable, Sendable, CaseIterable {
+    /// `mean`: (1/n) Σ_s Loss_s; `sum`: Σ_s Loss_s.
     case mean, sum
 
     /// The factor each sample's loss (and gradient) carries in a batch of `count`.
@@ -20,10 +24,15 @@ public enum LossReduction: String, Equatable, Sendable, CaseIterable {
 /// The samples of a network file's `data:` list. The network's `input` and `target` are
 /// always those of sample `shown` (0-based), the one a diagram draws.
 public struct DataSet: Equatable, Sendable {
+    /// The samples in file order; never empty.
     public var samples: [Sample]
+    /// How the per-sample losses combine into the batch loss.
     public var reduction: LossReduction
+    /// The 0-based index of the sample the network's `input` and `target` are.
     public var shown: Int
 
+    /// A data set; `samples` must not be empty and `shown` must index one of them (a
+    /// precondition, not a thrown error: a file reader checks both before it gets here).
     public init(samples: [Sample], reduction: LossReduction = .mean, shown: Int = 0) {
         precondition(!samples.isEmpty && samples.indices.contains(shown), "a data set has at least one sample and shows one of them")
         self.samples = samples
@@ -88,10 +97,18 @@ extension Network {
 
 /// A sample of a data set that does not fit the network, named by its 1-based index.
 public struct SampleError: Error, Equatable, Sendable, CustomStringConvertible {
-    public enum Part: Equatable, Sendable { case input, target }
+    /// Which half of the sample does not fit.
+    public enum Part: Equatable, Sendable {
+        /// The sample's input, or its target.
+        case input, target
+    }
+    /// The sample's 1-based position in the data set.
     public var index: Int
+    /// Whether its input or its target is wrong.
     public var part: Part
+    /// What is wrong, as one sentence.
     public var message: String
+    /// `sample N: message`.
     public var description: String { "sample \(index): \(message)" }
 }
 

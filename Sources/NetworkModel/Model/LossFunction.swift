@@ -3,14 +3,20 @@ import Foundation
 /// The losses of SPEC.md, all summed over the output units (as the document's RSS), except
 /// `mse`, which divides by the number of outputs.
 public enum LossFunction: String, Equatable, Sendable, CaseIterable {
+    /// Residual sum of squares, Σ_k (Y_k − H_k)² (files may also write `sse`).
     case rss
+    /// ½ Σ_k (Y_k − H_k)², whose gradient is H − Y.
     case halfSSE = "half_sse"
+    /// Mean squared error over the outputs, (1/n) Σ_k (Y_k − H_k)².
     case mse
+    /// Binary cross-entropy −Σ_k [Y_k log H_k + (1 − Y_k) log(1 − H_k)]; needs a sigmoid output.
     case bce
+    /// Cross-entropy −Σ_k Y_k log H_k; needs a softmax output.
     case crossEntropy = "cross_entropy"
 
-    public static let knownNames = ["rss", "sse", "half_sse", "mse", "bce", "cross_entropy"]
+    static let knownNames = ["rss", "sse", "half_sse", "mse", "bce", "cross_entropy"]
 
+    /// The loss a network file names (`sse` is `rss`); nil for an unknown name.
     public init?(fileName: String) {
         if fileName == "sse" { self = .rss; return }
         self.init(rawValue: fileName)

@@ -1,5 +1,6 @@
 import Foundation
 
+/// Why a valid network still could not be solved: a value left the range of a double.
 public enum SolveError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A value of the forward or backward pass is too large for a double (or NaN); `what`
     /// names it in the notation (`Z_1^(2)`, `Loss`, `∂Loss/∂H^(3)`).
@@ -7,6 +8,7 @@ public enum SolveError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A weight or bias after the gradient step is too large for a double; `what` is `w′_11^(1)`.
     case stepOverflow(what: String, value: Double)
 
+    /// One sentence naming the value and what to change.
     public var description: String {
         switch self {
         case let .overflow(what, value):

@@ -1,10 +1,12 @@
 /// One layer after the input: its activation, incoming weights and biases. The number of
 /// units is the weights' column count, so it cannot disagree with them.
 public struct Layer: Equatable, Sendable {
+    /// The function from Z to H for every unit of the layer.
     public let activation: Activation
     /// rows = units of the layer before (j), columns = units of this layer (k).
     /// Writable inside the module only, for the gradient check's perturbations.
     public internal(set) var weights: Matrix
+    /// b_k^(L) at `bias[k-1]`, one per unit (column of the weights).
     public internal(set) var bias: [Double]
 
     /// Throws when the bias does not have one value per column of the weights, when a value
@@ -37,15 +39,23 @@ public struct Layer: Equatable, Sendable {
 /// The symbols a course writes; the defaults are the worked example's, except the input,
 /// which is `x` unless the file says otherwise (question 1 says `α`).
 public struct Notation: Equatable, Sendable {
+    /// The input units' symbol, x_i.
     public var input = "x"
+    /// The activations' symbol, H_k^(L).
     public var activation = "H"
+    /// The pre-activations' symbol, Z_k^(L).
     public var preactivation = "Z"
+    /// The weights' symbol, w_jk^(L).
     public var weight = "w"
+    /// The biases' symbol, b_k^(L).
     public var bias = "b"
+    /// The loss's symbol, as in ∂Loss/∂w.
     public var loss = "Loss"
 
+    /// The worked example's symbols: x, H, Z, w, b, Loss.
     public init() {}
 
+    /// The keys of a network file's `notation:` mapping, one per property.
     public static let keys = ["input", "activation", "preactivation", "weight", "bias", "loss"]
 }
 
@@ -54,13 +64,17 @@ public struct Notation: Equatable, Sendable {
 public struct Network: Equatable, Sendable {
     /// Presentation only: renaming cannot make a network inconsistent.
     public var name: String?
+    /// The input X, the values of layer 0 (of the shown sample, with a data set).
     public internal(set) var input: [Double]
+    /// The target Y, one value per output unit (of the shown sample, with a data set).
     public let target: [Double]
+    /// The loss the backward pass differentiates.
     public let loss: LossFunction
     /// Presentation only, like `name`.
     public var notation: Notation
     /// Hidden layers first, the output layer last. Layer index L = position + 1.
     public internal(set) var layers: [Layer]
+    /// η for the one gradient step `solve()` adds to the solution; nil: no step.
     public let learningRate: Double?
     /// The file's `data:` set, when it has one; `input` and `target` are then its shown sample.
     public internal(set) var data: DataSet?
@@ -158,7 +172,9 @@ public struct Network: Equatable, Sendable {
 /// Why a `Network`, `Layer` or `Matrix` could not be made: what is inconsistent, as one
 /// sentence, and which part of the network it is about (so a file reader can point at it).
 public struct NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The part of a network a complaint is about.
     public enum Part: Equatable, Sendable {
+        /// The network's input, target, loss, learning rate or list of layers, or a matrix on its own.
         case input, target, loss, learningRate, layers, matrix
         /// Values handed to an export (`ValuesExport`), not a part of the network itself.
         case values
@@ -166,14 +182,18 @@ public struct NetworkError: Error, Equatable, Sendable, CustomStringConvertible 
         case weights(layer: Int?), bias(layer: Int?), activation(layer: Int?)
     }
 
+    /// Which part is inconsistent (layers are 1-based).
     public let part: Part
+    /// What is inconsistent and what was expected, as one sentence.
     public let message: String
 
+    /// A complaint about `part`.
     public init(_ part: Part, _ message: String) {
         self.part = part
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 
     /// The same complaint about layer `l`, when it was made about a layer on its own.

@@ -9,12 +9,15 @@ public indirect enum Quantity: Hashable, Sendable {
     case input(Int)
     /// w_jk^(L): from unit j of layer L−1 into unit k of layer L.
     case weight(layer: Int, j: Int, k: Int)
+    /// b_k^(L), the bias of unit k of layer L.
     case bias(layer: Int, k: Int)
+    /// Z_k^(L), the weighted sum into unit k of layer L.
     case preactivation(layer: Int, k: Int)
     /// H_k^(L) for L ≥ 1; layer 0's outputs are `.input`.
     case activation(layer: Int, k: Int)
     /// Y_k.
     case target(Int)
+    /// The loss.
     case loss
     /// ∂Loss/∂q.
     case gradient(Quantity)

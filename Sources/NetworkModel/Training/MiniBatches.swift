@@ -7,24 +7,24 @@
 /// for i = n−1 down to 1, j = ⌊u·(i+1)⌋ with u the generator's next uniform double in
 /// [0, 1), then swap i and j. Integer and IEEE arithmetic only, so a seed gives the same
 /// batches on every platform.
-public struct MiniBatches: Sendable {
-    public let count: Int
-    public let size: Int
+package struct MiniBatches: Sendable {
+    package let count: Int
+    package let size: Int
     private var rng: SeededRandom
     private var order: [Int] = []
     private var position = 0
 
     /// `size` nil or at least `count`: full batch.
-    public init(count: Int, size: Int?, seed: UInt64) {
+    package init(count: Int, size: Int?, seed: UInt64) {
         self.count = count
         self.size = min(size ?? count, count)
         rng = SeededRandom(seed: seed)
     }
 
-    public var isFullBatch: Bool { size >= count }
+    package var isFullBatch: Bool { size >= count }
 
     /// The 0-based sample indices of the next step's batch.
-    public mutating func next() -> [Int] {
+    package mutating func next() -> [Int] {
         if isFullBatch { return Array(0..<count) }
         if position >= order.count {
             order = Array(0..<count)

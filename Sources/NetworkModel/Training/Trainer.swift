@@ -2,14 +2,20 @@
 /// no Nesterov, no weight decay): per step, g = ∂Loss/∂θ of the step's batch loss,
 /// v ← μ·v + g (v = g on the first step), θ ← θ − η·v. With μ = 0 that is θ ← θ − η·g.
 public struct Trainer: Sendable {
+    /// How to train: how many steps, how large, on which batches.
     public struct Options: Sendable {
+        /// The number of updates N; the history has N + 1 records (steps 0…N).
         public var steps: Int
+        /// η, the step size.
         public var learningRate: Double
         /// nil: full batch.
         public var batchSize: Int?
+        /// Seeds the shuffle of mini-batches, so a run is reproducible.
         public var seed: UInt64
+        /// μ; 0 is plain gradient descent.
         public var momentum: Double
 
+        /// Options for `steps` updates of size `learningRate`; full-batch, without momentum, unless told otherwise.
         public init(steps: Int, learningRate: Double, batchSize: Int? = nil, seed: UInt64 = 0, momentum: Double = 0) {
             self.steps = steps
             self.learningRate = learningRate
@@ -22,7 +28,9 @@ public struct Trainer: Sendable {
     /// One row of the history: the batch loss and ‖∂Loss/∂W^(l)‖ (Frobenius) of every layer
     /// at the weights after `step` updates, before the next one.
     public struct Record: Equatable, Sendable {
+        /// How many updates were made before this record: 0…N.
         public var step: Int
+        /// The batch loss at these weights (over the step's mini-batch).
         public var loss: Double
         /// Index l − 1 holds layer l's norm.
         public var gradientNorms: [Double]
@@ -30,8 +38,11 @@ public struct Trainer: Sendable {
 
     /// A step's values could not be computed (a value overflowed): training diverged.
     public struct Diverged: Error, CustomStringConvertible, Sendable {
+        /// The step whose values overflowed (0: the untrained network itself).
         public var step: Int
+        /// What overflowed.
         public var reason: SolveError
+        /// One sentence, suggesting a smaller learning rate once training has started.
         public var description: String {
             // At step 0 nothing was trained yet: the file itself overflows, as for every command.
             if step == 0 { return reason.description }
@@ -39,9 +50,12 @@ public struct Trainer: Sendable {
         }
     }
 
+    /// The network before training; its data set is what is trained on.
     public let network: Network
+    /// How to train.
     public let options: Options
 
+    /// A trainer for `network`; nothing runs until ``run(observe:)``.
     public init(network: Network, options: Options) {
         self.network = network
         self.options = options
