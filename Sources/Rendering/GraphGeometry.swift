@@ -2,9 +2,9 @@ import Annotation
 import Graphviz
 
 /// The geometry of a free-form graph (`Diagram.Geometry.graph`, the op graph): Graphviz's
-/// `dot` ranks the nodes along the theme's direction, orders them to avoid crossings and
-/// places each edge label beside its edge as a node of its own rank, so labels do not
-/// overlap each other or the nodes. Every node and label is given the size measured for it
+/// `dot` ranks the nodes along the theme's direction and places each edge label on its edge,
+/// as a node the edge runs through, so labels overlap nothing and no other edge passes under
+/// a label (see `labelNode`). Every node and label is given the size measured for it
 /// (the largest over a deck's frames), so the layout holds for all frames; the result is
 /// drawn by the same pinned renderer as the grid.
 extension DiagramGeometry {
@@ -14,11 +14,11 @@ extension DiagramGeometry {
         func inches(_ x: Double) -> Value { .text(String(format: "%.4f", x / 72)) }
 
         // `ordering=in` keeps each rank in the order the nodes are given (index order, top to
-        // bottom); a wide node separation leaves each edge label nearer its own edge than the
-        // edges converging on the same operation (measured with svgcheck's overlap.py).
+        // bottom), which reads like the network (α₁ above α₂); labels being nodes, the usual
+        // node separation keeps them clear of other edges.
         var boxes: [NodeID: Size] = [:]
         var g = Graph(name: "layout", attributes: [
-            "rankdir": lr ? "LR" : "TB", "nodesep": "0.7", "ranksep": "0.4", "splines": "true", "ordering": "in",
+            "rankdir": lr ? "LR" : "TB", "nodesep": "0.35", "ranksep": "0.4", "splines": "true", "ordering": "in",
         ], nodeDefaults: ["shape": "box", "fixedsize": "true", "label": "", "margin": "0"],
         edgeDefaults: ["arrowsize": "0.7"])
         for node in diagram.nodes {
@@ -31,16 +31,21 @@ extension DiagramGeometry {
             boxes[node.id] = size
             g.addNode(node.id.raw, ["width": inches(size.width), "height": inches(size.height)])
         }
+        // Each labelled edge is split at a node of its label's size (tail → label → head):
+        // dot then routes every other edge around the label as around any node, and the
+        // edge itself runs straight through its own label, so the label is read as part of
+        // its edge, never of a neighbour's.
+        var splits: [EdgeID: String] = [:]
         for edge in diagram.edges {
-            var attributes: Attributes = [:]
-            if let s = measured.edges[edge.id], !edge.lines.isEmpty {
-                // A placeholder of the label's size: dot reserves the room, the renderer draws
-                // the label there.
-                let cell = HTML.Cell(.text(" "), attributes: ["FIXEDSIZE": "TRUE", "WIDTH": points(s.width), "HEIGHT": points(s.height)])
-                attributes["label"] = .html(.table(HTML.Table(rows: [[cell]], attributes: [
-                    "BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0"])))
+            guard let s = measured.edges[edge.id], !edge.lines.isEmpty else {
+                g.addEdge(edge.tail.raw, edge.head.raw)
+                continue
             }
-            g.addEdge(edge.tail.raw, edge.head.raw, attributes)
+            let label = Self.labelNode(edge.id)
+            splits[edge.id] = label
+            g.addNode(label, ["width": inches(s.width + 2 * Self.labelClearance), "height": inches(s.height + 2 * Self.labelClearance)])
+            g.addEdge(edge.tail.raw, label, ["arrowhead": "none"])
+            g.addEdge(label, edge.head.raw)
         }
         let layout = try GraphvizEngine.layout(g, engine: .dot)
 
@@ -52,16 +57,28 @@ extension DiagramGeometry {
             guard let placed = layout.nodes[node.id.raw], let size = boxes[node.id] else { continue }
             nodes[node.id] = Box(center: page(placed.center), size: size)
         }
-        let ids = Dictionary(diagram.edges.map { ("\($0.tail.raw)\u{0}\($0.head.raw)", $0.id) }, uniquingKeysWith: { a, _ in a })
-        for edge in layout.edges {
-            guard let id = ids["\(edge.tail)\u{0}\(edge.head)"] else { continue }
-            edgeRoutes[id] = Route(points: edge.points.map(page), tip: edge.arrowTip.map(page))
-            if let lp = edge.labelPosition {
-                edgeLabels[id] = page(lp)
-                edgeLabelSizes[id] = measured.edges[id]
+        var routes: [String: Layout.EdgeGeometry] = [:]
+        for edge in layout.edges { routes["\(edge.tail)\u{0}\(edge.head)"] = edge }
+        for edge in diagram.edges {
+            if let label = splits[edge.id] {
+                guard let first = routes["\(edge.tail.raw)\u{0}\(label)"], let second = routes["\(label)\u{0}\(edge.head.raw)"],
+                      let a = first.points.last, let b = second.points.first, let placed = layout.nodes[label] else { continue }
+                // The two halves joined by a straight piece across the label, which hides it.
+                let across = [1.0 / 3, 2.0 / 3, 1].map { t in Point(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y)) }
+                edgeRoutes[edge.id] = Route(points: (first.points + across + second.points.dropFirst()).map(page), tip: second.arrowTip.map(page))
+                edgeLabels[edge.id] = page(placed.center)
+                edgeLabelSizes[edge.id] = measured.edges[edge.id]
+            } else if let route = routes["\(edge.tail.raw)\u{0}\(edge.head.raw)"] {
+                edgeRoutes[edge.id] = Route(points: route.points.map(page), tip: route.arrowTip.map(page))
             }
         }
         let body = Size(width: layout.upper.x - layout.lower.x + 2 * Self.margin, height: layout.upper.y - layout.lower.y + 2 * Self.margin)
         placePage(body: body, measured: measured)
     }
+
+    /// Room kept clear around an edge label, so other edges pass it at a distance.
+    static let labelClearance = 3.0
+
+    /// The layout's node for an edge's label; no diagram node id contains a space.
+    static func labelNode(_ id: EdgeID) -> String { "label " + id.raw }
 }

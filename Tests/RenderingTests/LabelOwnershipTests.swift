@@ -106,12 +106,13 @@ final class LabelOwnershipTests: XCTestCase {
 
     /// One line per case: add a view (or a sample) here and it is checked like the others.
     static let viewCases: [ViewCase] = smallSamples.flatMap { sample in
-        [View.forward, .backward, .full, .flow, .layers].map { ViewCase(sample: sample, view: $0) }
+        [View.forward, .backward, .full, .flow, .layers, .ops].map { ViewCase(sample: sample, view: $0) }
     }
 
     static let deckCases: [DeckCase] = [
         DeckCase(sample: "question-1.yaml", steps: .node),
         DeckCase(sample: "question-1.yaml", steps: .layer),
+        DeckCase(sample: "question-1.yaml", steps: .ops),
     ]
 
     /// What is wrong with one rendered picture, or nothing.
