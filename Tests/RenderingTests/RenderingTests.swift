@@ -209,7 +209,9 @@ final class RenderingTests: XCTestCase {
         let legend = try XCTUnwrap(graph.nodes.first { $0.id == "legend" })
         var alone = Graph(name: "legend")
         alone.addNode(legend.id, legend.attributes)
-        XCTAssertTrue(alone.dot.contains("<FONT COLOR=\"\(theme.color("edge"))\" POINT-SIZE=\"12.04\">┉┉</FONT>"), "the legend shows the dotted stroke")
+        // Dots: short pieces of the edge colour with gaps between them.
+        let dot = "<TD BGCOLOR=\"\(theme.color("edge"))\" FIXEDSIZE=\"TRUE\" HEIGHT=\"3\" WIDTH=\"3\"></TD><TD FIXEDSIZE=\"TRUE\" HEIGHT=\"3\" WIDTH=\"3\"></TD>"
+        XCTAssertEqual(alone.dot.components(separatedBy: dot).count - 1, 3, "the legend shows the dotted stroke")
     }
 
     /// The layers view draws norms in the neutral edge colour, widths proportional from zero:

@@ -23,9 +23,6 @@ final class ThemeContrastTests: XCTestCase {
         return (max(x, y) + 0.05) / (min(x, y) + 0.05)
     }
 
-    /// Legend swatches are graphics: 3 : 1 (WCAG 1.4.11). Everything else is text: 4.5 : 1.
-    static let swatches: Set<String> = ["━━", "╍╍", "┉┉", "─"]
-
     /// An attribute's value (FoundationXML's `attribute(forName:)` finds nothing on elements in
     /// SVG's default namespace).
     static func attribute(_ element: XMLElement, _ name: String) -> String? {
@@ -80,15 +77,54 @@ final class ThemeContrastTests: XCTestCase {
                 if sample == "question-1.yaml" { diagrams.append(SlideDeck(solution: solution).frames[8].diagram) }
                 for d in diagrams {
                     for (text, color, background) in try Self.texts(in: renderer.render(d, format: .svg)) {
-                        let needed = Self.swatches.contains(text) ? 3.0 : 4.5
                         let ratio = Self.contrast(color, background)
                         checked += 1
-                        XCTAssertGreaterThanOrEqual(ratio, needed, "\(theme.name) \(sample): “\(text)” \(color) on \(background) is \(ratio) : 1")
+                        XCTAssertGreaterThanOrEqual(ratio, 4.5, "\(theme.name) \(sample): “\(text)” \(color) on \(background) is \(ratio) : 1")
                     }
                 }
             }
         }
         XCTAssertGreaterThan(checked, 1000)
+    }
+
+    /// The fills of a legend's stroke samples (the flow and layers views' key), and the
+    /// legend's own background, from an SVG: the samples are the filled shapes in the legend
+    /// painted in one of the stroke colours.
+    static func legendSamples(in svg: Data, strokeColors: Set<String>) throws -> (fills: [String], background: String?, glyphs: [String]) {
+        let doc = try XMLDocument(data: svg)
+        guard let legend = try doc.nodes(forXPath: "//*[@id='legend']").first as? XMLElement else { return ([], nil, []) }
+        let shapes = try legend.nodes(forXPath: ".//*[local-name()='polygon' or local-name()='path' or local-name()='rect']").compactMap { $0 as? XMLElement }
+        let fills = shapes.compactMap { Self.attribute($0, "fill")?.lowercased() }
+        let texts = try legend.nodes(forXPath: ".//*[local-name()='text']").compactMap { $0.stringValue }
+        // Box-drawing characters (U+2500…U+257F) drawn as text would be a sample in a glyph.
+        let glyphs = texts.filter { $0.unicodeScalars.contains { (0x2500...0x257F).contains($0.value) } }
+        return (fills.filter { strokeColors.contains($0) }, fills.first, glyphs)
+    }
+
+    /// Legend samples are graphics: filled shapes (never text glyphs) at 3 : 1 against the
+    /// legend's background (WCAG 1.4.11), in every theme, for every kind of stroke.
+    func testLegendSamplesAreGraphicsWithContrastInEveryTheme() throws {
+        for theme in try Theme.builtIns() {
+            let renderer = DiagramRenderer(theme: theme)
+            let colors = Set(["positive", "negative", "edge"].map { theme.color($0).lowercased() })
+            for sample in ["question-1.yaml", "dead-relu.yaml"] {
+                let annotator = Annotator(solution: try NetworkFile.load(path: TestSupport.sample(sample)).solve())
+                for (name, diagram) in [("flow", FlowAnnotator(annotator: annotator).diagram()), ("layers", try View.layers.diagram(annotator.solution))] {
+                    let found = try Self.legendSamples(in: renderer.render(diagram, format: .svg), strokeColors: colors)
+                    let keys = diagram.legend?.keys.count ?? 0
+                    XCTAssertGreaterThan(keys, 0, "\(sample) \(name)")
+                    // Each key is drawn in at least one filled piece (a dash has several).
+                    XCTAssertGreaterThanOrEqual(found.fills.count, keys, "\(theme.name) \(sample) \(name): samples drawn as shapes")
+                    XCTAssertEqual(found.glyphs, [], "\(theme.name) \(sample) \(name): samples drawn as text")
+                    let background = try XCTUnwrap(found.background)
+                    XCTAssertEqual(background, theme.color("background").lowercased())
+                    for fill in Set(found.fills) {
+                        let ratio = Self.contrast(fill, background)
+                        XCTAssertGreaterThanOrEqual(ratio, 3, "\(theme.name) \(sample) \(name): sample \(fill) on \(background) is \(ratio) : 1")
+                    }
+                }
+            }
+        }
     }
 
     /// The same requirement on the theme files themselves, for every colour drawn as text on
