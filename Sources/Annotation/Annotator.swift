@@ -2,10 +2,14 @@ import NetworkModel
 
 /// Attaches a solved network's values to nodes and edges, in the network's notation.
 public struct Annotator: Sendable {
+    /// The solved network whose values the labels show.
     public let solution: Solution
+    /// The network's symbols, in its notation.
     public let symbols: Symbols
+    /// How the labels print numbers.
     public let format: NumberFormat
 
+    /// An annotator for `solution`, printing numbers with `format`.
     public init(solution: Solution, format: NumberFormat = NumberFormat()) {
         self.solution = solution
         self.symbols = Symbols(network: solution.network)
@@ -108,7 +112,7 @@ public struct Annotator: Sendable {
     }
 
     /// The loss as a formula of Y and the output symbol: (Y − H^(3))², Σ_k (Y_k − H_k^(3))², …
-    public func lossFormula() -> MathText {
+    func lossFormula() -> MathText {
         let L = network.depth
         let many = network.target.count > 1
         let y: MathText = many ? MathText([.init("Y"), .init("k", .sub)]) : "Y"

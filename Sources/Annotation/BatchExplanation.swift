@@ -7,10 +7,16 @@ public struct BatchExplanation: Sendable {
     /// The batch solution (a network with a data set).
     public let batch: Solution
     /// Each sample's own solution, in data-set order.
-    public let perSample: [Solution]
+    let perSample: [Solution]
+    /// Plain text, Markdown or LaTeX.
     public let format: Explanation.Format
+    /// How numbers print.
     public let numbers: NumberFormat
 
+    /// Solves every sample of `batch`'s data set on its own, for the per-sample derivations.
+    /// `batch` must come from a network with a data set (a precondition).
+    ///
+    /// - Throws: a `SolveError` when a sample's own pass overflows.
     public init(batch: Solution, format: Explanation.Format, numbers: NumberFormat = NumberFormat()) throws {
         precondition(batch.batch != nil, "a batch explanation needs a network with a data set")
         self.batch = batch
@@ -22,7 +28,7 @@ public struct BatchExplanation: Sendable {
     var info: Batch { batch.batch! }
     var shown: Int { info.shown }
     /// The shown sample's single-example explanation, where Loss is that sample's loss.
-    public var sampleExplanation: Explanation { Explanation(solution: perSample[shown], format: format, numbers: numbers) }
+    var sampleExplanation: Explanation { Explanation(solution: perSample[shown], format: format, numbers: numbers) }
 
     /// One quantity: how the batch combines it, then the shown sample's derivation.
     public func explain(_ target: Derivation.Target) -> String {

@@ -13,9 +13,13 @@ import NetworkModel
 public struct Derivation: Sendable {
     /// What is differentiated.
     public enum Target: Hashable, Sendable {
+        /// ∂Loss/∂w_jk^(L): unit j of layer L−1 into unit k of layer L, all 1-based.
         case weight(layer: Int, j: Int, k: Int)
+        /// ∂Loss/∂b_k^(L).
         case bias(layer: Int, k: Int)
-        case activation(layer: Int, k: Int)      // layer 0: the input x_k
+        /// ∂Loss/∂H_k^(L); layer 0 is the input x_k.
+        case activation(layer: Int, k: Int)
+        /// ∂Loss/∂Z_k^(L).
         case preactivation(layer: Int, k: Int)
 
         /// The quantity differentiated by.
@@ -42,22 +46,29 @@ public struct Derivation: Sendable {
         }
     }
 
+    /// One factor of a chain: a partial derivative, what it equals and its value.
     public struct Factor: Sendable {
         /// ∂H^(3)/∂H_1^(2)
         public var symbol: Partial
         /// What it equals in the notation: w_11^(3), ReLU′(Z_1^(2)), H_1^(1), −2(Y − H^(3)).
         public var meaning: MathText?
+        /// The factor's value in this pass.
         public var value: Double
         /// A remark such as "Z_1^(2) = 4 > 0".
         public var remark: MathText?
     }
 
+    /// One path from the loss down to the target: its factors, loss end first.
     public struct Path: Sendable {
+        /// The factors, loss end first.
         public var factors: [Factor]
+        /// The product of the factors: this path's share of the gradient.
         public var product: Double { factors.reduce(1) { $0 * $1.value } }
     }
 
+    /// How the derivation is written.
     public enum Form: Sendable {
+        /// One product per path from the loss to the target; the gradient is their sum.
         case paths([Path])
         /// ∂Loss/∂target = ∂Loss/∂Z_k^(l) · ∂Z_k^(l)/∂target: `factors` multiply to the value;
         /// `support` says where the first one comes from (∂Loss/∂H_k^(l) as a sum over the
@@ -65,19 +76,26 @@ public struct Derivation: Sendable {
         case recursive(factors: [Factor], support: [Factor], pathCount: Int)
     }
 
+    /// What is differentiated.
     public var target: Target
-    public var symbol: Partial      // ∂Loss/∂w_11^(2)
+    /// The gradient's symbol, ∂Loss/∂target.
+    public var symbol: Partial
+    /// The gradient's value, as the backward pass computed it.
     public var value: Double
+    /// The paths, or the recursive form for deep networks.
     public var form: Form
 
-    public static let maxPaths = 8
+    static let maxPaths = 8
 }
 
 /// Builds derivations for a solved network.
 public struct Deriver: Sendable {
+    /// The solved network derivations are written for.
     public let solution: Solution
+    /// Its symbols, in its notation.
     public let symbols: Symbols
 
+    /// A deriver for `solution`.
     public init(solution: Solution) {
         self.solution = solution
         self.symbols = Symbols(network: solution.network)
@@ -94,6 +112,8 @@ public struct Deriver: Sendable {
 
     func isIdentity(_ l: Int) -> Bool { network.layers[l - 1].activation == .identity }
 
+    /// The derivation of ∂Loss/∂target: paths when there are at most eight, the recursive form
+    /// otherwise. The target's indices must exist in the network (`Network.contains(_:)`).
     public func derive(_ target: Derivation.Target) -> Derivation {
         let (layer, unit) = anchor(target)
         let value = solution.value(of: .gradient(target.quantity))
@@ -111,7 +131,7 @@ public struct Deriver: Sendable {
         return Derivation(target: target, symbol: symbol, value: value, form: .paths(paths))
     }
 
-    public func targetSymbol(_ t: Derivation.Target) -> MathText { symbols.symbol(t.quantity) }
+    func targetSymbol(_ t: Derivation.Target) -> MathText { symbols.symbol(t.quantity) }
 
     /// The layer and unit where the chain ends before the last factor.
     func anchor(_ t: Derivation.Target) -> (Int, Int) {

@@ -1,13 +1,17 @@
 /// A diagram as data: what each node and edge says and how it should stand out, with no
 /// knowledge of how it is drawn. Rendering turns it into a Graphviz graph.
 public struct Diagram: Equatable, Sendable {
+    /// Drawn above the picture: the network's name, or a slide's step.
     public var title: MathText?
     /// Column headers, one per layer plus the loss column.
     public var headers: [MathText]
+    /// Every node, in drawing order (layer by layer, then the loss).
     public var nodes: [DiagramNode]
+    /// Every edge, in drawing order.
     public var edges: [DiagramEdge]
     /// Lines under the picture: a slide's arithmetic, or notes on what was collapsed.
     public var caption: [Line]
+    /// The key of the flow and layers views; nil for the others.
     public var legend: Legend?
     /// How the diagram is laid out; its view decides.
     public var geometry: Geometry
@@ -22,6 +26,7 @@ public struct Diagram: Equatable, Sendable {
         case graph
     }
 
+    /// A diagram of the given parts. Node and edge ids should be unique: renderers look them up by id.
     public init(title: MathText?, headers: [MathText], nodes: [DiagramNode], edges: [DiagramEdge],
                 caption: [Line] = [], legend: Legend? = nil, geometry: Geometry = .grid) {
         self.geometry = geometry
@@ -33,6 +38,7 @@ public struct Diagram: Equatable, Sendable {
         self.legend = legend
     }
 
+    /// The node with this id, if the diagram has one.
     public func node(_ id: NodeID) -> DiagramNode? { nodes.first { $0.id == id } }
 }
 
@@ -40,25 +46,33 @@ public struct Diagram: Equatable, Sendable {
 /// H_1^(2), `loss`. Built here and nowhere else, so a slide that highlights a node and the
 /// diagram that draws it agree by construction.
 public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The identifier as written: `L0_1`, `L2_1`, `loss`.
     public let raw: String
+    /// An identifier from its text; the static makers below are how the views name their nodes.
     public init(_ raw: String) { self.raw = raw }
 
     /// Unit k (1-based) of layer l.
     public static func unit(layer l: Int, k: Int) -> NodeID { NodeID("L\(l)_\(k)") }
+    /// The loss node.
     public static let loss = NodeID("loss")
     /// The units of layer l the flow view folds into one node.
     public static func folded(layer l: Int) -> NodeID { NodeID("L\(l)_more") }
     /// A whole layer, in the layers view.
     public static func layer(_ l: Int) -> NodeID { NodeID("layer\(l)") }
 
+    /// The raw text.
     public var description: String { raw }
+    /// Orders by the raw text, for deterministic output.
     public static func < (a: NodeID, b: NodeID) -> Bool { a.raw < b.raw }
 }
 
 /// An edge's identifier: its two ends.
 public struct EdgeID: Hashable, Sendable, CustomStringConvertible {
+    /// Where the edge starts (the layer before, for a weight).
     public let tail: NodeID
+    /// Where the edge ends.
     public let head: NodeID
+    /// The edge from `tail` to `head`.
     public init(_ tail: NodeID, _ head: NodeID) {
         self.tail = tail
         self.head = head
@@ -67,7 +81,9 @@ public struct EdgeID: Hashable, Sendable, CustomStringConvertible {
     /// The weight w_jk^(l)'s edge, from unit j of layer l−1 into unit k of layer l.
     public static func weight(layer l: Int, j: Int, k: Int) -> EdgeID { EdgeID(.unit(layer: l - 1, k: j), .unit(layer: l, k: k)) }
 
+    /// `tail->head`, the edge's Graphviz-style name.
     public var raw: String { "\(tail.raw)->\(head.raw)" }
+    /// The raw text.
     public var description: String { raw }
 }
 
@@ -75,18 +91,25 @@ public struct EdgeID: Hashable, Sendable, CustomStringConvertible {
 /// text. The value stays apart from the symbol, so a renderer can colour it or a deck can
 /// replace it without reading text back. The role decides its colour and weight in the theme.
 public struct Line: Equatable, Sendable {
+    /// What a line is, which decides its colour and weight in the theme.
     public enum Role: String, Sendable {
-        case title      // the node's main value (H), bold
-        case value      // forward values
-        case gradient   // ∂Loss/∂·
-        case note       // activation name, small print
-        case update     // w → w′
+        /// The node's main value (H), bold.
+        case title
+        /// A forward value (Z, a weight, a bias).
+        case value
+        /// A gradient, ∂Loss/∂·.
+        case gradient
+        /// Small print: the activation's name, a remark.
+        case note
+        /// A parameter after the gradient step, w′.
+        case update
     }
 
     /// What the value is of (`Z₁⁽¹⁾`, `Loss = (Y − H⁽³⁾)²`); the whole text of a line without a value.
     public var symbol: MathText
     /// The value as printed, nil for a line of text.
     public var value: String?
+    /// What the line is; the theme colours it by role.
     public var role: Role
     /// Not yet computed in this frame: drawn dimmed, its value replaced by `Line.unknown`.
     public var hidden: Bool
@@ -123,6 +146,7 @@ public struct Emphasis: Equatable, Sendable {
     public var highlighted = false
     /// Not part of the current step.
     public var dimmed = false
+    /// Emphasis as given; the default is neither highlighted nor dimmed.
     public init(highlighted: Bool = false, dimmed: Bool = false) {
         self.highlighted = highlighted
         self.dimmed = dimmed
@@ -131,6 +155,7 @@ public struct Emphasis: Equatable, Sendable {
 
 /// Gradient flow encoding: how wide an edge is drawn and what its stroke says.
 public struct Flow: Equatable, Sendable {
+    /// What an edge's stroke says about its gradient.
     public enum Stroke: String, Sendable {
         /// A gradient above zero (increasing the weight raises the loss), or below zero.
         case positive, negative
@@ -141,6 +166,7 @@ public struct Flow: Equatable, Sendable {
         case magnitude
     }
 
+    /// How `magnitude` becomes a stroke width.
     public enum Width: String, Sendable {
         /// `magnitude` spans the renderer's thinnest…thickest edge, so every gradient stays
         /// visible (the flow view).
@@ -152,9 +178,12 @@ public struct Flow: Equatable, Sendable {
 
     /// Scaled to 0…1.
     public var magnitude: Double
+    /// The gradient's sign, or none.
     public var stroke: Stroke
+    /// How the renderer turns `magnitude` into a width.
     public var width: Width
 
+    /// A flow of `magnitude` (0…1) drawn with `stroke`.
     public init(magnitude: Double, stroke: Stroke, width: Width = .range) {
         self.magnitude = magnitude
         self.stroke = stroke
@@ -166,26 +195,58 @@ public struct Flow: Equatable, Sendable {
         self.init(magnitude: magnitude, stroke: gradient > 0 ? .positive : gradient < 0 ? .negative : .zero)
     }
 
+    /// Whether the gradient is below zero.
     public var negative: Bool { stroke == .negative }
 }
 
+/// One node of a diagram: a unit, the loss, a folded group of units or an operation, with
+/// the lines of its label and how it stands out.
 public struct DiagramNode: Equatable, Sendable {
-    public enum Kind: String, Sendable { case input, neuron, output, loss, aggregate, operation }
-    public enum Health: String, Sendable { case healthy, dead, saturated }
+    /// What a node stands for, which decides its shape and fill in the theme.
+    public enum Kind: String, Sendable {
+        /// An input unit x_i (layer 0).
+        case input
+        /// A hidden unit.
+        case neuron
+        /// A unit of the output layer.
+        case output
+        /// The loss.
+        case loss
+        /// Several units or a whole layer drawn as one node (the flow and layers views).
+        case aggregate
+        /// An operation of the ops view (×, +, σ, …), or one of its intermediate values.
+        case operation
+    }
+    /// What `HealthReport` found for the unit.
+    public enum Health: String, Sendable {
+        /// Gradient flows through it.
+        case healthy
+        /// A ReLU with Z ≤ 0: no gradient flows through it.
+        case dead
+        /// A sigmoid or tanh whose derivative is below the saturation threshold.
+        case saturated
+    }
 
     /// Stable ID: `L0_1` for α_1, `L2_1` for H_1^(2), `loss`, `L1_more` for a collapsed rest.
     public var id: NodeID
+    /// What the node stands for.
     public var kind: Kind
     /// Column (layer index; the loss is one past the output layer) and row within it.
     public var column: Int
+    /// The 0-based row within the column, from the top (unit k is row k − 1; the grid geometry).
     public var row: Int
+    /// The label, one line each: the value first (H), then Z, the gradients and notes.
     public var lines: [Line]
+    /// Plain text shown on hover in SVG: the node's values without abbreviation.
     public var tooltip: String
+    /// Highlighted while a slide computes it, dimmed when not part of the step.
     public var emphasis = Emphasis()
+    /// Dead or saturated, as `HealthReport` found; drawn with a mark.
     public var health = Health.healthy
     /// |∂Loss/∂Z| scaled to 0…1, for node shading in the flow view.
     public var shade: Double?
 
+    /// A node with no emphasis, healthy and unshaded.
     public init(id: NodeID, kind: Kind, column: Int, row: Int, lines: [Line], tooltip: String) {
         self.id = id
         self.kind = kind
@@ -196,15 +257,25 @@ public struct DiagramNode: Equatable, Sendable {
     }
 }
 
+/// One edge of a diagram: a weight from one unit to the next (or a flow between operations),
+/// with the lines of its label and how it is drawn.
 public struct DiagramEdge: Equatable, Sendable {
+    /// The edge's two ends.
     public var id: EdgeID
+    /// Where the edge starts.
     public var tail: NodeID { id.tail }
+    /// Where the edge ends.
     public var head: NodeID { id.head }
+    /// The label: the weight and its gradient, or nothing in the views that label no edges.
     public var lines: [Line]
+    /// Plain text shown on hover in SVG.
     public var tooltip: String
+    /// Highlighted while a slide computes along it, dimmed when not part of the step.
     public var emphasis = Emphasis()
+    /// Width and stroke by gradient, in the flow and layers views; nil elsewhere.
     public var flow: Flow?
 
+    /// An edge with no emphasis and no flow.
     public init(_ id: EdgeID, lines: [Line], tooltip: String) {
         self.id = id
         self.lines = lines
@@ -217,22 +288,30 @@ public struct DiagramEdge: Equatable, Sendable {
 public struct Legend: Equatable, Sendable {
     /// A sample of a stroke and what it means.
     public struct Key: Equatable, Sendable {
+        /// The stroke the key shows.
         public var stroke: Flow.Stroke
+        /// What it means, in the network's notation.
         public var text: MathText
+        /// A key for `stroke`.
         public init(_ stroke: Flow.Stroke, _ text: MathText) {
             self.stroke = stroke
             self.text = text
         }
     }
 
+    /// The stroke samples, one per kind of stroke the diagram draws.
     public var keys: [Key]
+    /// Notes below the keys: folded units, findings, what the shading means.
     public var entries: [Line]
     /// The values the widths span (the keys say it in words): frames that must share one
     /// scale, such as a training run's, read each frame's range from here.
     public var smallest: Double
+    /// The largest value, drawn at the thickest width.
     public var largest: Double
+    /// Whether widths follow the logarithm of the values (`--scale log`).
     public var logarithmic: Bool
 
+    /// A legend of the given keys, notes and scale.
     public init(keys: [Key], entries: [Line], smallest: Double, largest: Double, logarithmic: Bool) {
         self.keys = keys
         self.entries = entries

@@ -3,14 +3,26 @@ import NetworkModel
 /// Writes derivations and the forward arithmetic as a worked solution: plain Unicode text,
 /// Markdown with LaTeX math, or a LaTeX document that compiles with pdflatex.
 public struct Explanation: Sendable {
-    public enum Format: String, CaseIterable, Sendable { case text, markdown, latex }
+    /// The document's language: Unicode text, Markdown with `$…$` math, or LaTeX.
+    public enum Format: String, CaseIterable, Sendable {
+        /// Plain Unicode text: w₁₁⁽¹⁾, ∂Loss/∂H⁽³⁾.
+        case text
+        /// Markdown, with the math in `$…$`.
+        case markdown
+        /// A LaTeX document that compiles with pdflatex.
+        case latex
+    }
 
+    /// The solved network explained.
     public let solution: Solution
+    /// The document's language.
     public let format: Format
+    /// How numbers print.
     public let numbers: NumberFormat
     let deriver: Deriver
     let forward: ForwardArithmetic
 
+    /// An explanation of `solution` in `format`.
     public init(solution: Solution, format: Format, numbers: NumberFormat = NumberFormat()) {
         self.solution = solution
         self.format = format
@@ -25,7 +37,7 @@ public struct Explanation: Sendable {
     // MARK: - Pieces shared with slides
 
     /// `16 · 1 · 1 · 2 = 32` or `16·1·1·1·1·2 + 16·1·1·1·1·2 = 64`: the numbers of a derivation.
-    public static func arithmetic(_ d: Derivation) -> Expression {
+    static func arithmetic(_ d: Derivation) -> Expression {
         switch d.form {
         case .paths(let paths):
             let products = paths.map { p in Expression.joined(p.factors.map { .n($0.value, factor: true) }, by: " · ") }
@@ -36,7 +48,7 @@ public struct Explanation: Sendable {
     }
 
     /// ∂Loss/∂w = ∂Loss/∂H^(3) · … (+ …): the symbolic chain of a derivation.
-    public static func chain(_ d: Derivation) -> [Expression] {
+    static func chain(_ d: Derivation) -> [Expression] {
         switch d.form {
         case .paths(let paths):
             return paths.map { p in Expression.joined(p.factors.map { .p($0.symbol) }, by: " · ") }
@@ -46,7 +58,7 @@ public struct Explanation: Sendable {
     }
 
     /// The "where" list: each distinct factor once, with what it equals.
-    public static func definitions(_ d: Derivation) -> [Expression] {
+    static func definitions(_ d: Derivation) -> [Expression] {
         var seen = Set<String>()
         var out: [Expression] = []
         var all: [Derivation.Factor]
@@ -68,7 +80,7 @@ public struct Explanation: Sendable {
 
     // MARK: - Documents
 
-    public func derivationText(_ target: Derivation.Target) -> String {
+    func derivationText(_ target: Derivation.Target) -> String {
         markdownSafe(derivation(target))
     }
 

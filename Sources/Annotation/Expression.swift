@@ -1,8 +1,8 @@
 /// A line of mathematics as pieces — symbols, partial derivatives, numbers, operators — so
 /// one derivation can be written as Unicode text, as slide captions with real sub- and
 /// superscripts, or as LaTeX.
-public struct Expression: Sendable {
-    public enum Piece: Sendable {
+struct Expression: Sendable {
+    enum Piece: Sendable {
         case math(MathText)
         case partial(Partial)
         /// A number; `factor` puts negative values in parentheses, as in 16 · (−1).
@@ -11,18 +11,18 @@ public struct Expression: Sendable {
         case op(String)
     }
 
-    public var pieces: [Piece]
+    var pieces: [Piece]
 
-    public init(_ pieces: [Piece] = []) { self.pieces = pieces }
+    init(_ pieces: [Piece] = []) { self.pieces = pieces }
 
-    public static func + (a: Expression, b: Expression) -> Expression { Expression(a.pieces + b.pieces) }
-    public static func += (a: inout Expression, b: Expression) { a.pieces += b.pieces }
-    public static func m(_ t: MathText) -> Expression { Expression([.math(t)]) }
-    public static func p(_ p: Partial) -> Expression { Expression([.partial(p)]) }
-    public static func n(_ x: Double, factor: Bool = false) -> Expression { Expression([.number(x, factor: factor)]) }
-    public static func op(_ s: String) -> Expression { Expression([.op(s)]) }
+    static func + (a: Expression, b: Expression) -> Expression { Expression(a.pieces + b.pieces) }
+    static func += (a: inout Expression, b: Expression) { a.pieces += b.pieces }
+    static func m(_ t: MathText) -> Expression { Expression([.math(t)]) }
+    static func p(_ p: Partial) -> Expression { Expression([.partial(p)]) }
+    static func n(_ x: Double, factor: Bool = false) -> Expression { Expression([.number(x, factor: factor)]) }
+    static func op(_ s: String) -> Expression { Expression([.op(s)]) }
 
-    public static func joined(_ parts: [Expression], by op: String) -> Expression {
+    static func joined(_ parts: [Expression], by op: String) -> Expression {
         var out = Expression()
         for (i, p) in parts.enumerated() {
             if i > 0 { out += .op(op) }
@@ -32,7 +32,7 @@ public struct Expression: Sendable {
     }
 
     /// With sub- and superscripts as structure: for slide captions and diagrams.
-    public func mathText(_ format: NumberFormat) -> MathText {
+    func mathText(_ format: NumberFormat) -> MathText {
         var out = MathText()
         for piece in pieces {
             switch piece {
@@ -45,10 +45,10 @@ public struct Expression: Sendable {
         return out
     }
 
-    public func unicode(_ format: NumberFormat) -> String { mathText(format).unicode }
+    func unicode(_ format: NumberFormat) -> String { mathText(format).unicode }
 
     /// LaTeX math-mode source.
-    public func latex(_ format: NumberFormat) -> String {
+    func latex(_ format: NumberFormat) -> String {
         var out = ""
         for piece in pieces {
             switch piece {

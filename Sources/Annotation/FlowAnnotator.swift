@@ -6,20 +6,34 @@ import NetworkModel
 /// Layers wider than `maxUnits` keep their units with the largest gradients and fold the
 /// rest into one "… N more" node whose edges carry the norm of the folded gradients.
 public struct FlowAnnotator: Sendable {
-    public enum Scale: String, CaseIterable, Sendable { case linear, log }
+    /// How gradient magnitudes map to widths and shading: linearly, or by their logarithm over at
+    /// most six decades below the largest (so gradients that differ by powers of ten stay apart).
+    public enum Scale: String, CaseIterable, Sendable {
+        /// Width and shading proportional to the magnitude.
+        case linear
+        /// Width and shading by log₁₀ of the magnitude, over at most six decades.
+        case log
+    }
 
+    /// What the flow view shows and how.
     public struct Options: Sendable {
+        /// Linear or logarithmic widths and shading.
         public var scale: Scale
+        /// Also print each gradient's value on its edge and node.
         public var numbers: Bool
+        /// Layers wider than this keep their `maxUnits − 1` strongest units and fold the rest.
         public var maxUnits: Int
+        /// When units count as dead or saturated and layers as vanishing or exploding.
         public var thresholds: HealthReport.Thresholds
         /// Fixed magnitude ranges for edge widths and node shading, instead of this diagram's
         /// own: frames of a training run share one scale, so shrinking gradients look shrinking.
         public var edgeRange: Range?
+        /// A fixed range for node shading (see `edgeRange`).
         public var nodeRange: Range?
         /// The units to keep visible in each layer (1-based), instead of the largest: frames
         /// of a run keep the same units, so they share one layout.
         public var keep: [[Int]]?
+        /// Options with no fixed ranges and no kept units.
         public init(scale: Scale = .linear, numbers: Bool = false, maxUnits: Int = 16, thresholds: HealthReport.Thresholds = .init()) {
             self.scale = scale
             self.numbers = numbers
@@ -30,17 +44,23 @@ public struct FlowAnnotator: Sendable {
 
     /// The smallest non-zero and the largest magnitude a scale spans.
     public struct Range: Equatable, Sendable {
+        /// The smallest non-zero magnitude, drawn thinnest.
         public var smallest: Double
+        /// The largest magnitude, drawn thickest.
         public var largest: Double
+        /// A range from `smallest` to `largest`.
         public init(smallest: Double, largest: Double) {
             self.smallest = smallest
             self.largest = largest
         }
     }
 
+    /// The solved network and its number format.
     public let annotator: Annotator
+    /// What to show.
     public let options: Options
 
+    /// A flow annotator for `annotator`'s solution.
     public init(annotator: Annotator, options: Options = Options()) {
         self.annotator = annotator
         self.options = options
@@ -65,6 +85,7 @@ public struct FlowAnnotator: Sendable {
         }
     }
 
+    /// The flow view's diagram, with its legend.
     public func diagram() -> Diagram {
         let s = annotator.solution
         let net = s.network
@@ -230,7 +251,7 @@ public struct FlowAnnotator: Sendable {
     }
 
     /// Maps a magnitude to 0…1: linear in |g| / max, or logarithmic over `decades` decades.
-    public func scaler(largest: Double, smallest: Double) -> (Double) -> Double {
+    func scaler(largest: Double, smallest: Double) -> (Double) -> Double {
         guard largest > 0 else { return { _ in 0 } }
         switch options.scale {
         case .linear:

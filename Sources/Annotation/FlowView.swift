@@ -16,7 +16,7 @@ extension View {
 extension ViewError {
     /// The flow view folds wide layers to `maxUnits` rows, but a deep network still draws
     /// up to maxUnits² edges per layer: 1,000 layers would be 256,000 edges for Graphviz.
-    public static func checkFlowSize(_ network: Network, options: ViewOptions) throws {
+    static func checkFlowSize(_ network: Network, options: ViewOptions) throws {
         let rows = network.widths.map { min($0, options.flow.maxUnits) }
         let edges = zip(rows, rows.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
         guard edges <= options.maxEdges else {

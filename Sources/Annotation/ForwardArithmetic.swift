@@ -3,20 +3,20 @@ import NetworkModel
 /// The forward pass written out for every node, as the worked example does:
 /// Z_1^(1) = α_1·w_11^(1) + α_2·w_21^(1) + α_3·w_31^(1) + b_1^(1) = 1·1 + 2·1 + (−1)·1 + 0 = 2,
 /// H_1^(1) = ReLU(Z_1^(1)) = ReLU(2) = 2, and the loss.
-public struct ForwardArithmetic: Sendable {
-    public let solution: Solution
-    public let symbols: Symbols
+struct ForwardArithmetic: Sendable {
+    let solution: Solution
+    let symbols: Symbols
     /// Sums longer than this are written with Σ instead of term by term.
-    public static let maxTerms = 8
+    static let maxTerms = 8
 
-    public init(solution: Solution) {
+    init(solution: Solution) {
         self.solution = solution
         self.symbols = Symbols(network: solution.network)
     }
 
     var network: Network { solution.network }
 
-    public func preactivation(layer l: Int, unit k: Int) -> Expression {
+    func preactivation(layer l: Int, unit k: Int) -> Expression {
         let layer = network.layers[l - 1]
         let n = layer.weights.rows
         var e = Expression.m(symbols.preactivation(k, layer: l)) + .op(" = ")
@@ -33,7 +33,7 @@ public struct ForwardArithmetic: Sendable {
         return e + .op(" = ") + .n(solution.Z[l][k - 1])
     }
 
-    public func activation(layer l: Int, unit k: Int) -> Expression {
+    func activation(layer l: Int, unit k: Int) -> Expression {
         let a = network.layers[l - 1].activation
         let h = Expression.m(symbols.activation(k, layer: l)) + .op(" = ")
         let z = solution.Z[l][k - 1]
@@ -57,7 +57,7 @@ public struct ForwardArithmetic: Sendable {
     }
 
     /// Loss = (Y − H^(3))² = (0 − 8)² = 64, in the loss function's own form.
-    public func loss() -> Expression {
+    func loss() -> Expression {
         let L = network.depth
         let annotator = Annotator(solution: solution)
         var e = Expression.m(symbols.loss) + .op(" = ") + .m(annotator.lossFormula()) + .op(" = ")

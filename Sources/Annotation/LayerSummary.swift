@@ -4,25 +4,25 @@ import NetworkModel
 /// largest |∂Loss/∂Z|, the share of dead units — and edges carrying ‖∂Loss/∂W^(L)‖, drawn
 /// in a neutral colour (a norm has no sign) with widths proportional to the norm from zero,
 /// so gradient health can be compared across depth: half the width is half the norm.
-public struct LayerSummary: Sendable {
-    public let annotator: Annotator
-    public let thresholds: HealthReport.Thresholds
+struct LayerSummary: Sendable {
+    let annotator: Annotator
+    let thresholds: HealthReport.Thresholds
 
-    public init(annotator: Annotator, thresholds: HealthReport.Thresholds = .init()) {
+    init(annotator: Annotator, thresholds: HealthReport.Thresholds = .init()) {
         self.annotator = annotator
         self.thresholds = thresholds
     }
 
-    public struct Statistics: Equatable, Sendable {
-        public var norm: Double
-        public var meanAbs: Double
-        public var maxAbs: Double
-        public var dead: Int
-        public var units: Int
+    struct Statistics: Equatable, Sendable {
+        var norm: Double
+        var meanAbs: Double
+        var maxAbs: Double
+        var dead: Int
+        var units: Int
     }
 
     /// Statistics of ∂Loss/∂Z per layer (∂Loss/∂x for layer 0).
-    public func statistics() -> [Statistics] {
+    func statistics() -> [Statistics] {
         let s = annotator.solution
         let health = HealthReport(s, thresholds: thresholds)
         return (0...s.network.depth).map { l in
@@ -34,7 +34,7 @@ public struct LayerSummary: Sendable {
         }
     }
 
-    public func diagram() -> Diagram {
+    func diagram() -> Diagram {
         let s = annotator.solution
         let net = s.network
         let f = annotator.format

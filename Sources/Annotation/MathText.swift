@@ -3,28 +3,49 @@ import NetworkModel
 /// Text with real subscripts and superscripts, kept as structure until a renderer decides
 /// how to draw it (HTML-like Graphviz labels, HTML, LaTeX or plain text).
 public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
-    public enum Position: Equatable, Sendable { case base, sub, sup }
+    /// Where a span sits: on the baseline, as a subscript or as a superscript.
+    public enum Position: Equatable, Sendable {
+        /// On the baseline.
+        case base
+        /// A subscript, as the k of Z_k.
+        case sub
+        /// A superscript, as the (L) of Z^(L).
+        case sup
+    }
 
+    /// A run of text at one position.
     public struct Span: Equatable, Sendable {
+        /// The characters, unescaped.
         public var text: String
+        /// Baseline, subscript or superscript.
         public var position: Position
+        /// A span of `text` at `position`.
         public init(_ text: String, _ position: Position = .base) {
             self.text = text
             self.position = position
         }
     }
 
+    /// The runs in reading order.
     public var spans: [Span]
 
+    /// Text made of `spans`.
     public init(_ spans: [Span] = []) { self.spans = spans }
+    /// Baseline text, so `"Loss"` can stand for a `MathText`.
     public init(stringLiteral value: String) { spans = [Span(value)] }
+    /// Baseline text.
     public init(_ text: String) { spans = [Span(text)] }
 
+    /// The spans of `a`, then those of `b`.
     public static func + (a: MathText, b: MathText) -> MathText { MathText(a.spans + b.spans) }
+    /// `a` followed by baseline text.
     public static func + (a: MathText, b: String) -> MathText { a + MathText(b) }
+    /// Baseline text followed by `b`.
     public static func + (a: String, b: MathText) -> MathText { MathText(a) + b }
+    /// Appends `b`.
     public static func += (a: inout MathText, b: MathText) { a = a + b }
 
+    /// The parts with baseline `separator` between them.
     public static func joined(_ parts: [MathText], separator: String) -> MathText {
         var out = MathText()
         for (i, p) in parts.enumerated() {
@@ -36,7 +57,7 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
 
     /// The symbol with a prime (w′ after a gradient step). The prime joins a trailing
     /// superscript, so LaTeX does not see a double superscript.
-    public var primed: MathText {
+    var primed: MathText {
         var copy = self
         if let last = copy.spans.last, last.position == .sup {
             copy.spans[copy.spans.count - 1].text += "′"

@@ -4,10 +4,13 @@ import Foundation
 /// other values with `precision` significant digits and trailing zeros trimmed, and a real
 /// minus sign (−), not a hyphen.
 public struct NumberFormat: Equatable, Sendable {
+    /// Significant digits of non-integers, 1…17.
     public var precision: Int
 
+    /// A format with `precision` significant digits, clamped to 1…17.
     public init(precision: Int = 4) { self.precision = max(1, min(17, precision)) }
 
+    /// `x` as diagrams print it: `64`, `0.1235`, `−2`, `1.5e−7`, `∞`, `NaN`.
     public func string(_ x: Double) -> String {
         if x.isNaN { return "NaN" }
         if x.isInfinite { return x > 0 ? "∞" : "−∞" }

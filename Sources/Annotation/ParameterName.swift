@@ -1,13 +1,20 @@
 import Foundation
 import NetworkModel
 
-/// Reads a quantity written as in the notation: `w_21^(1)`, `w_{21}^{(1)}`, `b^(3)`,
-/// `H_2^(1)`, `Z_1^(2)`, `α_2`, `w_{10,3}^{(2)}` where an index has two digits.
+/// A quantity name that does not parse or names no quantity of the network.
 public struct ParameterNameError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// One sentence: the text, what is wrong, and examples in the network's notation.
     public var description: String
 }
 
+/// Reads a quantity written as in the notation: `w_21^(1)`, `w_{21}^{(1)}`, `b^(3)`,
+/// `H_2^(1)`, `Z_1^(2)`, `α_2`, `w_{10,3}^{(2)}` where an index has two digits.
 public enum ParameterName {
+    /// The quantity `text` names in `network`'s notation (the default symbols w, b, H, Z, x
+    /// are accepted too). A single-unit layer's index may be left out (`b^(3)`).
+    ///
+    /// - Throws: ``ParameterNameError`` when the text does not parse or names a layer or
+    ///   unit the network does not have.
     public static func parse(_ text: String, network: Network) throws -> Quantity {
         let n = network.notation
         let example = "\(n.weight)_21^(1), \(n.bias)_1^(2), \(n.activation)_1^(1), \(n.preactivation)_1^(1) or \(n.input)_1"

@@ -11,17 +11,30 @@ import NetworkModel
 public struct SlideDeck: Sendable {
     /// node: one node or gradient a frame; layer: one layer a frame; ops: the backward pass
     /// through the op graph, one operation a frame.
-    public enum Steps: String, CaseIterable, Sendable { case node, layer, ops }
+    public enum Steps: String, CaseIterable, Sendable {
+        /// One node's value or one gradient per frame: the worked example's pace.
+        case node
+        /// One layer per frame, forward and backward.
+        case layer
+        /// The ops view's backward pass, one operation per frame.
+        case ops
+    }
 
+    /// One slide: its file name, its title and the diagram it shows, with its caption.
     public struct Frame: Sendable {
         /// File-name stem, e.g. `002-forward-Z1-1`.
         public var name: String
+        /// The slide's heading, e.g. `Forward pass: Z₁⁽¹⁾`.
         public var title: String
+        /// The picture: values known so far, what this frame computes highlighted, its arithmetic
+        /// as the caption.
         public var diagram: Diagram
     }
 
+    /// The frames in playing order.
     public let frames: [Frame]
 
+    /// The deck of `solution`, one frame per `steps`, numbers printed with `format`.
     public init(solution: Solution, format: NumberFormat = NumberFormat(), steps: Steps = .node) {
         if steps == .ops {
             frames = OpsDeck(ops: OpsAnnotator(solution: solution, format: format), format: format).frames()

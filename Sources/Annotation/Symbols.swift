@@ -3,9 +3,12 @@ import NetworkModel
 /// The symbols of one network in its notation: w_jk^(L), b_k^(L), Z_k^(L), H_k^(L), x_i,
 /// and ∂Loss/∂ of each. A layer with a single unit drops the k subscript (H^(3), b^(3)).
 public struct Symbols: Sendable {
+    /// The symbols the network's file chose.
     public let notation: Notation
+    /// Units per layer, input first; a layer of one unit drops the unit subscript.
     public let widths: [Int]
 
+    /// The symbols of `network`.
     public init(network: Network) {
         notation = network.notation
         widths = network.widths
@@ -33,7 +36,9 @@ public struct Symbols: Sendable {
         layer == 0 ? input(k) : layered(notation.activation, k, layer)
     }
 
+    /// Z_k^(L).
     public func preactivation(_ k: Int, layer: Int) -> MathText { layered(notation.preactivation, k, layer) }
+    /// b_k^(L).
     public func bias(_ k: Int, layer: Int) -> MathText { layered(notation.bias, k, layer) }
 
     /// w_jk^(L): the weight from unit j of layer L−1 into unit k of layer L. Keeps both
@@ -42,6 +47,7 @@ public struct Symbols: Sendable {
         MathText([.init(notation.weight), .init(Symbols.indexText([j, k]), .sub), .init("(\(layer))", .sup)])
     }
 
+    /// The loss's symbol, `Loss` unless the file says otherwise.
     public var loss: MathText { MathText(notation.loss) }
 
     /// Y, or Y_k when there are several outputs.
@@ -69,18 +75,24 @@ public struct Symbols: Sendable {
 
 /// ∂of/∂by, kept as a pair so LaTeX can write a fraction.
 public struct Partial: Equatable, Sendable {
+    /// What is differentiated (the numerator).
     public var of: MathText
+    /// What it is differentiated by (the denominator).
     public var by: MathText
 
+    /// ∂of/∂by.
     public init(of: MathText, by: MathText) {
         self.of = of
         self.by = by
     }
 
+    /// ∂of/∂by.
     public init(_ of: MathText, _ by: MathText) { self.init(of: of, by: by) }
 
+    /// `∂of/∂by` as one line of text.
     public var text: MathText { "∂" + of + "/∂" + by }
 
+    /// `\frac{\partial of}{\partial by}`.
     public var latex: String { "\\frac{\\partial \(Partial.latexSymbol(of))}{\\partial \(Partial.latexSymbol(by))}" }
 
     /// Multi-letter names (Loss) are upright in LaTeX, single letters italic variables.

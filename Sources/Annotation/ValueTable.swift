@@ -5,20 +5,31 @@ import NetworkModel
 /// unit 1, unit 2, …), followed by the node values. Shared by the table, CSV and Markdown
 /// forms of `bpviz values`.
 public struct ValueTable: Sendable {
+    /// One value: which quantity of which layer, its symbol and its full-precision value.
     public struct Row: Sendable {
+        /// The layer L (0: the input; one past the output layer: the loss and the targets).
         public var layer: Int
-        public var quantity: String      // "w", "b", "Z", "H", "dw", "db", "dZ", "dH", "x", "dx", "w'", "b'", "loss"
+        /// The CSV's quantity column: "w", "b", "Z", "H", "dw", "db", "dZ", "dH", "x", "dx",
+        /// "w'", "b'", "Y" or "loss".
+        public var quantity: String
+        /// The symbol in the network's notation.
         public var symbol: MathText
+        /// The value, unrounded.
         public var value: Double
     }
 
+    /// The rows of one heading: the loss, one layer (with its updated parameters), or the input layer.
     public struct Group: Sendable {
+        /// The heading, e.g. `Layer 3 (output layer, identity, 1 unit)`.
         public var title: String
+        /// The group's values, in the worked example's order.
         public var rows: [Row]
     }
 
+    /// The loss first, then layers L…1, then the input layer.
     public var groups: [Group]
 
+    /// The table of a solved network; the updated parameters join each layer when it has a learning rate.
     public init(_ s: Solution) {
         let net = s.network
         let sym = Symbols(network: net)
@@ -70,6 +81,7 @@ public struct ValueTable: Sendable {
         self.groups = groups
     }
 
+    /// Plain text: each group's title, then `symbol = value` lines aligned on `=`.
     public func text(format: NumberFormat) -> String {
         var out = ""
         for g in groups {
@@ -84,6 +96,8 @@ public struct ValueTable: Sendable {
         return out
     }
 
+    /// CSV with the header `layer,quantity,symbol,value`; values at full precision, text cells
+    /// guarded against spreadsheet formula injection.
     public func csv() -> String {
         var out = "layer,quantity,symbol,value\n"
         for g in groups {
@@ -94,6 +108,7 @@ public struct ValueTable: Sendable {
         return out
     }
 
+    /// One Markdown table per group, symbols in HTML (`<sub>`, `<sup>`).
     public func markdown(format: NumberFormat) -> String {
         var out = ""
         for g in groups {
@@ -108,7 +123,7 @@ public struct ValueTable: Sendable {
     /// A text cell. One that starts like a formula (`=`, `@`, `+`, `-`, a tab or a return)
     /// gets a leading `'`, as OWASP advises against CSV injection, so a spreadsheet shows it
     /// as text and never runs it; numbers are written as numbers, never changed.
-    public static func csvCell(_ s: String) -> String {
+    static func csvCell(_ s: String) -> String {
         var cell = s
         if let first = cell.unicodeScalars.first, "=@+-\t\r".unicodeScalars.contains(first) { cell = "'" + cell }
         let quoted = cell.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }

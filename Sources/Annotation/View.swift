@@ -5,6 +5,7 @@ import NetworkModel
 /// tests, the benchmarks — asks a view for its diagram and never switches over views, so a new
 /// view is one new file (`extension View { public static let … }`) plus its name in `allCases`.
 public struct View: Sendable, Hashable, CaseIterable, RawRepresentable, CustomStringConvertible {
+    /// The view's name: `forward`, `backward`, `full`, `flow`, `layers` or `ops`.
     public let rawValue: String
     /// One line for `--help`.
     public let summary: String
@@ -25,6 +26,7 @@ public struct View: Sendable, Hashable, CaseIterable, RawRepresentable, CustomSt
         self.build = build
     }
 
+    /// The view with this name; nil for an unknown name.
     public init?(rawValue: String) {
         guard let view = View.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
         self = view
@@ -40,11 +42,12 @@ public struct View: Sendable, Hashable, CaseIterable, RawRepresentable, CustomSt
     }
 
     /// Views with a label on every weight, whose size grows with the number of weights.
-    public var labelsEveryWeight: Bool { unitLabels != nil }
+    var labelsEveryWeight: Bool { unitLabels != nil }
 
     var showsForward: Bool { unitLabels?.forward ?? false }
     var showsBackward: Bool { unitLabels?.backward ?? false }
 
+    /// The view's name.
     public var description: String { rawValue }
     public static func == (a: View, b: View) -> Bool { a.rawValue == b.rawValue }
     public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
@@ -52,15 +55,18 @@ public struct View: Sendable, Hashable, CaseIterable, RawRepresentable, CustomSt
 
 /// What a caller may set about a view's diagram.
 public struct ViewOptions: Sendable {
+    /// How labels print numbers.
     public var format: NumberFormat
     /// With a learning rate: also show w′ and b′ after one gradient-descent step.
     public var showUpdate: Bool
+    /// The flow view's options (its scale, numbers, folding and thresholds).
     public var flow: FlowAnnotator.Options
     /// Labelled unit views refuse networks with more weights than this.
     public var maxEdges: Int
     /// The ops view refuses graphs with more operations than this.
     public var maxOps: Int
 
+    /// Options; the limits default to 10,000 labelled weights and 400 operations.
     public init(format: NumberFormat = NumberFormat(), showUpdate: Bool = false, flow: FlowAnnotator.Options = .init(),
                 maxEdges: Int = 10_000, maxOps: Int = 400) {
         self.format = format
@@ -73,7 +79,9 @@ public struct ViewOptions: Sendable {
 
 /// A view that cannot draw this network, in one sentence that says what to do instead.
 public struct ViewError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is too large and what to do instead.
     public var description: String
+    /// An error with this sentence.
     public init(_ description: String) { self.description = description }
 
     /// Every weight of a labelled view gets a label that must not overlap the others, so the

@@ -1,4 +1,4 @@
-import Annotation
+@testable import Annotation
 import NetworkModel
 import TestSupport
 import Foundation

@@ -1,4 +1,4 @@
-import Annotation
+@testable import Annotation
 import Foundation
 import NetworkModel
 import Rendering

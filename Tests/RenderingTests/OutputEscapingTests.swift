@@ -1,4 +1,4 @@
-import Annotation
+@testable import Annotation
 import Foundation
 import FoundationXML
 import Graphviz
