@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Graphviz", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["bpviz", "TestSupport"]),
         // README's "Use as a library" example, compiled and run.
-        .testTarget(name: "LibraryExampleTests", dependencies: ["NetworkModel", "Annotation", "Rendering", "TestSupport"]),
+        .testTarget(name: "LibraryExampleTests", dependencies: ["NetworkModel", "Annotation", "Rendering", "Graphviz", "TestSupport"]),
         // Tests/Benchmarks holds `make bench` and `make leakcheck` (scripts and data, no tests).
     ],
     swiftLanguageModes: [.v6]
