@@ -373,15 +373,15 @@ enum Colors {
 }
 
 /// Edge widths in the flow and layers views, in points.
-public enum FlowScale {
-    public static let minWidth = 0.6
-    public static let maxWidth = 9.0
+package enum FlowScale {
+    package static let minWidth = 0.6
+    package static let maxWidth = 9.0
     /// An exactly-zero gradient: a plain line (dotted, neutral), not the thinnest gradient.
-    public static let zeroWidth = 1.0
+    package static let zeroWidth = 1.0
     /// The least width of a proportional edge, so a tiny nonzero value still shows as a hairline.
-    public static let hairline = 0.25
+    package static let hairline = 0.25
 
-    public static func penwidth(_ flow: Flow) -> Double {
+    package static func penwidth(_ flow: Flow) -> Double {
         if flow.stroke == .zero { return zeroWidth }
         switch flow.width {
         case .range: return minWidth + (maxWidth - minWidth) * flow.magnitude

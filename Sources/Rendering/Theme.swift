@@ -5,21 +5,39 @@ import Yams
 /// How diagrams look: fonts, colours, spacing and direction. Loaded from a small YAML file;
 /// `extends:` starts from another theme (a built-in name or a path) and changes a few keys.
 public struct Theme: Equatable, Sendable {
-    public enum Direction: String, Sendable { case leftToRight = "LR", topToBottom = "TB" }
+    /// Which way the layers go: Graphviz's `rankdir`.
+    public enum Direction: String, Sendable {
+        /// Layers as columns, input on the left (`LR`, the default).
+        case leftToRight = "LR"
+        /// Layers as rows, input at the top (`TB`).
+        case topToBottom = "TB"
+    }
 
+    /// The built-in name, or the file's name without its extension.
     public var name: String
+    /// One line on what the theme is for (`bpviz themes` lists it).
     public var description: String
+    /// The font of every label; letters, digits, spaces and hyphens only, as it is written into
+    /// SVG, CSS and Graphviz attributes.
     public var fontFamily = "DejaVu Sans"
+    /// The labels' size in points, 6…72.
     public var fontSize = 14.0
+    /// `#rrggbb` colours by key (see `colorKeys`).
     public var colors: [String: String]
+    /// The least gap between layers, in points (`spacing.column`).
     public var columnGap = 70.0
+    /// The least gap between units of a layer, in points (`spacing.row`).
     public var rowGap = 28.0
+    /// Which way the layers go.
     public var direction = Direction.leftToRight
 
+    /// The keys a theme's `colors:` may set. `shading` (the flow view's node tint) defaults to
+    /// `gradient`; a theme file that leaves out another key keeps its parent's colour.
     public static let colorKeys = ["background", "text", "node", "node_border", "input", "loss", "edge", "value",
                                    "gradient", "positive", "negative", "highlight", "dimmed", "dead", "header", "shading"]
     static let keys = ["description", "extends", "font", "colors", "spacing", "direction"]
 
+    /// The colour for `key`, `#000000` when the theme has none (built-in themes have every key).
     public func color(_ key: String) -> String {
         // The flow view tints nodes toward `shading`; by default, the gradient colour.
         if key == "shading", colors[key] == nil { return color("gradient") }
@@ -147,6 +165,8 @@ public struct Theme: Equatable, Sendable {
 
 /// A theme made in code that the renderer cannot use safely.
 public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What is wrong with the theme, as one sentence.
     public var description: String
+    /// An error with this sentence.
     public init(_ description: String) { self.description = description }
 }

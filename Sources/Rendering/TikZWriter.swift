@@ -12,13 +12,16 @@ import Graphviz
 /// any common text font) is narrower than DejaVu Sans, and `\bpvizlabel` shrinks any label
 /// that would still not fit the room the layout gave it — so no two labels can overlap.
 public struct TikZWriter: Sendable {
+    /// Font, sizes, colours and spacing; the colours become `xcolor` definitions.
     public let theme: Theme
 
+    /// What the picture includes besides the diagram.
     public struct Options: Sendable {
         /// Draw the diagram's caption inside the picture (a Beamer frame sets it as display math instead).
         public var caption = true
         /// Draw the diagram's title above the picture.
         public var title = true
+        /// Options; by default the picture carries its caption and title.
         public init(caption: Bool = true, title: Bool = true) {
             self.caption = caption
             self.title = title
@@ -27,6 +30,7 @@ public struct TikZWriter: Sendable {
 
     let builder: GraphBuilder
 
+    /// A writer drawing with `theme`.
     public init(theme: Theme) {
         self.theme = theme
         builder = GraphBuilder(theme: theme)
