@@ -5,9 +5,9 @@ public struct Diagram: Equatable, Sendable {
     public var title: MathText?
     /// Column headers, one per layer plus the loss column.
     public var headers: [MathText]
-    /// Every node, in drawing order (layer by layer, then the loss).
+    /// Every node; renderers draw them in this order.
     public var nodes: [DiagramNode]
-    /// Every edge, in drawing order.
+    /// Every edge; renderers draw them in this order.
     public var edges: [DiagramEdge]
     /// Lines under the picture: a slide's arithmetic, or notes on what was collapsed.
     public var caption: [Line]
@@ -235,7 +235,7 @@ public struct DiagramNode: Equatable, Sendable {
     public var column: Int
     /// The 0-based row within the column, from the top (unit k is row k − 1; the grid geometry).
     public var row: Int
-    /// The label, one line each: the value first (H), then Z, the gradients and notes.
+    /// The label's lines, top to bottom.
     public var lines: [Line]
     /// Plain text shown on hover in SVG: the node's values without abbreviation.
     public var tooltip: String
@@ -266,7 +266,7 @@ public struct DiagramEdge: Equatable, Sendable {
     public var tail: NodeID { id.tail }
     /// Where the edge ends.
     public var head: NodeID { id.head }
-    /// The label: the weight and its gradient, or nothing in the views that label no edges.
+    /// The label's lines, top to bottom; none in the views that label no edges.
     public var lines: [Line]
     /// Plain text shown on hover in SVG.
     public var tooltip: String
