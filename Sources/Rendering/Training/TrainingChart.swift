@@ -2,7 +2,7 @@ import Annotation
 import Foundation
 
 /// A line chart of values per training step, as a hand-written SVG sized for a slide
-/// (960 × 540): axes with round ticks, linear or logarithmic y, one line per series and a
+/// (960 × 540) or for a panel of the training player (`Size`): axes with round ticks, linear or logarithmic y, one line per series and a
 /// legend in the network's notation. Every text is XML-escaped. The chart carries a marker
 /// line (`class="marker"`) and the plot's extent (`data-left`, `data-right`, `data-steps`) so
 /// the training player can move the marker to the step it shows.
@@ -33,7 +33,20 @@ public struct TrainingChart: Sendable {
         self.theme = theme
     }
 
-    static let width = 960.0, height = 540.0
+    /// Where a chart is shown. A slide of its own (the run's `loss.svg`, `gradients.svg`), or a
+    /// panel of the training player, where two charts share the width under the flow frame:
+    /// a smaller canvas with the text nearly as large, so that at 1280 × 720 the charts'
+    /// text is still at least 12 pixels.
+    public struct Size: Sendable {
+        var width: Double, height: Double
+        /// Text sizes and the room around the plot, relative to the slide's.
+        var scale: Double
+        var titleSize: Double
+
+        public static let slide = Size(width: 960, height: 540, scale: 1, titleSize: 24)
+        public static let panel = Size(width: 640, height: 320, scale: 0.9, titleSize: 17)
+    }
+
     /// Log axes span at most this many decades below the largest value.
     static let maxDecades = 16.0
 
@@ -53,38 +66,40 @@ public struct TrainingChart: Sendable {
         return 0.299 * r + 0.587 * g + 0.114 * b < 128
     }
 
-    public func svg() -> String {
+    public func svg(size: Size = .slide) -> String {
+        let width = size.width, height = size.height, k = size.scale
         let font = theme.fontFamily
         let text = theme.color("text"), grid = theme.color("dimmed"), background = theme.color("background")
         let steps = max(1, (series.map(\.values.count).max() ?? 1) - 1)
-        let legendWidth = series.count > 1 ? 230.0 : 0
-        let left = 110.0, right = Self.width - 30 - legendWidth, top = 70.0, bottom = Self.height - 75
+        let legendWidth = series.count > 1 ? 230 * k : 0
+        let left = 110 * k, right = width - 30 * k - legendWidth, top = 70 * k, bottom = height - 75 * k
+        let tick = 17 * k, label = 19 * k
         let y = YAxis(values: series.flatMap(\.values), scale: scale)
         func px(_ step: Double) -> Double { left + (right - left) * step / Double(steps) }
         func py(_ v: Double) -> Double { bottom - (bottom - top) * y.fraction(v) }
 
         var out = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(svgNumber(Self.width)) \(svgNumber(Self.height))" width="\(svgNumber(Self.width))" height="\(svgNumber(Self.height))" class="training-chart" data-left="\(svgNumber(left))" data-right="\(svgNumber(right))" data-steps="\(steps)" font-family="\(MathText.htmlEscape(font))" role="img">
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(svgNumber(width)) \(svgNumber(height))" width="\(svgNumber(width))" height="\(svgNumber(height))" class="training-chart" data-left="\(svgNumber(left))" data-right="\(svgNumber(right))" data-steps="\(steps)" font-family="\(MathText.htmlEscape(font))" role="img">
         <title>\(MathText.htmlEscape(title.plain))</title>
-        <rect x="0" y="0" width="\(svgNumber(Self.width))" height="\(svgNumber(Self.height))" fill="\(MathText.htmlEscape(background))"/>
-        <text x="\(svgNumber(Self.width / 2))" y="38" text-anchor="middle" font-size="24" font-weight="bold" fill="\(MathText.htmlEscape(text))">\(tspans(title, size: 24))</text>
+        <rect x="0" y="0" width="\(svgNumber(width))" height="\(svgNumber(height))" fill="\(MathText.htmlEscape(background))"/>
+        <text x="\(svgNumber(width / 2))" y="\(svgNumber(12 * k + size.titleSize))" text-anchor="middle" font-size="\(svgNumber(size.titleSize))" font-weight="bold" fill="\(MathText.htmlEscape(text))">\(tspans(title, size: size.titleSize))</text>
 
         """
         // Grid and ticks.
-        for tick in y.ticks {
-            let yy = py(tick.value)
+        for t in y.ticks {
+            let yy = py(t.value)
             out += "<line x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(yy))\" x2=\"\(svgNumber(right))\" y2=\"\(svgNumber(yy))\" stroke=\"\(MathText.htmlEscape(grid))\" stroke-width=\"1\" stroke-dasharray=\"3 4\"/>\n"
-            out += "<text x=\"\(svgNumber(left - 10))\" y=\"\(svgNumber(yy + 6))\" text-anchor=\"end\" font-size=\"17\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(tick.label, size: 17))</text>\n"
+            out += "<text x=\"\(svgNumber(left - 10 * k))\" y=\"\(svgNumber(yy + 6 * k))\" text-anchor=\"end\" font-size=\"\(svgNumber(tick))\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(t.label, size: tick))</text>\n"
         }
         for step in Self.niceTicks(low: 0, high: Double(steps), count: 6) where step >= 0 && step <= Double(steps) {
             let xx = px(step)
-            out += "<line x1=\"\(svgNumber(xx))\" y1=\"\(svgNumber(bottom))\" x2=\"\(svgNumber(xx))\" y2=\"\(svgNumber(bottom + 6))\" stroke=\"\(MathText.htmlEscape(text))\" stroke-width=\"1.5\"/>\n"
-            out += "<text x=\"\(svgNumber(xx))\" y=\"\(svgNumber(bottom + 26))\" text-anchor=\"middle\" font-size=\"17\" fill=\"\(MathText.htmlEscape(text))\">\(MathText.htmlEscape(Self.integerText(step)))</text>\n"
+            out += "<line x1=\"\(svgNumber(xx))\" y1=\"\(svgNumber(bottom))\" x2=\"\(svgNumber(xx))\" y2=\"\(svgNumber(bottom + 6 * k))\" stroke=\"\(MathText.htmlEscape(text))\" stroke-width=\"1.5\"/>\n"
+            out += "<text x=\"\(svgNumber(xx))\" y=\"\(svgNumber(bottom + 26 * k))\" text-anchor=\"middle\" font-size=\"\(svgNumber(tick))\" fill=\"\(MathText.htmlEscape(text))\">\(MathText.htmlEscape(Self.integerText(step)))</text>\n"
         }
         out += "<polyline points=\"\(svgNumber(left)),\(svgNumber(top)) \(svgNumber(left)),\(svgNumber(bottom)) \(svgNumber(right)),\(svgNumber(bottom))\" fill=\"none\" stroke=\"\(MathText.htmlEscape(text))\" stroke-width=\"1.5\"/>\n"
-        out += "<text x=\"\(svgNumber((left + right) / 2))\" y=\"\(svgNumber(Self.height - 22))\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(MathText.htmlEscape(text))\">step</text>\n"
-        out += "<text transform=\"translate(28 \(svgNumber((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"19\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(yLabel + (scale == .log ? " (log scale)" : ""), size: 19))</text>\n"
+        out += "<text x=\"\(svgNumber((left + right) / 2))\" y=\"\(svgNumber(height - 22 * k))\" text-anchor=\"middle\" font-size=\"\(svgNumber(label))\" fill=\"\(MathText.htmlEscape(text))\">step</text>\n"
+        out += "<text transform=\"translate(\(svgNumber(28 * k)) \(svgNumber((top + bottom) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"\(svgNumber(label))\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(yLabel + (scale == .log ? " (log scale)" : ""), size: label))</text>\n"
 
         // The lines: at most about two points per pixel column, keeping each column's extremes.
         let colors = palette()
@@ -98,15 +113,15 @@ public struct TrainingChart: Sendable {
             out += "<polyline class=\"series\" points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"3\" stroke-linejoin=\"round\"\(dash)><title>\(MathText.htmlEscape(s.name.plain))</title></polyline>\n"
         }
         if series.count > 1 {
-            let lx = right + 24
+            let lx = right + 24 * k
             for (i, s) in series.enumerated() {
-                let ly = top + 8 + Double(i) * 34
+                let ly = top + 8 * k + Double(i) * 34 * k
                 let dash = i >= colors.count ? " stroke-dasharray=\"8 4\"" : ""
-                out += "<line x1=\"\(svgNumber(lx))\" y1=\"\(svgNumber(ly))\" x2=\"\(svgNumber(lx + 34))\" y2=\"\(svgNumber(ly))\" stroke=\"\(colors[i % colors.count])\" stroke-width=\"4\"\(dash)/>\n"
-                out += "<text x=\"\(svgNumber(lx + 44))\" y=\"\(svgNumber(ly + 7))\" font-size=\"19\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(s.name, size: 19))</text>\n"
+                out += "<line x1=\"\(svgNumber(lx))\" y1=\"\(svgNumber(ly))\" x2=\"\(svgNumber(lx + 34 * k))\" y2=\"\(svgNumber(ly))\" stroke=\"\(colors[i % colors.count])\" stroke-width=\"4\"\(dash)/>\n"
+                out += "<text x=\"\(svgNumber(lx + 44 * k))\" y=\"\(svgNumber(ly + 7 * k))\" font-size=\"\(svgNumber(label))\" fill=\"\(MathText.htmlEscape(text))\">\(tspans(s.name, size: label))</text>\n"
             }
         }
-        out += "<line class=\"marker\" x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(top - 8))\" x2=\"\(svgNumber(left))\" y2=\"\(svgNumber(bottom))\" stroke=\"\(MathText.htmlEscape(theme.color("highlight")))\" stroke-width=\"2.5\" visibility=\"hidden\"/>\n"
+        out += "<line class=\"marker\" x1=\"\(svgNumber(left))\" y1=\"\(svgNumber(top - 8 * k))\" x2=\"\(svgNumber(left))\" y2=\"\(svgNumber(bottom))\" stroke=\"\(MathText.htmlEscape(theme.color("highlight")))\" stroke-width=\"2.5\" visibility=\"hidden\"/>\n"
         out += "</svg>\n"
         return out
     }

@@ -38,18 +38,22 @@ enum TrainingPlayer {
           border: 1px solid \(dim); border-radius: 4px; cursor: pointer; }
         #step { font-variant-numeric: tabular-nums; min-width: 9em; text-align: right; font-weight: bold; }
         main { flex: 1; display: flex; flex-direction: column; min-height: 0; gap: 0.3em; padding: 0.3em 0.5em; }
-        #frames { flex: 3; display: flex; min-width: 0; min-height: 0; }
+        /* The flow frame takes what the charts leave; the charts (panels of 640 × 320) keep
+           at least 42 % of the height, so their text stays at least 12 px at 1280 × 720. */
+        #frames { flex: 1 1 0; display: flex; min-width: 0; min-height: 0; }
         .frame { flex: 1; display: flex; align-items: center; justify-content: center; min-height: 0; }
         .frame[hidden] { display: none; }
         .frame svg { width: 100%; height: 100%; }
-        #charts { flex: 2; display: flex; gap: 0.5em; min-width: 0; min-height: 0; }
-        .chart { flex: 1; min-height: 0; display: flex; }
+        #charts { flex: 0 0 auto; height: max(300px, 42vh); display: flex; gap: 0.5em; min-width: 0; }
+        .chart { flex: 1; min-width: 0; min-height: 0; display: flex; }
         .chart svg { width: 100%; height: 100%; }
-        footer { display: flex; flex-direction: column; gap: 0.2em; padding: 0.2em 1em 0.6em; }
+        footer { display: flex; flex-direction: column; gap: 0.2em; padding: 0.2em 1em 0.5em; }
         #slider { width: 100%; accent-color: \(accent); }
-        #summary { font-variant-numeric: tabular-nums; text-align: center; font-size: 0.95em; }
+        #summary { font-variant-numeric: tabular-nums; text-align: center; line-height: 1.4; }
+        /* The summary breaks only between its terms, never inside ‖∂Loss/∂W⁽ˡ⁾‖. */
+        #summary span { white-space: nowrap; }
         :focus-visible { outline: 2px solid \(accent); }
-        @media (max-aspect-ratio: 1/1) { #charts { flex-direction: column; } }
+        @media (max-aspect-ratio: 1/1) { #charts { flex-direction: column; height: 60vh; } }
         </style>
         </head>
         <body>
@@ -86,7 +90,13 @@ enum TrainingPlayer {
             var step = parseInt(frames[current].getAttribute("data-step"), 10);
             slider.value = current;
             label.textContent = "step " + step + " (frame " + (current + 1) + " / " + frames.length + ")";
-            summary.textContent = frames[current].getAttribute("data-summary");
+            summary.textContent = "";
+            frames[current].getAttribute("data-summary").split(" · ").forEach(function (term, j) {
+              if (j > 0) { summary.appendChild(document.createTextNode(" · ")); }
+              var span = document.createElement("span");
+              span.textContent = term;
+              summary.appendChild(span);
+            });
             charts.forEach(function (svg) {
               var left = parseFloat(svg.getAttribute("data-left")), right = parseFloat(svg.getAttribute("data-right"));
               var steps = parseFloat(svg.getAttribute("data-steps"));

@@ -118,7 +118,8 @@ public struct TrainingReport: Sendable {
                                   summary: "\(network.notation.loss) = \(f.string(record.loss)) · " + norms.joined(separator: " · ")))
             progress?(i + 1, frames.count)
         }
-        out.append(("index.html", Data(TrainingPlayer.page(title: title, frames: sections, lossChart: loss, gradientChart: gradients, theme: theme).utf8)))
+        out.append(("index.html", Data(TrainingPlayer.page(title: title, frames: sections, lossChart: lossChart().svg(size: .panel),
+                                                           gradientChart: gradientChart().svg(size: .panel), theme: theme).utf8)))
         return out
     }
 }
