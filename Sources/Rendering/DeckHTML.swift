@@ -97,7 +97,6 @@ enum DeckHTML {
     }
 
     static func page(title: String, sections: [String], theme: Theme) -> String {
-        let background = theme.color("background"), text = theme.color("text"), accent = theme.color("highlight")
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -106,13 +105,7 @@ enum DeckHTML {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(MathText.htmlEscape(title))</title>
         <style>
-        html, body { margin: 0; height: 100%; background: \(background); color: \(text);
-          font-family: "DejaVu Sans", Verdana, Arial, sans-serif; }
-        body { display: flex; flex-direction: column; }
-        header { display: flex; align-items: center; gap: 1em; padding: 0.4em 1em; border-bottom: 1px solid \(theme.color("dimmed")); }
-        header h1 { font-size: 1.1em; margin: 0; flex: 1; }
-        header button { font: inherit; padding: 0.2em 0.8em; background: transparent; color: inherit;
-          border: 1px solid \(theme.color("dimmed")); border-radius: 4px; cursor: pointer; }
+        \(PageShell.style(theme: theme))
         #counter { font-variant-numeric: tabular-nums; min-width: 6em; text-align: right; }
         main { flex: 1; display: flex; min-height: 0; }
         .frame { flex: 1; display: flex; flex-direction: column; min-height: 0; }
@@ -125,7 +118,6 @@ enum DeckHTML {
         .caption .main { font-weight: bold; }
         .caption .grad { color: \(theme.color("gradient")); }
         sub, sup { font-size: 0.7em; line-height: 0; }
-        :focus-visible { outline: 2px solid \(accent); }
         @page { size: landscape; margin: 1cm; }
         @media print {
           header { display: none; }
@@ -139,16 +131,12 @@ enum DeckHTML {
         </style>
         </head>
         <body>
-        <header>
-        <h1>\(MathText.htmlEscape(title))</h1>
-        <button id="prev" type="button" aria-label="Previous frame">←</button>
-        <button id="next" type="button" aria-label="Next frame">→</button>
-        <span id="counter" aria-live="polite">1 / \(sections.count)</span>
-        </header>
+        \(PageShell.header(title: title, counter: ("counter", "1 / \(sections.count)")))
         <main>
         \(sections.joined(separator: "\n"))
         </main>
         <script>
+        \(PageShell.navigationScript)
         (function () {
           var frames = Array.prototype.slice.call(document.querySelectorAll(".frame"));
           var counter = document.getElementById("counter");
@@ -170,18 +158,7 @@ enum DeckHTML {
             show(isNaN(n) ? 0 : n - 1, false);
           }
           function go(i) { if (i !== current && i >= 0 && i < frames.length) { show(i, true); } }
-          document.addEventListener("keydown", function (e) {
-            if (e.altKey || e.ctrlKey || e.metaKey) { return; }
-            // Space and Enter on a focused button press that button, nothing more.
-            var onControl = e.target && /^(BUTTON|A|INPUT|SELECT|TEXTAREA)$/.test(e.target.tagName);
-            if (onControl && (e.key === " " || e.key === "Enter")) { return; }
-            if (e.key === "ArrowRight" || e.key === "PageDown" || e.key === " ") { go(current + 1); e.preventDefault(); }
-            else if (e.key === "ArrowLeft" || e.key === "PageUp") { go(current - 1); e.preventDefault(); }
-            else if (e.key === "Home") { go(0); e.preventDefault(); }
-            else if (e.key === "End") { go(frames.length - 1); e.preventDefault(); }
-          });
-          document.getElementById("prev").addEventListener("click", function () { go(current - 1); });
-          document.getElementById("next").addEventListener("click", function () { go(current + 1); });
+          bpvizNavigation(go, function () { return current; }, frames.length);
           window.addEventListener("hashchange", fromHash);
           window.addEventListener("popstate", fromHash);
           fromHash();

@@ -2,7 +2,7 @@ import Annotation
 import Foundation
 
 /// The training run's `index.html`: one self-contained page (frames and charts inline, no
-/// network access) with a step slider, ←/→ (and Home/End) keys, the flow view of the frame
+/// network access) with a step slider, the deck's keys (PageShell), the flow view of the frame
 /// shown, and the loss and gradient-norm charts with a marker at the frame's step.
 enum TrainingPlayer {
     struct FrameSection {
@@ -13,7 +13,7 @@ enum TrainingPlayer {
     }
 
     static func page(title: String, frames: [FrameSection], lossChart: String, gradientChart: String, theme: Theme) -> String {
-        let background = theme.color("background"), text = theme.color("text"), accent = theme.color("highlight"), dim = theme.color("dimmed")
+        let accent = theme.color("highlight")
         let sections = frames.enumerated().map { i, frame in
             """
             <section class="frame" data-step="\(frame.step)" data-summary="\(MathText.htmlEscape(frame.summary))" aria-label="step \(frame.step)"\(i == 0 ? "" : " hidden")>
@@ -29,13 +29,7 @@ enum TrainingPlayer {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(MathText.htmlEscape(title))</title>
         <style>
-        html, body { margin: 0; height: 100%; background: \(background); color: \(text);
-          font-family: "DejaVu Sans", Verdana, Arial, sans-serif; }
-        body { display: flex; flex-direction: column; }
-        header { display: flex; align-items: center; gap: 1em; padding: 0.4em 1em; border-bottom: 1px solid \(dim); }
-        header h1 { font-size: 1.1em; margin: 0; flex: 1; }
-        header button { font: inherit; padding: 0.2em 0.8em; background: transparent; color: inherit;
-          border: 1px solid \(dim); border-radius: 4px; cursor: pointer; }
+        \(PageShell.style(theme: theme))
         #step { font-variant-numeric: tabular-nums; min-width: 9em; text-align: right; font-weight: bold; }
         main { flex: 1; display: flex; flex-direction: column; min-height: 0; gap: 0.3em; padding: 0.3em 0.5em; }
         /* The flow frame takes what the charts leave; the charts (panels of 640 × 320) keep
@@ -52,17 +46,11 @@ enum TrainingPlayer {
         #summary { font-variant-numeric: tabular-nums; text-align: center; line-height: 1.4; }
         /* The summary breaks only between its terms, never inside ‖∂Loss/∂W⁽ˡ⁾‖. */
         #summary span { white-space: nowrap; }
-        :focus-visible { outline: 2px solid \(accent); }
         @media (max-aspect-ratio: 1/1) { #charts { flex-direction: column; height: 60vh; } }
         </style>
         </head>
         <body>
-        <header>
-        <h1>\(MathText.htmlEscape(title))</h1>
-        <button id="prev" type="button" aria-label="Previous frame">←</button>
-        <button id="next" type="button" aria-label="Next frame">→</button>
-        <span id="step" aria-live="polite">step \(frames.first?.step ?? 0)</span>
-        </header>
+        \(PageShell.header(title: title, counter: ("step", "step \(frames.first?.step ?? 0)")))
         <main>
         <div id="frames">
         \(sections)
@@ -77,6 +65,7 @@ enum TrainingPlayer {
         <span id="summary"></span>
         </footer>
         <script>
+        \(PageShell.navigationScript)
         (function () {
           var frames = Array.prototype.slice.call(document.querySelectorAll(".frame"));
           var charts = Array.prototype.slice.call(document.querySelectorAll("svg.training-chart"));
@@ -108,15 +97,7 @@ enum TrainingPlayer {
             if (history.replaceState) { history.replaceState(null, "", "#" + step); }
           }
           slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
-          document.addEventListener("keydown", function (e) {
-            if (e.target === slider && (e.key === "ArrowLeft" || e.key === "ArrowRight")) { return; }
-            if (e.key === "ArrowRight" || e.key === "PageDown") { show(current + 1); e.preventDefault(); }
-            else if (e.key === "ArrowLeft" || e.key === "PageUp") { show(current - 1); e.preventDefault(); }
-            else if (e.key === "Home") { show(0); e.preventDefault(); }
-            else if (e.key === "End") { show(frames.length - 1); e.preventDefault(); }
-          });
-          document.getElementById("prev").addEventListener("click", function () { show(current - 1); });
-          document.getElementById("next").addEventListener("click", function () { show(current + 1); });
+          bpvizNavigation(show, function () { return current; }, frames.length);
           var wanted = parseInt((location.hash || "#0").slice(1), 10), start = 0;
           frames.forEach(function (f, j) { if (parseInt(f.getAttribute("data-step"), 10) <= wanted) { start = j; } });
           show(start);
