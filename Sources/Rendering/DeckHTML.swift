@@ -6,8 +6,9 @@ import Foundation
 enum DeckHTML {
     /// A frame's section: the picture without its own title and caption (the page shows
     /// both, large, once), cropped to `picture` so it can fill the frame, and the caption as
-    /// HTML.
-    static func section(index: Int, frame: SlideDeck.Frame, svg: String, file: String, picture: Rect? = nil) -> String {
+    /// HTML. A `zoomed` frame's picture is a window onto the drawing (see DeckZoom), which
+    /// the page's script glides to from the last frame's.
+    static func section(index: Int, frame: SlideDeck.Frame, svg: String, file: String, picture: Rect? = nil, zoomed: Bool = false) -> String {
         let caption = frame.diagram.caption.map { line -> String in
             let cls = line.role == .title ? "main" : (line.role == .gradient ? "grad" : "")
             return "<p class=\"\(cls)\">\(captionHTML(line.text))</p>"
@@ -15,7 +16,7 @@ enum DeckHTML {
         var inline = inlineSVG(svg, prefix: "f\(index + 1)-")
         if let picture { inline = cropped(withoutGroups(inline, ids: ["f\(index + 1)-title", "f\(index + 1)-caption"]), to: picture) }
         return """
-        <section class="frame" id="frame-\(index + 1)" data-file="\(MathText.htmlEscape(file))" aria-label="\(MathText.htmlEscape(frame.title))"\(index == 0 ? "" : " hidden")>
+        <section class="frame" id="frame-\(index + 1)" data-file="\(MathText.htmlEscape(file))" aria-label="\(MathText.htmlEscape(frame.title))"\(zoomed ? picture.map { " data-view=\"\($0.text)\"" } ?? "" : "")\(index == 0 ? "" : " hidden")>
         <div class="picture">\(inline)</div>
         <div class="caption">\(caption)</div>
         </section>
@@ -34,6 +35,9 @@ enum DeckHTML {
     /// A rectangle in the SVG's user units (points, y down).
     struct Rect: Equatable {
         var x, y, width, height: Double
+
+        /// "x y width height", as a viewBox reads.
+        var text: String { [x, y, width, height].map { String(format: "%.2f", $0) }.joined(separator: " ") }
     }
 
     /// Caption text as HTML that breaks only at spaces: each run between spaces (a fraction
@@ -91,12 +95,27 @@ enum DeckHTML {
                 tag.removeSubrange(a.lowerBound...q)
             }
         }
-        func n(_ x: Double) -> String { String(format: "%.2f", x) }
-        tag = "<svg viewBox=\"\(n(r.x)) \(n(r.y)) \(n(r.width)) \(n(r.height))\" preserveAspectRatio=\"xMidYMid meet\"" + tag.dropFirst(4)
+        tag = "<svg viewBox=\"\(r.text)\" preserveAspectRatio=\"xMidYMid meet\"" + tag.dropFirst(4)
         return svg.replacingCharacters(in: open.lowerBound...end, with: tag)
     }
 
-    static func page(title: String, sections: [String], theme: Theme) -> String {
+    static func page(title: String, sections: [String], theme: Theme, zoom: DeckZoom? = nil) -> String {
+        let accent = theme.color("highlight")
+        // A zoomed deck: room for its longest caption under every picture, so every frame's
+        // picture has the same area and scale, and the whole drawing small in the header with
+        // the window shown marked on it.
+        var bodyAttributes = "", overview = ""
+        if let zoom {
+            bodyAttributes = " class=\"zoomed\" style=\"--caption-lines: \(zoom.captionLines)\""
+            let height = 34.0, width = min(300, (height * zoom.whole.width / max(zoom.whole.height, 1)).rounded())
+            overview = """
+            <svg id="overview" viewBox="\(zoom.whole.text)" preserveAspectRatio="xMidYMid meet" width="\(Int(width))" height="\(Int(height))" aria-hidden="true">\
+            <use id="overview-use" href="#f1-graph0"/>\
+            <rect id="overview-view" fill="\(accent)" fill-opacity="0.15" stroke="\(accent)" stroke-width="2" vector-effect="non-scaling-stroke"/>\
+            </svg>
+
+            """
+        }
         return """
         <!DOCTYPE html>
         <html lang="en">
@@ -113,6 +132,8 @@ enum DeckHTML {
         .picture { flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; padding: 0.3em 0.5em; }
         .picture svg { width: 100%; height: 100%; display: block; }
         .caption { padding: 0.2em 1em 0.6em; text-align: center; font-size: 1.15em; line-height: 1.5; }
+        .zoomed .caption { box-sizing: border-box; min-height: calc(var(--caption-lines) * 1.6em + 0.9em); }
+        #overview { flex: none; border: 1px solid \(theme.color("dimmed")); background: \(theme.color("background")); }
         .nw { white-space: nowrap; }
         .caption p { margin: 0.1em 0; }
         .caption .main { font-weight: bold; }
@@ -130,8 +151,8 @@ enum DeckHTML {
         }
         </style>
         </head>
-        <body>
-        \(PageShell.header(title: title, counter: ("counter", "1 / \(sections.count)")))
+        <body\(bodyAttributes)>
+        \(PageShell.header(title: title, counter: ("counter", "1 / \(sections.count)"), beside: overview))
         <main>
         \(sections.joined(separator: "\n"))
         </main>
@@ -141,11 +162,44 @@ enum DeckHTML {
           var frames = Array.prototype.slice.call(document.querySelectorAll(".frame"));
           var counter = document.getElementById("counter");
           var current = 0;
+          // A zoomed deck's frames are windows onto one drawing (data-view): a step glides
+          // from the window shown to the next (centres linearly, sizes geometrically, so a
+          // zoom reads as steady), unless the reader asks for reduced motion.
+          var overviewUse = document.getElementById("overview-use"), overviewView = document.getElementById("overview-view");
+          var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+          var view = null, viewed = -1, glide = 0;
+          function viewOf(i) { return frames[i].getAttribute("data-view").split(" ").map(Number); }
+          function place(svg, v) {
+            svg.setAttribute("viewBox", v.map(function (n) { return n.toFixed(2); }).join(" "));
+            ["x", "y", "width", "height"].forEach(function (k, j) { overviewView.setAttribute(k, v[j].toFixed(2)); });
+            view = v;
+          }
+          function zoomTo(i) {
+            if (!overviewUse || !frames[i].hasAttribute("data-view")) { return; }
+            cancelAnimationFrame(glide);
+            // A frame left mid-glide keeps its own window, for printing and for coming back.
+            if (viewed >= 0 && viewed !== i) { frames[viewed].querySelector(".picture svg").setAttribute("viewBox", frames[viewed].getAttribute("data-view")); }
+            viewed = i;
+            overviewUse.setAttribute("href", "#f" + (i + 1) + "-graph0");
+            var svg = frames[i].querySelector(".picture svg"), to = viewOf(i), from = view, start = null;
+            if (!from || still) { place(svg, to); return; }
+            function step(now) {
+              if (start === null) { start = now; }
+              var t = Math.min(1, (now - start) / 450), e = t < 0.5 ? 4 * t * t * t : 1 - Math.pow(2 - 2 * t, 3) / 2;
+              var w = from[2] * Math.pow(to[2] / from[2], e), h = from[3] * Math.pow(to[3] / from[3], e);
+              var cx = from[0] + from[2] / 2 + (to[0] + to[2] / 2 - from[0] - from[2] / 2) * e;
+              var cy = from[1] + from[3] / 2 + (to[1] + to[3] / 2 - from[1] - from[3] / 2) * e;
+              place(svg, t < 1 ? [cx - w / 2, cy - h / 2, w, h] : to);
+              if (t < 1) { glide = requestAnimationFrame(step); }
+            }
+            glide = requestAnimationFrame(step);
+          }
           // Each step is a history entry (Back steps back); the hash names the frame, and
           // changing it by hand, by a link or by Back shows that frame.
           function show(i, push) {
             current = Math.max(0, Math.min(frames.length - 1, i));
             frames.forEach(function (f, j) { f.hidden = j !== current; });
+            zoomTo(current);
             counter.textContent = (current + 1) + " / " + frames.length;
             var hash = "#" + (current + 1);
             if (location.hash !== hash) {

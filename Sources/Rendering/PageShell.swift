@@ -18,12 +18,13 @@ enum PageShell {
         """
     }
 
-    /// The header; `counter` is the live region's id and first text.
-    static func header(title: String, counter: (id: String, text: String)) -> String {
+    /// The header; `counter` is the live region's id and first text; `beside` goes between
+    /// the title and the buttons (a zoomed deck's overview).
+    static func header(title: String, counter: (id: String, text: String), beside: String = "") -> String {
         """
         <header>
         <h1>\(MathText.htmlEscape(title))</h1>
-        <button id="prev" type="button" aria-label="Previous frame">←</button>
+        \(beside)        <button id="prev" type="button" aria-label="Previous frame">←</button>
         <button id="next" type="button" aria-label="Next frame">→</button>
         <span id="\(counter.id)" aria-live="polite">\(MathText.htmlEscape(counter.text))</span>
         </header>

@@ -47,6 +47,8 @@ public struct DeckWriter: Sendable {
         let output = try DeckDirectory.open(directory, files: files + ["index.html"], allowingOtherFiles: allowingOtherFiles,
                                             isOwnFile: DeckWriter.isDeckFile)
         var sections: [String] = []
+        // A graph too large to read whole on a slide is shown a window at a time.
+        let zoom = DeckZoom(frames: deck.frames.map(\.diagram), geometry: layout.geometry, fontSize: renderer.theme.fontSize)
         // SVG frames come from one Graphviz rendering of the whole deck when the frames
         // allow it (they do for every deck bpviz builds), else one rendering per frame.
         let template = try DeckTemplate(frames: deck.frames.map(\.diagram), renderer: renderer, layout: layout)
@@ -73,10 +75,11 @@ public struct DeckWriter: Sendable {
             try output.write(data, named: files[i])
             let area = layout.geometry.picture
             sections.append(DeckHTML.section(index: i, frame: frame, svg: String(decoding: svg, as: UTF8.self), file: files[i],
-                                             picture: DeckHTML.Rect(x: area.x, y: area.y, width: area.width, height: area.height)))
+                                             picture: zoom?.views[i] ?? DeckHTML.Rect(x: area.x, y: area.y, width: area.width, height: area.height),
+                                             zoomed: zoom != nil))
             progress?(i + 1, deck.frames.count)
         }
-        let html = DeckHTML.page(title: title, sections: sections, theme: renderer.theme)
+        let html = DeckHTML.page(title: title, sections: sections, theme: renderer.theme, zoom: zoom)
         try output.write(Data(html.utf8), named: "index.html")
         try output.finish()
     }

@@ -1,0 +1,87 @@
+import Annotation
+import Graphviz
+
+/// Zoom-to-active for a deck of a free-form graph (the op graph, `slides --steps ops`): the
+/// whole graph is far too wide to read on a slide (the worked example's is 5230 × 800 points),
+/// so each frame's picture is a window onto the one shared layout, centred on the frame's
+/// active operation, its inputs and outputs. Every window has the same size, so stepping
+/// from frame to frame keeps the scale (the page animates the move); frames with nothing
+/// highlighted (the forward pass, the summary) show the whole graph. Windows are in the SVG's
+/// user units (points, y down).
+struct DeckZoom: Equatable {
+    /// The whole drawing (nodes, edges and their labels), as the deck's pictures crop it.
+    let whole: DeckHTML.Rect
+    /// Each frame's window.
+    let views: [DeckHTML.Rect]
+    /// The most caption lines of any frame: the page keeps that much room under every
+    /// picture, so the picture's area, and with it the scale, is the same on every frame.
+    let captionLines: Int
+
+    /// Width : height of a window: a 16 : 9 screen less the deck's header and a few caption
+    /// lines (1280 × 720 leaves about 1264 × 530 pixels, 1920 × 1080 about 1904 × 890).
+    static let aspect = 2.25
+    /// A window this many font sizes high shows an operation with its inputs and outputs and
+    /// draws the text at about a font size's height in pixels on a 1280 × 720 screen.
+    static let readableHeight = 32.0
+    /// Room around the active nodes, in points.
+    static let margin = 24.0
+    /// How much larger than the readable window the deck's window may grow to hold its
+    /// steps.
+    static let largestGrowth = 1.5
+
+    /// Nil when the frames are not a graph's, or when the whole graph fits one readable window.
+    init?(frames: [Diagram], geometry: DiagramGeometry, fontSize: Double) {
+        guard let first = frames.first, first.geometry == .graph else { return nil }
+        let p = geometry.picture
+        whole = DeckHTML.Rect(x: p.x, y: p.y, width: p.width, height: p.height)
+        var height = Self.readableHeight * fontSize
+        guard whole.width > Self.aspect * height || whole.height > height else { return nil }
+        let focus = frames.map { Self.focus(of: $0, geometry: geometry) }
+        // The deck's window holds nine steps in ten, within limits; a larger step (a softmax
+        // and every one of its inputs) gets a larger window of its own: zooming out is then
+        // the point.
+        let needs = focus.compactMap { $0.map { max($0.height, $0.width / Self.aspect) } }.sorted()
+        if !needs.isEmpty {
+            height = min(max(height, needs[(needs.count - 1) * 9 / 10]), Self.largestGrowth * height)
+        }
+        let window = Size(width: Self.aspect * height, height: height)
+        let whole = whole
+        views = focus.map { f in
+            guard let f else { return whole }
+            let h = max(window.height, f.height, f.width / Self.aspect)
+            return Self.centred(on: f, size: Size(width: Self.aspect * h, height: h), within: whole)
+        }
+        captionLines = frames.map(\.caption.count).max() ?? 0
+    }
+
+    /// The box around a frame's highlighted nodes, their edges and the edges' labels, with a
+    /// margin; nil when nothing is highlighted.
+    static func focus(of diagram: Diagram, geometry: DiagramGeometry) -> DeckHTML.Rect? {
+        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
+        func add(_ p: Point, _ s: Size = Size(width: 0, height: 0)) {
+            x0 = min(x0, p.x - s.width / 2); x1 = max(x1, p.x + s.width / 2)
+            y0 = min(y0, p.y - s.height / 2); y1 = max(y1, p.y + s.height / 2)
+        }
+        for node in diagram.nodes where node.emphasis.highlighted {
+            if let box = geometry.nodes[node.id] { add(box.center, box.size) }
+        }
+        for edge in diagram.edges where edge.emphasis.highlighted {
+            geometry.edgeRoutes[edge.id]?.points.forEach { add($0) }
+            if let center = geometry.edgeLabels[edge.id], let size = geometry.edgeLabelSizes[edge.id] { add(center, size) }
+        }
+        guard x0 <= x1, y0 <= y1 else { return nil }
+        return DeckHTML.Rect(x: x0 - margin, y: y0 - margin, width: x1 - x0 + 2 * margin, height: y1 - y0 + 2 * margin)
+    }
+
+    /// A window of `size` centred on `focus`, moved inside `whole` where it is smaller than
+    /// `whole` (no empty page beyond the drawing), centred on `whole` where it is larger.
+    static func centred(on focus: DeckHTML.Rect, size: Size, within whole: DeckHTML.Rect) -> DeckHTML.Rect {
+        func place(_ centre: Double, _ length: Double, _ start: Double, _ extent: Double) -> Double {
+            if length >= extent { return start + extent / 2 - length / 2 }
+            return min(max(centre - length / 2, start), start + extent - length)
+        }
+        return DeckHTML.Rect(x: place(focus.x + focus.width / 2, size.width, whole.x, whole.width),
+                             y: place(focus.y + focus.height / 2, size.height, whole.y, whole.height),
+                             width: size.width, height: size.height)
+    }
+}
