@@ -47,7 +47,7 @@ final class OpsDeckZoomTests: XCTestCase {
         XCTAssertTrue(d.html.contains("<body class=\"zoomed\""))
         let whole = sections[0].view
         XCTAssertGreaterThan(whole[2], 3000, "the worked example's op graph is too wide to read whole")
-        var windows = Set<[Double]>()
+        var windows: [[Double]] = []
         for (k, (frame, section)) in zip(d.frames, sections).enumerated() {
             XCTAssertEqual(section.view, section.viewBox, "frame \(k + 1): the picture starts at its own window")
             let active = frame.diagram.nodes.filter(\.emphasis.highlighted)
@@ -55,7 +55,7 @@ final class OpsDeckZoomTests: XCTestCase {
                 XCTAssertEqual(section.view, whole, "frame \(k + 1): nothing active, the whole graph")
                 continue
             }
-            windows.insert([section.view[2], section.view[3]].map { ($0 * 100).rounded() / 100 })
+            windows.append([section.view[2], section.view[3]].map { ($0 * 100).rounded() / 100 })
             XCTAssertEqual(section.view[2] / section.view[3], 2.25, accuracy: 0.01, "frame \(k + 1)")
             XCTAssertLessThan(section.view[2], whole[2] / 2, "frame \(k + 1) is zoomed in")
             // Every active node (the operation, its inputs and outputs) is inside the window.
@@ -69,7 +69,11 @@ final class OpsDeckZoomTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(section.view[0], whole[0] - 0.01)
             XCTAssertLessThanOrEqual(section.view[0] + section.view[2], whole[0] + whole[2] + 0.01)
         }
-        XCTAssertEqual(windows.count, 1, "every step at the same scale: \(windows)")
+        // Nine steps in ten or more at one scale; the others (steps with more inputs than the
+        // window holds) zoom out, never in.
+        let common = try XCTUnwrap(Dictionary(grouping: windows, by: { $0 }).max { $0.value.count < $1.value.count }?.key)
+        XCTAssertGreaterThanOrEqual(windows.filter { $0 == common }.count * 10, windows.count * 9, "\(windows)")
+        XCTAssertTrue(windows.allSatisfy { $0[1] >= common[1] }, "\(windows)")
         XCTAssertEqual(d.frames.filter { $0.diagram.nodes.contains(where: \.emphasis.highlighted) }.count, d.frames.count - 2,
                        "only the forward pass and the summary show the whole graph")
     }
