@@ -108,21 +108,32 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
     /// as entities, and control characters (which XML cannot hold, and which would end a
     /// line in an attribute) as `&#10;` or their control pictures.
     public static func htmlEscape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            default: out.unicodeScalars.append(TextPolicy.controlPicture(c))
+        // Byte by byte: everything escaped is ASCII, and a deck escapes every tooltip of
+        // every frame. Text with nothing to escape is returned as it is.
+        func special(_ b: UInt8) -> Bool {
+            b < 0x20 && b != 0x0D || b == 0x7F || b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">")
+                || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
+        }
+        guard s.utf8.contains(where: special) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "&"): out += "&amp;".utf8
+            case UInt8(ascii: "<"): out += "&lt;".utf8
+            case UInt8(ascii: ">"): out += "&gt;".utf8
+            case UInt8(ascii: "\""): out += "&quot;".utf8
+            case UInt8(ascii: "'"): out += "&#39;".utf8
+            case 0x0A: out += "&#10;".utf8
+            case 0x09: out += "&#9;".utf8
+            // The other control characters as their pictures (TextPolicy.controlPicture),
+            // U+2400 + c and U+2421 in UTF-8; a carriage return stays.
+            case 0..<0x20 where b != 0x0D: out += [0xE2, 0x90, 0x80 + b]
+            case 0x7F: out += [0xE2, 0x90, 0xA1]
+            default: out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     static let subscripts: [Character: Character] = [

@@ -9,27 +9,39 @@ enum DeckHTML {
     /// HTML. A `zoomed` frame's picture is a window onto the drawing (see DeckZoom), which
     /// the page's script glides to from the last frame's.
     static func section(index: Int, frame: SlideDeck.Frame, svg: String, file: String, picture: Rect? = nil, zoomed: Bool = false) -> String {
+        String(decoding: section(index: index, frame: frame, svg: Array(svg.utf8), file: file, picture: picture, zoomed: zoomed), as: UTF8.self)
+    }
+
+    /// The section as bytes, from the frame's SVG bytes: each step is one pass over the
+    /// picture, so a deck's page costs time in proportion to its size.
+    static func section(index: Int, frame: SlideDeck.Frame, svg: [UInt8], file: String, picture: Rect? = nil, zoomed: Bool = false) -> [UInt8] {
         let caption = frame.diagram.caption.map { line -> String in
             let cls = line.role == .title ? "main" : (line.role == .gradient ? "grad" : "")
             return "<p class=\"\(cls)\">\(captionHTML(line.text))</p>"
         }.joined(separator: "\n")
         var inline = inlineSVG(svg, prefix: "f\(index + 1)-")
         if let picture { inline = cropped(withoutGroups(inline, ids: ["f\(index + 1)-title", "f\(index + 1)-caption"]), to: picture) }
-        return """
+        let head = """
         <section class="frame" id="frame-\(index + 1)" data-file="\(MathText.htmlEscape(file))" aria-label="\(MathText.htmlEscape(frame.title))"\(zoomed ? picture.map { " data-view=\"\($0.text)\"" } ?? "" : "")\(index == 0 ? "" : " hidden")>
-        <div class="picture">\(inline)</div>
+        <div class="picture">
+        """
+        let tail = """
+        </div>
         <div class="caption">\(caption)</div>
         </section>
         """
+        return Array(head.utf8) + inline + Array(tail.utf8)
     }
 
     /// Graphviz's SVG without its XML prologue, with ids made unique per frame.
     static func inlineSVG(_ svg: String, prefix: String) -> String {
+        String(decoding: inlineSVG(Array(svg.utf8), prefix: prefix), as: UTF8.self)
+    }
+
+    static func inlineSVG(_ bytes: [UInt8], prefix: String) -> [UInt8] {
         // Byte-level: Foundation's replacingOccurrences is slow on large strings.
-        let bytes = Array(svg.utf8)
         let start = bytes.firstIndex(of: Array("<svg".utf8), from: 0) ?? 0
-        let renamed = Array(bytes[start...]).replacing(Array(" id=\"".utf8), with: Array(" id=\"\(prefix)".utf8))
-        return String(decoding: renamed, as: UTF8.self)
+        return bytes.replacingRuns(of: Array(" id=\"".utf8), with: Array(" id=\"\(prefix)".utf8), from: start)
     }
 
     /// A rectangle in the SVG's user units (points, y down).
@@ -64,13 +76,19 @@ enum DeckHTML {
 
     /// The SVG without the `<g>` elements with these ids (and what they contain).
     static func withoutGroups(_ svg: String, ids: [String]) -> String {
-        var bytes = Array(svg.utf8)
+        String(decoding: withoutGroups(Array(svg.utf8), ids: ids), as: UTF8.self)
+    }
+
+    static func withoutGroups(_ svg: [UInt8], ids: [String]) -> [UInt8] {
+        var bytes = svg
         for id in ids {
             guard let start = bytes.firstIndex(of: Array("<g id=\"\(id)\"".utf8), from: 0) else { continue }
             let open = Array("<g".utf8), close = Array("</g>".utf8)
             var depth = 0, i = start
             while i < bytes.count {
-                if bytes.starts(with: close, at: i) {
+                if bytes[i] != UInt8(ascii: "<") {
+                    i += 1
+                } else if bytes.starts(with: close, at: i) {
                     depth -= 1
                     i += close.count
                     if depth == 0 { break }
@@ -83,23 +101,44 @@ enum DeckHTML {
             }
             bytes.removeSubrange(start..<i)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The SVG's viewBox narrowed to `r`, its fixed size dropped: the page's CSS sizes it.
     static func cropped(_ svg: String, to r: Rect) -> String {
-        guard let open = svg.range(of: "<svg "), let end = svg[open.upperBound...].firstIndex(of: ">") else { return svg }
-        var tag = String(svg[open.lowerBound...end])
+        String(decoding: cropped(Array(svg.utf8), to: r), as: UTF8.self)
+    }
+
+    /// Only the `<svg>` tag changes; the bytes around it are copied once.
+    static func cropped(_ svg: [UInt8], to r: Rect) -> [UInt8] {
+        guard let open = svg.firstIndex(of: Array("<svg ".utf8), from: 0),
+              let end = svg.firstIndex(of: UInt8(ascii: ">"), from: open) else { return svg }
+        var tag = Array(svg[open...end])
         for name in ["width", "height", "viewBox"] {
-            if let a = tag.range(of: " \(name)=\""), let q = tag[a.upperBound...].firstIndex(of: "\"") {
-                tag.removeSubrange(a.lowerBound...q)
+            let key = Array(" \(name)=\"".utf8)
+            if let a = tag.firstIndex(of: key, from: 0), let q = tag.firstIndex(of: UInt8(ascii: "\""), from: a + key.count) {
+                tag.removeSubrange(a...q)
             }
         }
-        tag = "<svg viewBox=\"\(r.text)\" preserveAspectRatio=\"xMidYMid meet\"" + tag.dropFirst(4)
-        return svg.replacingCharacters(in: open.lowerBound...end, with: tag)
+        var out: [UInt8] = []
+        out.reserveCapacity(svg.count + 64)
+        out += svg[..<open]
+        out += Array("<svg viewBox=\"\(r.text)\" preserveAspectRatio=\"xMidYMid meet\"".utf8)
+        out += tag.dropFirst(4)
+        out += svg[(end + 1)...]
+        return out
     }
 
     static func page(title: String, sections: [String], theme: Theme, zoom: DeckZoom? = nil) -> String {
+        let parts = page(title: title, frameCount: sections.count, theme: theme, zoom: zoom)
+        return parts.head + sections.joined(separator: "\n") + parts.tail
+    }
+
+    /// The page around its sections, which go between `head` and `tail`, separated by
+    /// newlines: a deck writes the head, then each section as its frame is drawn.
+    static func page(title: String, frameCount: Int, theme: Theme, zoom: DeckZoom? = nil) -> (head: String, tail: String) {
+        // Escaped text cannot hold a NUL (control characters become their pictures).
+        let marker = "\u{0}sections\u{0}"
         let accent = theme.color("highlight")
         // A zoomed deck: room for its longest caption under every picture, so every frame's
         // picture has the same area and scale, and the whole drawing small in the header with
@@ -116,7 +155,7 @@ enum DeckHTML {
 
             """
         }
-        return """
+        let page = """
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -152,9 +191,9 @@ enum DeckHTML {
         </style>
         </head>
         <body\(bodyAttributes)>
-        \(PageShell.header(title: title, counter: ("counter", "1 / \(sections.count)"), beside: overview))
+        \(PageShell.header(title: title, counter: ("counter", "1 / \(frameCount)"), beside: overview))
         <main>
-        \(sections.joined(separator: "\n"))
+        \(marker)
         </main>
         <script>
         \(PageShell.navigationScript)
@@ -222,5 +261,36 @@ enum DeckHTML {
         </html>
 
         """
+        let split = page.components(separatedBy: marker)
+        return (split[0], split[1])
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The bytes from `start` on with every `needle` replaced, left to right; what lies
+    /// between matches is found with memchr and copied whole.
+    func replacingRuns(of needle: [UInt8], with replacement: [UInt8], from start: Int = 0) -> [UInt8] {
+        guard !needle.isEmpty, start < count else { return [] }
+        return withUnsafeBufferPointer { hay -> [UInt8] in
+            let base = hay.baseAddress!
+            var out: [UInt8] = []
+            out.reserveCapacity(count - start + (count - start) / 16)
+            var i = start, copied = start
+            let last = count - needle.count
+            while i <= last {
+                guard let hit = memchr(base + i, Int32(needle[0]), last - i + 1) else { break }
+                let j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + j, needle, needle.count) == 0 {
+                    out.append(contentsOf: hay[copied..<j])
+                    out += replacement
+                    i = j + needle.count
+                    copied = i
+                } else {
+                    i = j + 1
+                }
+            }
+            out.append(contentsOf: hay[copied...])
+            return out
+        }
     }
 }

@@ -146,6 +146,11 @@ struct DeckTemplate {
 
     /// The SVG of one frame.
     func svg(for frame: Diagram) -> String {
+        String(decoding: bytes(for: frame), as: UTF8.self)
+    }
+
+    /// The SVG of one frame, as bytes: one pass over the template.
+    func bytes(for frame: Diagram) -> [UInt8] {
         var nodes: [String: DiagramNode] = [:], edges: [String: DiagramEdge] = [:]
         for n in frame.nodes { nodes[n.id.raw] = n }
         for e in frame.edges { edges[e.id.raw] = e }
@@ -168,8 +173,8 @@ struct DeckTemplate {
         }
         func tooltip(_ owner: String) -> String {
             // A literal newline in an attribute reads as a space (XML attribute normalisation);
-            // Graphviz writes &#10;, and so does the template.
-            MathText.htmlEscape(nodes[owner]?.tooltip ?? edges[owner]?.tooltip ?? "").replacingOccurrences(of: "\n", with: "&#10;")
+            // Graphviz writes &#10;, and so does htmlEscape.
+            MathText.htmlEscape(nodes[owner]?.tooltip ?? edges[owner]?.tooltip ?? "")
         }
 
         let input = template
@@ -179,16 +184,29 @@ struct DeckTemplate {
         let textFill = Array("fill=\"\(textPrefix)".utf8)
         let strokeMark = Array("\"\(strokePrefix)".utf8), widthKey = Array(" stroke-width=\"".utf8)
         let tipMark = Array("@@T".utf8)
-        var i = 0
+        // Bytes the frame keeps are copied in runs, from `copied` up to the next change.
+        var i = 0, copied = 0
+        func flush() { out += input[copied..<i] }
+        /// The first `needle` that lies wholly inside `range`.
+        func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
+            var k = range.lowerBound
+            while k + needle.count <= range.upperBound {
+                if input[k] == needle[0] && input.starts(with: needle, at: k) { return k }
+                k += 1
+            }
+            return nil
+        }
         while i < input.count {
             let byte = input[i]
+            guard byte == UInt8(ascii: "<") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "@") else { i += 1; continue }
             if byte == UInt8(ascii: "<"), input.starts(with: textOpen, at: i),
                let end = input.firstIndex(of: UInt8(ascii: ">"), from: i),
                let close = input.firstIndex(of: textClose, from: end) {
-                var tag = Array(input[i...end])
-                var content = Array(input[(end + 1)..<close])
-                if let at = tag.firstIndex(of: textFill, from: 0), let index = DeckTemplate.hex(tag, at: at + textFill.count),
-                   index < textMarkers.count {
+                // The marker's four digits and closing quote lie inside the tag.
+                if let at = find(textFill, in: i..<(end + 1)), at + textFill.count + 4 <= end,
+                   let index = DeckTemplate.hex(input, at: at + textFill.count), index < textMarkers.count {
+                    var tag = Array(input[i...end])
+                    var content = Array(input[(end + 1)..<close])
                     let marker = textMarkers[index]
                     let (frameLines, dimmed) = lines(marker.owner)
                     let color: String
@@ -202,16 +220,19 @@ struct DeckTemplate {
                     } else {
                         color = "none"
                     }
-                    let valueStart = at + 6   // after fill="
+                    let valueStart = at - i + 6   // after fill="
                     tag.replaceSubrange(valueStart..<(valueStart + 7), with: Array(color.utf8))
+                    flush()
+                    out += tag
+                    out += content
+                    copied = close
                 }
-                out += tag
-                out += content
                 i = close
                 continue
             }
             if byte == UInt8(ascii: "\""), input.starts(with: strokeMark, at: i), let index = DeckTemplate.hex(input, at: i + 4),
                index < strokeOwners.count {
+                flush()
                 let (color, width) = strokes[index]
                 out += Array("\"\(color)\"".utf8)
                 i += 4 + 4 + 1
@@ -219,18 +240,21 @@ struct DeckTemplate {
                     out += widthKey + Array(width.utf8) + [UInt8(ascii: "\"")]
                     i = q + 1
                 }
+                copied = i
                 continue
             }
             if byte == UInt8(ascii: "@"), input.starts(with: tipMark, at: i),
                let end = input.firstIndex(of: Array("@@".utf8), from: i + 3),
                let index = Int(String(decoding: input[(i + 3)..<end], as: UTF8.self)), index < tooltipOwners.count {
+                flush()
                 out += Array(tooltip(tooltipOwners[index]).utf8)
                 i = end + 2
+                copied = i
                 continue
             }
-            out.append(byte)
             i += 1
         }
+        flush()
         // The caption goes inside the graph's group, just before the document closes.
         let tail = Array("</g>\n</svg>\n".utf8)
         if !frame.caption.isEmpty, let box = layout.geometry.caption, out.count >= tail.count, Array(out.suffix(tail.count)) == tail {
@@ -238,7 +262,16 @@ struct DeckTemplate {
             out += Array(caption(frame.caption, box: box).utf8)
             out += tail
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
+    }
+
+    /// `String(format: "%.2f", x)`, the same digits from C's formatter, without Foundation's
+    /// format parsing (which costs more than the rest of a frame's caption).
+    static func fixed(_ x: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let n = withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, "%.2f", $0) }
+            return n > 0 && n < 64 ? String(cString: buffer.baseAddress!) : String(format: "%.2f", x)
+        }
     }
 
     /// Four hex digits at `index`, followed by a quote.
@@ -260,7 +293,7 @@ struct DeckTemplate {
         for (k, line) in lines.enumerated() {
             let baseline = top + pitch * (Double(k) + 0.75)
             let color = line.hidden ? theme.color("dimmed") : LabelBuilder(theme: theme).color(for: Line(line.text, role: line.role == .title ? .title : .value))
-            out += "<text text-anchor=\"middle\" x=\"\(String(format: "%.2f", center.x))\" y=\"\(String(format: "%.2f", baseline))\" font-family=\"\(family)\" font-size=\"\(String(format: "%.2f", size))\" fill=\"\(color)\"\(line.role == .title ? " font-weight=\"bold\"" : "") xml:space=\"preserve\">"
+            out += "<text text-anchor=\"middle\" x=\"\(DeckTemplate.fixed(center.x))\" y=\"\(DeckTemplate.fixed(baseline))\" font-family=\"\(family)\" font-size=\"\(DeckTemplate.fixed(size))\" fill=\"\(color)\"\(line.role == .title ? " font-weight=\"bold\"" : "") xml:space=\"preserve\">"
             var shift = 0.0
             var spans: [MathText.Span] = []
             for span in line.text.spans where !span.text.isEmpty {
@@ -275,8 +308,8 @@ struct DeckTemplate {
                 }
                 let dy = target - shift
                 shift = target
-                out += "<tspan" + (span.position == .base ? "" : " font-size=\"\(String(format: "%.2f", small))\"")
-                    + (dy == 0 ? "" : " dy=\"\(String(format: "%.2f", dy))\"") + ">" + MathText.htmlEscape(span.text) + "</tspan>"
+                out += "<tspan" + (span.position == .base ? "" : " font-size=\"\(DeckTemplate.fixed(small))\"")
+                    + (dy == 0 ? "" : " dy=\"\(DeckTemplate.fixed(dy))\"") + ">" + MathText.htmlEscape(span.text) + "</tspan>"
             }
             out += "</text>\n"
         }

@@ -114,7 +114,21 @@ public final class DeckDirectory {
         guard planned.contains(name) else {
             throw OutputError("\(path)/\(name): not among the deck's files; expected one of the names given when the directory was opened")
         }
-        try OutputFile.replace(path + "/" + name, with: data, shownAs: path + "/" + name, mode: nil)
+        // `open` removed dead writers' staging files once: a deck of n files does not list
+        // its directory n times.
+        try OutputFile.replace(path + "/" + name, with: data, shownAs: path + "/" + name, mode: nil, removingStale: false)
+        written.insert(name)
+    }
+
+    /// Replaces one of the planned files, atomically, with what `body` writes into it piece
+    /// by piece: a large file (a deck's page) is never held whole in memory.
+    func write(named name: String, _ body: (OutputFile.Stream) throws -> Void) throws {
+        guard planned.contains(name) else {
+            throw OutputError("\(path)/\(name): not among the deck's files; expected one of the names given when the directory was opened")
+        }
+        let stream = try OutputFile.Stream(path + "/" + name, shownAs: path + "/" + name, mode: nil, removingStale: false)
+        try body(stream)
+        try stream.commit()
         written.insert(name)
     }
 
@@ -143,7 +157,7 @@ public final class DeckDirectory {
 
     static func writeManifest(_ names: Set<String>, in path: String) throws {
         let text = ([manifestHeader] + names.sorted()).joined(separator: "\n") + "\n"
-        try OutputFile.replace(path + "/" + manifestName, with: Data(text.utf8), shownAs: path + "/" + manifestName, mode: nil)
+        try OutputFile.replace(path + "/" + manifestName, with: Data(text.utf8), shownAs: path + "/" + manifestName, mode: nil, removingStale: false)
     }
 
     /// The names a manifest lists; only plain names count, so an edited manifest cannot point

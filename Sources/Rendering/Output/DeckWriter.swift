@@ -46,41 +46,57 @@ public struct DeckWriter: Sendable {
         let files = deck.frames.map { "\($0.name).\(format.rawValue)" }
         let output = try DeckDirectory.open(directory, files: files + ["index.html"], allowingOtherFiles: allowingOtherFiles,
                                             isOwnFile: DeckWriter.isDeckFile)
-        var sections: [String] = []
         // A graph too large to read whole on a slide is shown a window at a time.
         let zoom = DeckZoom(frames: deck.frames.map(\.diagram), geometry: layout.geometry, fontSize: renderer.theme.fontSize)
         // SVG frames come from one Graphviz rendering of the whole deck when the frames
         // allow it (they do for every deck bpviz builds), else one rendering per frame.
         let template = try DeckTemplate(frames: deck.frames.map(\.diagram), renderer: renderer, layout: layout)
-        // Filling in the template is pure computation on immutable data: use every core.
-        // Each frame's text is built outside the lock; only the store into its slot is locked.
-        let slots = Mutex([String?](repeating: nil, count: deck.frames.count))
-        if let template {
-            let frames = deck.frames
-            DispatchQueue.concurrentPerform(iterations: frames.count) { i in
-                let svg = template.svg(for: frames[i].diagram)
-                slots.withLock { $0[i] = svg }
-            }
+        let area = layout.geometry.picture
+        let whole = DeckHTML.Rect(x: area.x, y: area.y, width: area.width, height: area.height)
+        let frames = deck.frames
+        @Sendable func section(_ i: Int, _ svg: [UInt8]) -> [UInt8] {
+            DeckHTML.section(index: i, frame: frames[i], svg: svg, file: files[i], picture: zoom?.views[i] ?? whole, zoomed: zoom != nil)
         }
-        let templated = slots.withLock { $0 }
-        for (i, frame) in deck.frames.enumerated() {
-            let svg = try templated[i].map { Data($0.utf8) } ?? renderer.render(frame.diagram, format: .svg, layout: layout)
-            let data: Data
-            switch format {
-            case .svg: data = svg
-            case .png: data = try renderer.render(frame.diagram, format: .png, layout: layout, dpi: dpi)
-            case .pdf: data = try renderer.render(frame.diagram, format: .pdf, layout: layout)
-            case .beamer: preconditionFailure("written above")
+        let page = DeckHTML.page(title: title, frameCount: frames.count, theme: renderer.theme, zoom: zoom)
+        // index.html is written as the frames are drawn, a batch at a time, and renamed into
+        // place last: memory holds one batch of frames, never the whole deck.
+        try output.write(named: "index.html") { index in
+            try index.write(Array(page.head.utf8))
+            let batch = 2 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+            for start in stride(from: 0, to: frames.count, by: batch) {
+                let range = start..<min(start + batch, frames.count)
+                // Filling in the template and cutting the page's section out of the frame is
+                // pure computation on immutable data: use every core. Each frame's bytes are
+                // built outside the lock; only the store into its slot is locked.
+                let slots = Mutex([(svg: [UInt8], section: [UInt8])?](repeating: nil, count: range.count))
+                if let template {
+                    DispatchQueue.concurrentPerform(iterations: range.count) { k in
+                        let i = range.lowerBound + k
+                        let svg = template.bytes(for: frames[i].diagram)
+                        let made = section(i, svg)
+                        slots.withLock { $0[k] = (svg, made) }
+                    }
+                }
+                let done = slots.withLock { $0 }
+                for i in range {
+                    let frame = frames[i]
+                    let templated = done[i - range.lowerBound]
+                    let svg = try templated?.svg ?? Array(renderer.render(frame.diagram, format: .svg, layout: layout))
+                    let data: Data
+                    switch format {
+                    case .svg: data = Data(svg)
+                    case .png: data = try renderer.render(frame.diagram, format: .png, layout: layout, dpi: dpi)
+                    case .pdf: data = try renderer.render(frame.diagram, format: .pdf, layout: layout)
+                    case .beamer: preconditionFailure("written above")
+                    }
+                    try output.write(data, named: files[i])
+                    if i > 0 { try index.write([UInt8(ascii: "\n")]) }
+                    try index.write(templated?.section ?? section(i, svg))
+                    progress?(i + 1, frames.count)
+                }
             }
-            try output.write(data, named: files[i])
-            let area = layout.geometry.picture
-            sections.append(DeckHTML.section(index: i, frame: frame, svg: String(decoding: svg, as: UTF8.self), file: files[i],
-                                             picture: zoom?.views[i] ?? DeckHTML.Rect(x: area.x, y: area.y, width: area.width, height: area.height),
-                                             zoomed: zoom != nil))
-            progress?(i + 1, deck.frames.count)
+            try index.write(Array(page.tail.utf8))
         }
-        let html = DeckHTML.page(title: title, sections: sections, theme: renderer.theme, zoom: zoom)
-        try output.write(Data(html.utf8), named: "index.html")
         try output.finish()
     }
 
