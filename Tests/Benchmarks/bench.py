@@ -215,16 +215,23 @@ def main():
         t2 = re.sub(r"units: 128", f"units: {width}", text)
         t2 = re.sub(r"units: 64", f"units: {width}", t2)
         open(net, "w").write(t2)
-        tw, _ = median_run([BPVIZ, "render", net, "-o", os.path.join(tmp, f"w{width}.svg"), "--view", "flow"], runs=3)
+        tw, _ = median_run([BPVIZ, "render", net, "-o", os.path.join(tmp, f"w{width}.svg"), "--view", "flow",
+                            "--max-parameters", "1000000"], runs=3)
         growth[width] = tw
         weights = 784 * width + width * width + width * 10
         row(f"  flow view 784-{width}-{width}-10 ({weights:,} weights)", f"{tw*1000:.0f} ms", "", None)
     figures["flow_growth_seconds"] = growth
 
     # 6. the full view of a labelled 32-64-64-10 network.
-    t, mem = median_run([BPVIZ, "render", WIDE, "-o", os.path.join(tmp, "wide.svg"), "--view", "full"], runs=3)
-    figures["full_32_64_64_10"] = {"seconds": t, "peak_mb": mem}
-    row("full view 32-64-64-10 (6,784 labelled edges)", f"{t*1000:.0f} ms", "≤ 2 s", t <= 2)
+    wide = [BPVIZ, "render", WIDE, "-o", os.path.join(tmp, "wide.svg"), "--view", "full"]
+    t, mem = run(wide)
+    c = run.cpu
+    if t < 20:  # a slow render is timed once: repeating it would take the benchmark minutes
+        t, mem = median_run(wide, runs=3)
+        c = CPU[tuple(wide)]
+    figures["full_32_64_64_10"] = {"seconds": t, "cpu_seconds": c, "peak_mb": mem}
+    row("full view 32-64-64-10 (6,784 labelled edges): wall / CPU", f"{t*1000:.0f} / {c*1000:.0f} ms", "≤ 1.5 s", t <= 1.5)
+    row("  peak memory", f"{mem:.0f} MB", "≤ 250 MB", mem <= 250)
 
     # 7. LaTeX: the worked example's TikZ figure against its SVG render, and the Beamer deck
     # against the SVG deck (pdflatex's compile time is LaTeX's and not counted).
@@ -249,11 +256,15 @@ def main():
     write_mnist_data(mnist_data)
     t, mem = median_run([BPVIZ, "train", mnist_data, "--steps", "100", "--batch-size", "32", "--learning-rate", "0.05",
                          "--every", "50", "-o", os.path.join(tmp, "mnist-run")], runs=3)
+    c = CPU[(BPVIZ, "train", mnist_data, "--steps", "100", "--batch-size", "32", "--learning-rate", "0.05",
+             "--every", "50", "-o", os.path.join(tmp, "mnist-run"))]
     t_load, _ = median_run([BPVIZ, "values", mnist_data, "--format", "csv"], runs=3)
-    figures["train_784_128_64_10"] = {"seconds": t, "peak_mb": mem, "values_same_file_seconds": t_load}
-    row("train 784-128-64-10, 256 samples, 100 steps of 32, 3 frames", f"{t*1000:.0f} ms", "< 2 s", t < 2)
+    c_load = CPU[(BPVIZ, "values", mnist_data, "--format", "csv")]
+    figures["train_784_128_64_10"] = {"seconds": t, "cpu_seconds": c, "peak_mb": mem, "values_same_file_seconds": t_load,
+                                      "values_same_file_cpu_seconds": c_load}
+    row("train 784-128-64-10, 256 samples, 100 steps of 32, 3 frames: wall / CPU", f"{t*1000:.0f} / {c*1000:.0f} ms", "< 2 s", c < 2)
     row("  peak memory", f"{mem:.1f} MB", "< 200 MB", mem < 200)
-    row("  (values on the same 1.4 MB file: reading it, one batch pass)", f"{t_load*1000:.0f} ms", "", None)
+    row("  (values on the same 1.4 MB file: reading it, one batch pass): wall / CPU", f"{t_load*1000:.0f} / {c_load*1000:.0f} ms", "", None)
 
     # 9. the ops view against micrograd's draw_dot pipeline (build, backward, draw, SVG
     # through the `dot` process), each as a whole process: the worked example (3-2-2-1) and a
