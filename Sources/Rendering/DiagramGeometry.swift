@@ -62,8 +62,10 @@ struct DiagramGeometry: Equatable {
         let labelled = diagram.edges.filter { !$0.lines.isEmpty && measured.edges[$0.id] != nil }.count
         guard labelled > 0 else { return }
         var best = self
-        // Large nets try two pitches only: the search costs a layout each.
-        let scales = labelled <= 40 ? [1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6] : [2.0, 2.6]
+        // Larger nets try fewer pitches: the search costs a layout each. Mid-sized ones (the
+        // deep-sigmoid sample's 92 labels) also try tall pitches: the width hardly changes,
+        // but the picture comes much nearer a slide's shape (4.2 : 1 → 2.6 : 1).
+        let scales = labelled <= 40 ? [1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6] : labelled <= 150 ? [2.0, 2.6, 3.4, 4.4] : [2.0, 2.6]
         for scale in scales where best.width > Self.widestAspect * best.height {
             let candidate = DiagramGeometry(diagram: diagram, measured: measured, theme: theme, pitchScale: scale)
             // Taller only where it pays: the candidate must be narrower in proportion.

@@ -176,4 +176,13 @@ final class LabelOwnershipTests: XCTestCase {
         // Edge labels (12 pt) at 1000 pixels wide are at least 9 pixels.
         XCTAssertGreaterThanOrEqual(12 * 1000 / layout.width, 9, "\(layout.width)")
     }
+
+    /// A deep narrow net (8 columns of at most 4 units, 92 labels) is drawn taller, nearer a
+    /// slide's shape, at about the same width (5663 × 1354 before).
+    func testDeepSigmoidIsNearerASlidesShape() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("deep-sigmoid.yaml")).solve()
+        let layout = try DiagramRenderer(theme: try Theme.named("classroom")).layout(Annotator(solution: solution).diagram(view: .full))
+        XCTAssertLessThanOrEqual(layout.width / layout.height, 2.7, "\(layout.width) × \(layout.height)")
+        XCTAssertLessThanOrEqual(layout.width, 5663, "no wider than before")
+    }
 }
