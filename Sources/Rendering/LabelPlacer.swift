@@ -34,22 +34,27 @@ struct LabelPlacer {
     /// The narrowest gap from `start` at which every label has a spot (widening by a quarter
     /// until one is found, then halving the step back toward `start` five times); with it,
     /// each label's centre along the layers.
-    func narrowestGap(from start: Double) -> (Double, [(EdgeID, Double)]) {
+    ///
+    /// Dense layers of large nets may have no such gap: a steep edge crosses so many others
+    /// that no spot along it is clear at any width. Widening stops at `widest` times `start`;
+    /// the gap where most labels found a clear spot is kept, and every other label goes
+    /// where the fewest edges pass under it, so that no label is left out.
+    func narrowestGap(from start: Double, widest: Double = 8) -> (Double, [(EdgeID, Double)]) {
         var low = start, width = start
         var found: (Double, [(EdgeID, Double)])?
-        var most: (Double, [(EdgeID, Double)]) = (start, [])
-        for _ in 0..<24 {
-            let (placed, complete) = place(gap: width)
+        var most: (gap: Double, placed: [(EdgeID, Double)], clear: Int) = (start, [], -1)
+        while width <= start * widest {
+            let (placed, clear, complete) = place(gap: width)
             if complete { found = (width, placed); break }
-            if placed.count > most.1.count { most = (width, placed) }
+            if clear > most.clear { most = (width, placed, clear) }
             low = width
             width *= 1.25
         }
-        guard var best = found else { return most }
+        guard var best = found else { return (most.gap, most.placed) }
         var high = best.0
         for _ in 0..<5 where high - low > 4 {
             let middle = (low + high) / 2
-            let (placed, complete) = place(gap: middle)
+            let (placed, _, complete) = place(gap: middle)
             if complete { best = (middle, placed); high = middle } else { low = middle }
         }
         return best
@@ -86,7 +91,9 @@ struct LabelPlacer {
         return true
     }
 
-    func place(gap width: Double) -> ([(EdgeID, Double)], Bool) {
+    /// Each label's centre along the layers, how many of them have a spot no other edge
+    /// passes under, and whether all do.
+    func place(gap width: Double) -> (placed: [(EdgeID, Double)], clear: Int, complete: Bool) {
         var tailOf: [NodeID: Node] = [:], headOf: [NodeID: Node] = [:]
         for n in tails { tailOf[n.id] = n }
         for n in heads { headOf[n.id] = n }
@@ -102,7 +109,7 @@ struct LabelPlacer {
         let headHalf = heads.map(\.half).max() ?? 0
         var placedRects: [Rect] = []
         var placed: [(EdgeID, Double)] = []
-        var complete = true
+        var complete = true, clear = 0
         for label in labels {
             guard let (p, q) = segments[label.id] else { continue }
             let ha = label.along / 2 + 1, hc = label.across / 2 + 1
@@ -131,14 +138,30 @@ struct LabelPlacer {
                 }
                 a += step
             }
+            if bestA == nil {
+                // No clear spot: the free one (off the nodes and the other labels) with the
+                // fewest edges under it.
+                complete = false
+                var fewest = Int.max
+                a = low
+                while a <= high + 0.001 {
+                    let c = p.1 + (a - p.0) / (q.0 - p.0) * (q.1 - p.1)
+                    let r = Rect(a0: a - ha, a1: a + ha, c0: c - hc, c1: c + hc)
+                    if !nodeRects.contains(where: { $0.overlaps(r, by: 3) }) && !placedRects.contains(where: { $0.overlaps(r, by: gap) }) {
+                        let under = segmentList.filter { $0.0 != label.id && Self.distance($0.1.0, $0.1.1, r) < 2 }.count
+                        if under < fewest { fewest = under; bestA = a }
+                    }
+                    a += step
+                }
+            } else {
+                clear += 1
+            }
             if let a = bestA {
                 let c = p.1 + (a - p.0) / (q.0 - p.0) * (q.1 - p.1)
                 placedRects.append(Rect(a0: a - ha, a1: a + ha, c0: c - hc, c1: c + hc))
                 placed.append((label.id, a))
-            } else {
-                complete = false
             }
         }
-        return (placed, complete)
+        return (placed, clear, complete)
     }
 }
