@@ -60,7 +60,18 @@ enum DeckHTML {
         func flush() {
             if !word.isEmpty { words.append("<span class=\"nw\">\(word)</span>"); word = "" }
         }
-        for span in text.spans {
+        let spans = text.spans.filter { !$0.text.isEmpty }
+        var i = 0
+        while i < spans.count {
+            let span = spans[i]
+            i += 1
+            // A subscript beside a superscript stacks, the superscript above (see `.ss`).
+            if i < spans.count, Set([span.position, spans[i].position]) == [.sub, .sup] {
+                let (sub, sup) = span.position == .sub ? (span, spans[i]) : (spans[i], span)
+                word += "<span class=\"ss\"><sup>\(MathText.htmlEscape(sup.text))</sup><sub>\(MathText.htmlEscape(sub.text))</sub></span>"
+                i += 1
+                continue
+            }
             guard span.position == .base else {
                 let tag = span.position == .sub ? "sub" : "sup"
                 word += "<\(tag)>\(MathText.htmlEscape(span.text))</\(tag)>"
@@ -178,6 +189,11 @@ enum DeckHTML {
         .caption .main { font-weight: bold; }
         .caption .grad { color: \(theme.color("gradient")); }
         sub, sup { font-size: 0.7em; line-height: 0; }
+        /* w₁₁⁽¹⁾ as textbooks set it: the superscript above the subscript, both at the symbol's
+           right. The stack's baseline is its first row's, raised 0.33em; the rows are 0.63em
+           apart, so the subscript's baseline is 0.3em below the text's. */
+        .ss { display: inline-flex; flex-direction: column; align-items: flex-start; vertical-align: 0.33em; }
+        .ss > sup, .ss > sub { line-height: 0.9; vertical-align: baseline; }
         @page { size: landscape; margin: 1cm; }
         @media print {
           header { display: none; }

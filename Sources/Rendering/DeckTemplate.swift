@@ -82,8 +82,9 @@ struct DeckTemplate {
 
         var marked = builder
         marked.markers = markers
+        marked.labels.lineSizes = layout.lineSizes
         let deckTheme = renderer.theme
-        let legend = base.legend.map { LegendBuilder(theme: deckTheme).html($0, shaded: base.nodes.contains { $0.shade != nil }) }
+        let legend = base.legend.map { LegendBuilder(theme: deckTheme, lineSizes: layout.lineSizes).html($0, shaded: base.nodes.contains { $0.shade != nil }) }
         let graph = marked.graph(base, geometry: layout.geometry, legend: legend, dpi: nil)
         let svg = try GraphvizEngine.render(graph, engine: .pinned, format: .svg)
         template = Array(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: deckTheme.fontFamily).utf8)

@@ -22,6 +22,8 @@ public struct DiagramRenderer: Sendable {
     public struct Layout: Sendable {
         let geometry: DiagramGeometry
         let legend: HTML?
+        /// The measured size of each line with stacked scripts (see `LabelBuilder.lineSizes`).
+        var lineSizes: [String: Size] = [:]
         public var width: Double { geometry.width }
         public var height: Double { geometry.height }
         /// Centre of each node in points (y down), for tests and overlays.
@@ -40,14 +42,14 @@ public struct DiagramRenderer: Sendable {
         try theme.validate()
         let builder = GraphBuilder(theme: theme)
         let legend = first.legend.map { LegendBuilder(theme: theme).html($0, shaded: first.nodes.contains { $0.shade != nil }) }
-        let measured = try builder.measure(diagrams, legend: legend)
+        let (measured, lineSizes) = try builder.measure(diagrams, legend: legend)
         // The view declares its geometry; both kinds are drawn by the same pinned renderer.
         let geometry: DiagramGeometry
         switch first.geometry {
         case .grid: geometry = DiagramGeometry(diagram: first, measured: measured, theme: theme)
         case .graph: geometry = try DiagramGeometry(graphOf: first, measured: measured, theme: theme)
         }
-        return Layout(geometry: geometry, legend: legend)
+        return Layout(geometry: geometry, legend: legend, lineSizes: lineSizes)
     }
 
     /// The Graphviz graph of a diagram on a layout (by default its own). Labels mark scripts
@@ -57,8 +59,10 @@ public struct DiagramRenderer: Sendable {
         try theme.validate()
         let layout = try layout ?? self.layout(diagram)
         let style: LabelBuilder.ScriptStyle = scriptTags ? .tags : .faces
-        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style).html($0, shaded: diagram.nodes.contains { $0.shade != nil }) }
-        return GraphBuilder(theme: theme, scripts: style).graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
+        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style, lineSizes: layout.lineSizes).html($0, shaded: diagram.nodes.contains { $0.shade != nil }) }
+        var builder = GraphBuilder(theme: theme, scripts: style)
+        builder.labels.lineSizes = layout.lineSizes
+        return builder.graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
     }
 
     public func render(_ diagram: Diagram, format: Format, layout: Layout? = nil, dpi: Double? = nil) throws -> Data {

@@ -7,7 +7,7 @@ import Graphviz
 /// then only draws, so a deck's frames share one layout exactly.
 struct GraphBuilder {
     let theme: Theme
-    let labels: LabelBuilder
+    var labels: LabelBuilder
     /// Set when drawing a deck's template: colours and tooltips become markers that each
     /// frame replaces (see DeckTemplate).
     var markers: DeckTemplate.Markers?
@@ -44,9 +44,13 @@ struct GraphBuilder {
         labels.math(text, color: theme.color("text"), size: theme.fontSize * 1.3, bold: true)
     }
 
+    /// A frame's caption, its scripts one after the other: a deck draws the caption of its
+    /// frames as SVG text (see DeckTemplate.caption), which cannot stack scripts without
+    /// knowing their widths, and the two ways of drawing a frame must agree. The deck's page
+    /// shows the caption as HTML, which stacks them.
     func captionLabel(_ lines: [Line]) -> HTML {
         labels.lines(lines.map { Line($0.text, role: $0.role == .title ? .title : .value, hidden: $0.hidden) },
-                     size: theme.fontSize * 1.07, align: "CENTER", padding: 3)
+                     size: theme.fontSize * 1.07, align: "CENTER", padding: 3, stack: false)
     }
 
     static func labelID(_ edge: DiagramEdge) -> String { edgeID(edge) + "__label" }
@@ -55,8 +59,9 @@ struct GraphBuilder {
     static let plainText: Attributes = ["shape": "plaintext", "margin": "0", "width": "0", "height": "0", "fixedsize": "false", "style": ""]
 
     /// Measures every label of the diagrams in one Graphviz call, keeping the largest size of
-    /// each label across diagrams.
-    func measure(_ diagrams: [Diagram], legend: HTML?) throws -> DiagramGeometry.Measured {
+    /// each label across diagrams; in the same call, every line with stacked scripts on its
+    /// own, for `LabelBuilder.lineSizes`.
+    func measure(_ diagrams: [Diagram], legend: HTML?) throws -> (measured: DiagramGeometry.Measured, lineSizes: [String: Size]) {
         // Each node's and edge's label is measured once, in the diagram where it is largest:
         // the one with the most lines, and of those the one with the fewest hidden values
         // (a "?" is narrower than any number).
@@ -84,7 +89,26 @@ struct GraphBuilder {
             distinct.append(value)
             return distinct.count - 1
         }
-        let measuredDistinct = try GraphvizEngine.measure(distinct, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
+        // Stacked lines of every frame, not only of the labels measured: a frame that shows
+        // "?" for a value draws a line of its own.
+        var lineKeys: [String] = [], lines: [Value] = [], seen = Set<String>()
+        func collect(_ label: HTML) {
+            for (key, line) in LabelBuilder.stackedLines(in: label) where seen.insert(key).inserted {
+                lineKeys.append(key)
+                lines.append(.html(line))
+            }
+        }
+        for case .html(let label) in distinct { collect(label) }
+        if diagrams.count > 1 {
+            for (d, diagram) in diagrams.enumerated() {
+                for n in diagram.nodes where bestNode[n.id]?.0 != d { collect(nodeLabel(n)) }
+                for e in diagram.edges where bestEdge[e.id]?.0 != d { collect(edgeLabel(e)) }
+            }
+        }
+        let measuredAll = try GraphvizEngine.measure(distinct + lines, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
+        let measuredDistinct = Array(measuredAll.prefix(distinct.count))
+        var lineSizes: [String: Size] = [:]
+        for (k, key) in lineKeys.enumerated() { lineSizes[key] = measuredAll[distinct.count + k] }
         let sizes = slots.map { measuredDistinct[$0] }
         var i = 0
         func next() -> Size { defer { i += 1 }; return sizes[i] }
@@ -103,7 +127,7 @@ struct GraphBuilder {
             if !diagram.caption.isEmpty { caption = larger(caption, next()) }
         }
         let legendSize = legend.map { _ in next() }
-        return DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize)
+        return (DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize), lineSizes)
     }
 
     // MARK: - The graph

@@ -18,16 +18,28 @@ struct LabelBuilder {
 
     let theme: Theme
     var style: ScriptStyle = .faces
+    /// The natural size of each line with stacked scripts, by `sizeKey`, as Graphviz measured
+    /// it (see `stackedLines(in:)`): such a line is a table, and Graphviz stretches a table to
+    /// the width of its cell, spreading the extra width between the symbol, the stack and the
+    /// value. A line table of a known size is fixed at it and keeps its runs together.
+    var lineSizes: [String: Size] = [:]
 
     static let subFace = ",sub", supFace = ",sup", boldFace = " Bold"
     static let pangoScriptCompensation = 1.2
 
     /// `value` (a line's ` = value`) is drawn after the text as a run of its own, in
     /// `valueColor` when given: a deck template marks values so frames can swap them.
-    func math(_ text: MathText, color: String, size: Double, bold: Bool = false, value: String? = nil, valueColor: String? = nil) -> HTML {
-        var parts: [HTML] = []
+    ///
+    /// A subscript and a superscript on the same symbol (w₁₁⁽¹⁾) are stacked, as textbooks set
+    /// them: the line becomes a one-row table whose stack cell holds the superscript above the
+    /// subscript, both starting right after the symbol, the stack as wide as the wider. Graphviz
+    /// measures and places the cells itself, so every output (SVG, PNG, PDF) stacks alike and
+    /// the label's box has the stacked width.
+    /// `align`: where a line of a known size sits in a wider cell (LEFT, CENTER or RIGHT).
+    /// `stack`: false sets scripts one after the other (see `lines`).
+    func math(_ text: MathText, color: String, size: Double, bold: Bool = false, value: String? = nil, valueColor: String? = nil,
+              align: String? = nil, stack: Bool = true) -> HTML {
         let small = (size * 0.72).rounded()
-        let family = theme.fontFamily
         // Neighbouring base runs become one run (one text element in the SVG).
         var spans: [MathText.Span] = []
         for span in text.spans where !span.text.isEmpty {
@@ -43,6 +55,115 @@ struct LabelBuilder {
             if spans.last?.position == .base { spans[spans.count - 1].text += run } else { spans.append(.init(run)) }
             valueRun = nil
         }
+        let pieces = Self.pieces(spans)
+        guard stack, pieces.contains(where: { if case .stack = $0 { true } else { false } }) else {
+            return run(spans, color: color, size: size, small: small, bold: bold, value: valueRun, valueColor: valueColor)
+        }
+        var cells: [HTML.Cell] = []
+        for (k, piece) in pieces.enumerated() {
+            let last = k == pieces.count - 1
+            switch piece {
+            case .runs(let runs):
+                cells.append(HTML.Cell(run(runs, color: color, size: size, small: small, bold: bold,
+                                           value: last ? valueRun : nil, valueColor: valueColor)))
+            case let .stack(sub, sup):
+                cells.append(HTML.Cell(.table(stackTable(sub: sub, sup: sup, color: color, small: small, bold: bold))))
+                if last, let valueRun {
+                    cells.append(HTML.Cell(run([], color: color, size: size, small: small, bold: bold, value: valueRun, valueColor: valueColor)))
+                }
+            }
+        }
+        var table = HTML.Table(rows: [cells], attributes: Self.lineAttributes)
+        // Sizes are measured with faces, without colours and with the value in the text's
+        // last run (see `sizeKey`): PNG's tags and a deck's marker colours draw the same
+        // glyphs at the same size.
+        var measured = self
+        measured.style = .faces
+        measured.lineSizes = [:]
+        if !lineSizes.isEmpty, let key = Self.sizeKey(measured.math(text, color: "#000000", size: size, bold: bold, value: value)),
+           let known = lineSizes[key] {
+            table.attributes["FIXEDSIZE"] = "TRUE"
+            table.attributes["WIDTH"] = String(Int(known.width.rounded(.up)))
+            table.attributes["HEIGHT"] = String(Int(known.height.rounded(.up)))
+            if let align { table.attributes["ALIGN"] = align }
+        }
+        return .table(table)
+    }
+
+    /// A line with stacked scripts is a one-row table with these attributes (and a stack in
+    /// one of its cells); nothing else LabelBuilder draws has exactly these.
+    static let lineAttributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0"]
+
+    /// The key of a stacked line's size: its markup without colours, or nil for any other HTML.
+    static func sizeKey(_ html: HTML) -> String? {
+        guard case .table(let table) = html, isStackedLine(table) else { return nil }
+        return withoutColors(html.markup)
+    }
+
+    static func isStackedLine(_ table: HTML.Table) -> Bool {
+        guard table.attributes == lineAttributes, table.rows.count == 1 else { return false }
+        return table.rows[0].contains { cell in
+            if case .table(let inner) = cell.content, let spacing = Int(inner.attributes["CELLSPACING"] ?? ""), spacing < 0 { return true }
+            return false
+        }
+    }
+
+    static func withoutColors(_ markup: String) -> String {
+        var out = ""
+        var rest = Substring(markup)
+        while let range = rest.range(of: " COLOR=\"") {
+            out += rest[..<range.lowerBound]
+            rest = rest[range.upperBound...]
+            if let close = rest.firstIndex(of: "\"") { rest = rest[rest.index(after: close)...] }
+        }
+        return out + rest
+    }
+
+    /// Every stacked line in a label, without colours, each with its size key: what
+    /// GraphBuilder measures along with the labels, so `lineSizes` can fix each at its size.
+    static func stackedLines(in html: HTML) -> [(key: String, line: HTML)] {
+        switch html {
+        case .table(let table):
+            if isStackedLine(table), let key = sizeKey(html) { return [(key, html)] }
+            return table.rows.flatMap { $0.flatMap { stackedLines(in: $0.content) } }
+        case .font(let inner, _, _, _), .sub(let inner), .sup(let inner), .bold(let inner), .italic(let inner):
+            return stackedLines(in: inner)
+        case .sequence(let parts): return parts.flatMap { stackedLines(in: $0) }
+        case .text, .raw, .lineBreak: return []
+        }
+    }
+
+    /// A line cut where scripts stack: runs drawn one after another, and stacks.
+    enum Piece: Equatable {
+        case runs([MathText.Span])
+        case stack(sub: String, sup: String)
+    }
+
+    /// A subscript next to a superscript (either order) is a stack; every other span stays in
+    /// a run, lone scripts shifted as before.
+    static func pieces(_ spans: [MathText.Span]) -> [Piece] {
+        var pieces: [Piece] = []
+        var runs: [MathText.Span] = []
+        var i = 0
+        while i < spans.count {
+            if i + 1 < spans.count, Set([spans[i].position, spans[i + 1].position]) == [.sub, .sup] {
+                if !runs.isEmpty { pieces.append(.runs(runs)); runs = [] }
+                let (a, b) = (spans[i], spans[i + 1])
+                pieces.append(a.position == .sub ? .stack(sub: a.text, sup: b.text) : .stack(sub: b.text, sup: a.text))
+                i += 2
+            } else {
+                runs.append(spans[i])
+                i += 1
+            }
+        }
+        if !runs.isEmpty { pieces.append(.runs(runs)) }
+        return pieces
+    }
+
+    /// Spans drawn one after another, lone scripts smaller and shifted, and the value after.
+    func run(_ spans: [MathText.Span], color: String, size: Double, small: Double, bold: Bool, value: String?, valueColor: String?) -> HTML {
+        var parts: [HTML] = []
+        let family = theme.fontFamily
         for span in spans {
             switch (span.position, style) {
             case (.base, .tags): parts.append(.text(span.text))
@@ -56,11 +177,46 @@ struct LabelBuilder {
             }
         }
         var body: HTML = bold && style == .tags ? .bold(.sequence(parts)) : .sequence(parts)
-        if let valueRun {
-            let run: HTML = bold && style == .faces ? .font(.text(valueRun), face: family + Self.boldFace) : .text(valueRun)
+        if let value {
+            let run: HTML = bold && style == .faces ? .font(.text(value), face: family + Self.boldFace) : .text(value)
             body = .sequence([body, .font(bold && style == .tags ? .bold(run) : run, color: valueColor ?? color)])
         }
         return .font(body, color: color, size: size)
+    }
+
+    /// How far the stack's two rows overlap, as a fraction of the scripts' size: Pango's line
+    /// box is about 1.2 × the size, so the rows' baselines end up about 0.9 × apart — the
+    /// superscript about half its size above the symbol's baseline and the subscript a third
+    /// below, as the lone scripts are set — and the stack is no taller than a line of text.
+    static let stackOverlap = 0.3
+    /// The empty rows above and below a stack, as a fraction of the scripts' size.
+    static let stackPadding = 0.4
+    /// The superscript's row height, as a fraction of the scripts' size.
+    static let superscriptRow = 1.3
+
+    /// The superscript above the subscript, both left-aligned. The overlap is a negative cell
+    /// spacing, which Graphviz also applies at the stack's left and right edges: an empty
+    /// column on each side, twice as wide, gives that back, so the scripts start right at the
+    /// symbol and the cell is exactly as wide as the wider script.
+    func stackTable(sub: String, sup: String, color: String, small: Double, bold: Bool) -> HTML.Table {
+        let overlap = Int((small * Self.stackOverlap).rounded())
+        func script(_ text: String) -> HTML.Cell {
+            let face: String? = bold && style == .faces ? theme.fontFamily + Self.boldFace : nil
+            let body: HTML = bold && style == .tags ? .bold(.text(text)) : .text(text)
+            return HTML.Cell(.font(body, color: color, size: small, face: face), attributes: ["ALIGN": "LEFT"])
+        }
+        let edge = HTML.Cell(.text(""), attributes: ["ROWSPAN": "4", "WIDTH": String(2 * overlap)])
+        // The superscript's row a little taller than its text, the text at its top: a point
+        // more between the two scripts, so a superscript's parentheses clear the subscript.
+        var raised = script(sup)
+        raised.attributes["VALIGN"] = "TOP"
+        raised.attributes["HEIGHT"] = String(Int((small * Self.superscriptRow).rounded()))
+        // Empty rows above and below: a stack reaches higher and lower than a line of text,
+        // so its line is made a little taller, to clear the lines around it. The room is the
+        // stack's own (a taller row around it would stretch the stack instead).
+        let pad = HTML.Cell(.text(""), attributes: ["HEIGHT": String(Int((small * Self.stackPadding).rounded()))])
+        return HTML.Table(rows: [[edge, pad, edge], [raised], [script(sub)], [pad]],
+                          attributes: ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": String(-overlap), "CELLPADDING": "0"])
     }
 
     func color(for line: Line) -> String {
@@ -77,12 +233,14 @@ struct LabelBuilder {
     /// `markers` gives each line a (symbol, value) colour pair instead of its own colours:
     /// see DeckTemplate.
     func lines(_ lines: [Line], background: String? = nil, dimmed: Bool = false, size: Double? = nil,
-               align: String = "LEFT", padding: Int = 1, markers: [(String, String?)]? = nil, width: Double? = nil) -> HTML {
+               align: String = "LEFT", padding: Int = 1, markers: [(String, String?)]? = nil, width: Double? = nil,
+               stack: Bool = true) -> HTML {
         let base = size ?? theme.fontSize
         let rows: [[HTML.Cell]] = lines.enumerated().map { k, line in
             let c = markers?[k].0 ?? (dimmed ? theme.color("dimmed") : color(for: line))
             let s = line.role == .note ? theme.smallSize : base
-            return [HTML.Cell(math(line.symbol, color: c, size: s, bold: line.role == .title, value: line.valueText, valueColor: markers?[k].1 ?? nil),
+            return [HTML.Cell(math(line.symbol, color: c, size: s, bold: line.role == .title, value: line.valueText, valueColor: markers?[k].1 ?? nil,
+                                   align: align, stack: stack),
                               attributes: ["ALIGN": align])]
         }
         var attributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": String(padding)]

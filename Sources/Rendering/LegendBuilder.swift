@@ -6,11 +6,13 @@ import Graphviz
 struct LegendBuilder {
     let theme: Theme
     var style: LabelBuilder.ScriptStyle = .faces
+    /// See `LabelBuilder.lineSizes`.
+    var lineSizes: [String: Size] = [:]
 
     /// `shaded`: the diagram shades its nodes (the flow view); the last legend entry, which
     /// explains the shading, then gets swatches of the fills actually drawn.
     func html(_ legend: Legend, shaded: Bool = false) -> HTML {
-        let labels = LabelBuilder(theme: theme, style: style)
+        let labels = LabelBuilder(theme: theme, style: style, lineSizes: lineSizes)
         let small = theme.fontSize * 0.86
         var rows: [[HTML.Cell]] = []
         for key in legend.keys {

@@ -30,7 +30,9 @@ final class RenderSlidesExplainTests: XCTestCase {
         let r = try TestSupport.run(["render", q1, "-o", "-", "--format", "dot", "--view", "forward", "--theme", "chalkboard", "--precision", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdoutText.contains("bgcolor=\"#1f3a2d\""))
-        XCTAssertTrue(r.stdoutText.contains("<SUB>21</SUB>"))
+        // α₁'s lone subscript is a <SUB>; w₂₁⁽¹⁾'s scripts are stacked in cells of their own.
+        XCTAssertTrue(r.stdoutText.contains("<SUB>1</SUB>"))
+        XCTAssertTrue(r.stdoutText.contains("POINT-SIZE=\"9\">21</FONT></TD>"))
     }
 
     func testRenderFailuresLeaveNoFile() throws {

@@ -54,13 +54,28 @@ final class RenderingTests: XCTestCase {
         let doc = try svgDocument("question-1.yaml", view: .full)
         let node = try group(doc, id: "L1_1")
         let text = (try node.nodes(forXPath: ".//*[local-name()='text']")).compactMap(\.stringValue).joined(separator: "|")
-        for piece in ["H|1|(1)|\u{A0}= 2", "Z|1|(1)|\u{A0}= 2", "∂Loss/∂H|1|(1)|\u{A0}= 32"] {
+        // Stacked scripts: the superscript is drawn first (it is the upper row), then the subscript.
+        for piece in ["H|(1)|1|\u{A0}= 2", "Z|(1)|1|\u{A0}= 2", "∂Loss/∂H|(1)|1|\u{A0}= 32"] {
             XCTAssertTrue(text.contains(piece), "L1_1 lacks \(piece): \(text)")
         }
         let edge = try group(doc, id: "L0_2__L1_1__label")
         let edgeText = (try edge.nodes(forXPath: ".//*[local-name()='text']")).compactMap(\.stringValue).joined(separator: "|")
-        XCTAssertTrue(edgeText.contains("w|21|(1)|\u{A0}= 1"), edgeText)
-        XCTAssertTrue(edgeText.contains("∂Loss/∂w|21|(1)|\u{A0}= 64"), edgeText)
+        XCTAssertTrue(edgeText.contains("w|(1)|21|\u{A0}= 1"), edgeText)
+        XCTAssertTrue(edgeText.contains("∂Loss/∂w|(1)|21|\u{A0}= 64"), edgeText)
+        // w₂₁⁽¹⁾ = 1: both scripts start right after the w, the superscript above the line's
+        // baseline and the subscript below it, and the value follows the wider of the two
+        // ("(1)", about 13 points at 9 points) instead of both (about 24 points).
+        let runs = try edge.nodes(forXPath: ".//*[local-name()='text']").compactMap { $0 as? XMLElement }.prefix(4).map { element in
+            (text: element.stringValue ?? "", x: number(element, "x"), y: number(element, "y"))
+        }
+        XCTAssertEqual(runs.map(\.text), ["w", "(1)", "21", "\u{A0}= 1"])
+        XCTAssertEqual(runs[1].x, runs[2].x, accuracy: 0.01, "the scripts start at the same x")
+        XCTAssertGreaterThan(runs[1].x, runs[0].x + 5, "after the w")
+        XCTAssertLessThan(runs[1].y, runs[0].y - 3, "superscript above the baseline")
+        XCTAssertGreaterThan(runs[2].y, runs[0].y + 2, "subscript below it")
+        XCTAssertEqual(runs[3].y, runs[0].y, accuracy: 0.01, "the value on the baseline")
+        XCTAssertLessThan(runs[3].x - runs[1].x, 16, "the value follows the stack, not both scripts")
+        XCTAssertGreaterThan(runs[3].x - runs[1].x, 11, "the value follows the wider script")
         // A tooltip with full precision, as an SVG <title> (Graphviz's own group title kept).
         let titles = (try node.nodes(forXPath: ".//*[local-name()='title']")).compactMap(\.stringValue)
         XCTAssertTrue(titles.contains("L1_1"), "\(titles)")
@@ -74,10 +89,11 @@ final class RenderingTests: XCTestCase {
             XCTAssertFalse(svg.contains("baseline-shift"), view.rawValue)
             let doc = try XMLDocument(data: data)
             let texts = try doc.nodes(forXPath: "//*[local-name()='text']").compactMap { $0 as? XMLElement }
-            // Each "(1)" superscript follows a larger base run and sits above its baseline.
+            // Each "(1)" superscript follows a larger base run (stacked or not, the superscript
+            // comes right after the symbol) and sits above its baseline.
             var checked = 0
-            for (i, t) in texts.enumerated() where t.stringValue == "(1)" && i >= 2 {
-                let base = texts[i - 2]
+            for (i, t) in texts.enumerated() where t.stringValue == "(1)" && i >= 1 {
+                let base = texts[i - 1]
                 let size = number(t, "font-size"), baseSize = number(base, "font-size")
                 let y = number(t, "y"), baseY = number(base, "y")
                 XCTAssertLessThan(size, baseSize * 0.8, "superscript not smaller")
