@@ -33,8 +33,8 @@ public struct Graph: Equatable, Sendable {
     /// Appends an edge.
     public mutating func add(_ edge: Edge) { edges.append(edge) }
 
-    @discardableResult
     /// Appends a node with these attributes and returns it.
+    @discardableResult
     public mutating func addNode(_ id: String, _ attributes: Attributes = [:]) -> Node {
         let n = Node(id, attributes)
         nodes.append(n)
@@ -50,7 +50,9 @@ public struct Graph: Equatable, Sendable {
 
 /// A node: an ID unique in its graph, and its attributes.
 public struct Node: Equatable, Sendable {
+    /// The node's name in DOT, unique in its graph; edges refer to it.
     public var id: String
+    /// The node's own attributes, over the graph's `nodeDefaults`.
     public var attributes: Attributes
     /// A node with the given ID and attributes.
     public init(_ id: String, _ attributes: Attributes = [:]) {
@@ -61,8 +63,11 @@ public struct Node: Equatable, Sendable {
 
 /// An edge between two node IDs, with its attributes.
 public struct Edge: Equatable, Sendable {
+    /// The id of the node the edge leaves.
     public var tail: String
+    /// The id of the node the edge enters.
     public var head: String
+    /// The edge's own attributes, over the graph's `edgeDefaults`.
     public var attributes: Attributes
     /// An edge from `tail` to `head`.
     public init(_ tail: String, _ head: String, _ attributes: Attributes = [:]) {
@@ -74,7 +79,9 @@ public struct Edge: Equatable, Sendable {
 
 /// A subgraph; named `cluster…` it is drawn as a box around its nodes.
 public struct Subgraph: Equatable, Sendable {
+    /// The subgraph's DOT name; a name starting with `cluster` draws a box around its nodes.
     public var name: String
+    /// The subgraph's attributes (`rank`, `label`, …).
     public var attributes: Attributes
     /// The IDs of the nodes it holds.
     public var nodeIDs: [String]
@@ -89,7 +96,9 @@ public struct Subgraph: Equatable, Sendable {
 /// An attribute's value. A label's kind is a type, never guessed from its first character:
 /// `.text` is literal text, `.html` an HTML-like label.
 public enum Value: Hashable, Sendable, ExpressibleByStringLiteral {
+    /// Literal text: quoted and escaped so it reads exactly as given (`\N` stays two characters).
     case text(String)
+    /// An HTML-like label, written between `<` and `>`.
     case html(HTML)
     /// A DOT escString as Graphviz reads it (`\N`, `\l` keep their meaning); quotes are
     /// still escaped. For values read back from DOT.

@@ -26,6 +26,8 @@ public enum LayoutEngine: Equatable, Sendable {
 /// Formats every Graphviz installation renders; others by name with
 /// ``GraphvizEngine/render(dot:engine:formatNamed:)``.
 public enum OutputFormat: String, CaseIterable, Sendable {
+    /// DOT with the layout's positions (`-Tdot`), xdot with drawing operations, SVG, PNG, PDF
+    /// and Graphviz's JSON, each as Graphviz's `-T` option of the same name writes it.
     case dot, xdot, svg, png, pdf, json
 }
 

@@ -2,7 +2,16 @@
 /// produced (captured, never printed to stderr).
 public struct GraphvizError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Where it failed: starting Graphviz, reading the DOT text, laying it out, or rendering.
-    public enum Stage: String, Sendable { case setup, read, layout, render }
+    public enum Stage: String, Sendable {
+        /// Starting Graphviz: its plugins are not configured (Debian's `config6a` missing).
+        case setup
+        /// Reading DOT text.
+        case read
+        /// Laying the graph out.
+        case layout
+        /// Rendering a laid-out graph to a format.
+        case render
+    }
 
     /// The stage that failed.
     public var stage: Stage

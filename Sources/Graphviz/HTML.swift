@@ -2,20 +2,36 @@
 /// as given: entity-escaped (`<`, `&`, `"`), its backslashes doubled (Graphviz rewrites `\N`,
 /// `\G`, `\\`… in label text), and characters XML cannot hold shown as control pictures.
 public indirect enum HTML: Hashable, Sendable {
+    /// Text as written: escaped when the markup is made.
     case text(String)
+    /// A subscript, `<SUB>`.
     case sub(HTML)
+    /// A superscript, `<SUP>`.
     case sup(HTML)
+    /// Bold, `<B>`.
     case bold(HTML)
+    /// Italic, `<I>`.
     case italic(HTML)
+    /// `<FONT>` with any of a colour (`#rrggbb` or a name), a size in points and a face.
     case font(HTML, color: String? = nil, size: Double? = nil, face: String? = nil)
+    /// `<BR/>`, aligning the line it ends when `align` is given.
     case lineBreak(align: Alignment? = nil)
+    /// The parts one after another.
     case sequence([HTML])
+    /// A `<TABLE>`.
     case table(Table)
     /// Markup inserted as it is: for labels read back from Graphviz, never for user text.
     case raw(String)
 
     /// How a line break aligns the line it ends.
-    public enum Alignment: String, Sendable { case left = "LEFT", center = "CENTER", right = "RIGHT" }
+    public enum Alignment: String, Sendable {
+        /// Flush left.
+        case left = "LEFT"
+        /// Centred.
+        case center = "CENTER"
+        /// Flush right.
+        case right = "RIGHT"
+    }
 
     /// A `<TABLE>`: rows of cells, with table attributes (`BORDER`, `CELLSPACING`, …).
     public struct Table: Hashable, Sendable {
