@@ -12,10 +12,10 @@ extension View {
 /// The op graph (`OpGraph`) as a diagram in the network's notation: value nodes read
 /// `w₂₁⁽¹⁾ = 1` over `∂Loss/∂w₂₁⁽¹⁾ = 64`, operation nodes read `×`, `+`, `ReLU`, …, and the
 /// edge from each input of an operation carries ∂out/∂in (`∂/∂w₂₁⁽¹⁾ = α₂ = 2`).
-public struct OpsAnnotator: Sendable {
-    public let graph: OpGraph
-    public let symbols: Symbols
-    public let format: NumberFormat
+package struct OpsAnnotator: Sendable {
+    let graph: OpGraph
+    let symbols: Symbols
+    let format: NumberFormat
     let network: Network
 
     public init(solution: Solution, format: NumberFormat = NumberFormat()) {
@@ -26,7 +26,7 @@ public struct OpsAnnotator: Sendable {
     }
 
     /// Refuses graphs too large to read (and to lay out quickly).
-    public static func checkSize(_ network: Network, maxOps: Int) throws {
+    package static func checkSize(_ network: Network, maxOps: Int) throws {
         let count = OpGraph.operationCount(network)
         guard count <= maxOps else {
             throw ViewError("the ops view of a \(network.shape) network would draw \(count) operations; expected at most \(maxOps) (use --view full, which draws one node per unit, or raise --max-ops)")
@@ -36,7 +36,7 @@ public struct OpsAnnotator: Sendable {
     // MARK: - Names and identifiers
 
     /// A value's name in the notation; products and the loss's terms are named by what they are.
-    public func symbol(_ name: OpGraph.Name) -> MathText {
+    func symbol(_ name: OpGraph.Name) -> MathText {
         let L = network.depth
         switch name {
         case let .quantity(q): return symbols.symbol(q)
@@ -48,7 +48,7 @@ public struct OpsAnnotator: Sendable {
     }
 
     /// ∂Loss/∂name, with parentheses around compound names.
-    public func gradientSymbol(_ name: OpGraph.Name) -> MathText {
+    func gradientSymbol(_ name: OpGraph.Name) -> MathText {
         switch name {
         case .product, .residual: symbols.gradient("(" + symbol(name) + ")")
         default: symbols.gradient(symbol(name))
@@ -56,7 +56,7 @@ public struct OpsAnnotator: Sendable {
     }
 
     /// Stable node ids, so an SVG and a deck's frames name the same node the same way.
-    public func valueID(_ index: Int) -> NodeID {
+    func valueID(_ index: Int) -> NodeID {
         switch graph.values[index].name {
         case let .quantity(q):
             switch q {
@@ -76,10 +76,10 @@ public struct OpsAnnotator: Sendable {
         }
     }
 
-    public func operationID(_ o: Int) -> NodeID { NodeID("op_" + valueID(graph.operations[o].outputs[0]).raw) }
+    func operationID(_ o: Int) -> NodeID { NodeID("op_" + valueID(graph.operations[o].outputs[0]).raw) }
 
     /// What an operation node reads.
-    public func operationLabel(_ kind: OpGraph.Kind) -> MathText {
+    func operationLabel(_ kind: OpGraph.Kind) -> MathText {
         switch kind {
         case .multiply: "×"
         case .add: "+"
@@ -112,7 +112,7 @@ public struct OpsAnnotator: Sendable {
     }
 
     /// The lines on the edge from input i to operation o: ∂out/∂in for each output.
-    public func localLines(_ o: Int, input i: Int) -> [Line] {
+    func localLines(_ o: Int, input i: Int) -> [Line] {
         let op = graph.operations[o]
         let inputName = graph.values[op.inputs[i]].name
         let inputSymbol: MathText
@@ -132,7 +132,7 @@ public struct OpsAnnotator: Sendable {
     }
 
     /// The note on fused closed forms, when the network has one.
-    public func notes() -> [Line] {
+    func notes() -> [Line] {
         guard graph.fusedOutputGradient else { return [] }
         let L = network.depth
         let z = symbols.gradient(MathText([.init(network.notation.preactivation), .init("(\(L))", .sup)]))
@@ -145,7 +145,7 @@ public struct OpsAnnotator: Sendable {
     // MARK: - The diagram
 
     /// `knownGradient` says which values' gradients are shown (all, unless a deck is being built).
-    public func diagram(knownGradient: (Int) -> Bool = { _ in true }) -> Diagram {
+    func diagram(knownGradient: (Int) -> Bool = { _ in true }) -> Diagram {
         var nodes: [DiagramNode] = []
         var edges: [DiagramEdge] = []
         for (v, value) in graph.values.enumerated() {
