@@ -6,17 +6,32 @@ import Graphviz
 /// builds the pinned graph and renders it (a second call); `frames` shares one geometry
 /// among many diagrams, so a deck is laid out once.
 public struct DiagramRenderer: Sendable {
+    /// Fonts, colours, spacing and direction of every picture this renderer draws.
     public let theme: Theme
     /// Told what Graphviz warned about, for a verbose mode.
     public var onWarnings: (@Sendable ([String]) -> Void)?
 
+    /// A renderer drawing with `theme`; `onWarnings` hears what Graphviz warned about.
     public init(theme: Theme, onWarnings: (@Sendable ([String]) -> Void)? = nil) {
         self.theme = theme
         self.onWarnings = onWarnings
     }
 
     /// `tikz`: a `tikzpicture` to `\input` into a LaTeX document (see TikZWriter).
-    public enum Format: String, CaseIterable, Sendable { case dot, svg, png, pdf, json, tikz }
+    public enum Format: String, CaseIterable, Sendable {
+        /// The pinned Graphviz graph as DOT text, for other Graphviz tools.
+        case dot
+        /// SVG with real sub- and superscripts (see `SVGTypography`).
+        case svg
+        /// PNG at `dpi` (by default wide enough to fill a 1080p slide).
+        case png
+        /// PDF, one page.
+        case pdf
+        /// Graphviz's JSON of the laid-out graph.
+        case json
+        /// A `tikzpicture` for LaTeX.
+        case tikz
+    }
 
     /// A computed layout that several diagrams with the same nodes and edges can share.
     public struct Layout: Sendable {
@@ -24,12 +39,18 @@ public struct DiagramRenderer: Sendable {
         let legend: HTML?
         /// The measured size of each line with stacked scripts (see `LabelBuilder.lineSizes`).
         var lineSizes: [String: Size] = [:]
+        /// The picture's width in points.
         public var width: Double { geometry.width }
+        /// The picture's height in points.
         public var height: Double { geometry.height }
         /// Centre of each node in points (y down), for tests and overlays.
         public var nodeCenters: [NodeID: Point] { geometry.nodes.mapValues(\.center) }
     }
 
+    /// Measures every label of `diagram` through Graphviz and computes where everything goes.
+    ///
+    /// - Throws: a `ThemeError` for a theme the renderer cannot use, a `GraphvizError` when
+    ///   Graphviz cannot measure.
     public func layout(_ diagram: Diagram) throws -> Layout {
         try layout(sharedBy: [diagram])
     }
@@ -65,6 +86,10 @@ public struct DiagramRenderer: Sendable {
         return builder.graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
     }
 
+    /// The diagram's bytes in `format`, drawn on `layout` (computed when nil; pass one to draw
+    /// several formats or frames from one measurement). `dpi` applies to PNG only.
+    ///
+    /// - Throws: a `ThemeError` or a `GraphvizError`, as ``layout(_:)``.
     public func render(_ diagram: Diagram, format: Format, layout: Layout? = nil, dpi: Double? = nil) throws -> Data {
         let layout = try layout ?? self.layout(diagram)
         if format == .tikz { return Data(TikZWriter(theme: theme).picture(diagram, layout: layout).utf8) }

@@ -14,6 +14,8 @@ public enum SVGTypography {
     static let subscriptDrop = 0.32
     static let superscriptRise = 0.48
 
+    /// Graphviz's SVG with every script run rewritten to an explicit size and offset in
+    /// `fontFamily`; everything else is left byte for byte as it was.
     public static func process(_ svg: String, fontFamily: String) -> String {
         let input = Array(svg.utf8)
         var out: [UInt8] = []

@@ -9,11 +9,11 @@ import Foundation
 /// replaces each file atomically, and `finish` removes the old set's files the new one does
 /// not have and writes the manifest of the new set. Files are written in the order given:
 /// put `index.html` last, and a reader switches from the old deck to the new at one moment.
-public final class DeckDirectory {
-    public static let manifestName = ".bpviz-deck"
+package final class DeckDirectory {
+    package static let manifestName = ".bpviz-deck"
     static let manifestHeader = "# bpviz deck: the files bpviz wrote here. bpviz replaces or removes only these."
 
-    public let path: String
+    package let path: String
     let planned: Set<String>
     let previous: Set<String>
     let lock: Int32
@@ -27,7 +27,7 @@ public final class DeckDirectory {
     /// A non-empty directory without a manifest is refused unless `allowingOtherFiles` (a
     /// directory with one is a deck, whose other files were accepted when it was made); a
     /// file the new set would replace but bpviz did not write is always refused.
-    public static func open(_ path: String, files: [String], allowingOtherFiles: Bool, isOwnFile: (String) -> Bool,
+    package static func open(_ path: String, files: [String], allowingOtherFiles: Bool, isOwnFile: (String) -> Bool,
                             optionName: String = "--allow-other-files") throws -> DeckDirectory {
         let fm = FileManager.default
         for name in files where !isPlainName(name) || name == manifestName {
@@ -110,7 +110,7 @@ public final class DeckDirectory {
     }
 
     /// Replaces one of the planned files, atomically.
-    public func write(_ data: Data, named name: String) throws {
+    package func write(_ data: Data, named name: String) throws {
         guard planned.contains(name) else {
             throw OutputError("\(path)/\(name): not among the deck's files; expected one of the names given when the directory was opened")
         }
@@ -135,7 +135,7 @@ public final class DeckDirectory {
     /// After a failure (also when the directory is dropped unfinished): a directory this run
     /// created goes again (it holds only this run's files); in an existing one, the manifest
     /// still lists every file of either deck, so the next run replaces or removes them.
-    public func abandon() {
+    package func abandon() {
         guard created else { return }
         for name in written { unlink(path + "/" + name) }
         unlink(path + "/" + Self.manifestName)
@@ -144,7 +144,7 @@ public final class DeckDirectory {
 
     /// Removes the earlier deck's files that the new one does not have, then lists only the
     /// new set in the manifest.
-    public func finish() throws {
+    package func finish() throws {
         for name in previous.subtracting(planned) {
             var info = stat()
             // Only regular files: whatever became a directory or a link since is not ours.

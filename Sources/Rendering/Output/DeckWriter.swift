@@ -13,12 +13,25 @@ import Synchronization
 /// removed; anything else in the directory is left alone.
 public struct DeckWriter: Sendable {
     /// `beamer`: `deck.tex` and a TikZ picture per frame (see BeamerDeck) instead of pictures and index.html.
-    public enum Format: String, CaseIterable, Sendable { case svg, png, pdf, beamer }
+    public enum Format: String, CaseIterable, Sendable {
+        /// SVG frames; `index.html` inlines them.
+        case svg
+        /// PNG frames at the writer's `dpi`.
+        case png
+        /// PDF frames, one page each.
+        case pdf
+        /// A Beamer deck: `deck.tex` and one TikZ picture per frame.
+        case beamer
+    }
 
+    /// Draws every frame, on one layout shared by the deck.
     public let renderer: DiagramRenderer
+    /// The frames' format.
     public let format: Format
+    /// PNG frames' resolution; nil: wide enough to fill a 1080p slide.
     public let dpi: Double?
 
+    /// A writer drawing with `theme` in `format`.
     public init(theme: Theme, format: Format = .svg, dpi: Double? = nil) {
         renderer = DiagramRenderer(theme: theme)
         self.format = format

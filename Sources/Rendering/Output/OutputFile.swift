@@ -8,6 +8,10 @@ import Foundation
 /// written directly, never renamed over, so a device node is never replaced by a file; a
 /// directory is refused. Failures carry the system's reason (`No space left on device`).
 public enum OutputFile {
+    /// Writes `data` to `path` atomically (see the type's description).
+    ///
+    /// - Throws: an ``OutputError`` naming the path and the system's reason: a missing or
+    ///   unwritable directory, a full disk, a directory at the path.
     public static func write(_ data: Data, to path: String) throws {
         var info = stat()
         if lstat(path, &info) == 0 {

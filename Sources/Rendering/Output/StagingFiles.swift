@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Staging names are `.NAME.tmp-PID-RANDOM`, beside NAME: the process id tells a later run
 /// whether their writer is still alive.
-public enum StagingFiles {
+package enum StagingFiles {
     struct State {
         var files: Set<String> = []
         /// Directories bpviz created; removed on interrupt only when they are empty.
@@ -47,7 +47,7 @@ public enum StagingFiles {
     /// thread starts: the signals are blocked in this thread (threads created later inherit
     /// that) and received by one thread of their own with `sigwait`, where cleaning up may
     /// take locks and allocate, which a signal handler may not.
-    public static func removeOnInterrupt() {
+    package static func removeOnInterrupt() {
         let first = state.withLock { s -> Bool in
             defer { s.handling = true }
             return !s.handling

@@ -7,24 +7,39 @@ import Foundation
 /// line (`class="marker"`) and the plot's extent (`data-left`, `data-right`, `data-steps`) so
 /// the training player can move the marker to the step it shows.
 public struct TrainingChart: Sendable {
-    public enum Scale: String, CaseIterable, Sendable { case linear, log }
+    /// The y axis.
+    public enum Scale: String, CaseIterable, Sendable {
+        /// Linear from zero (or the smallest value, when negative).
+        case linear
+        /// Logarithmic, over at most 16 decades below the largest value.
+        case log
+    }
 
+    /// One line of the chart.
     public struct Series: Sendable {
+        /// The legend's name for it, in the network's notation.
         public var name: MathText
         /// One value per step, step 0 first.
         public var values: [Double]
+        /// A line named `name` through `values`.
         public init(name: MathText, values: [Double]) {
             self.name = name
             self.values = values
         }
     }
 
+    /// The heading above the plot.
     public var title: MathText
+    /// The y axis's label.
     public var yLabel: MathText
+    /// The lines, drawn in the palette's order.
     public var series: [Series]
+    /// Linear or logarithmic y.
     public var scale: Scale
+    /// Font, text and background colours.
     public var theme: Theme
 
+    /// A chart of `series`.
     public init(title: MathText, yLabel: MathText, series: [Series], scale: Scale, theme: Theme) {
         self.title = title
         self.yLabel = yLabel
@@ -43,7 +58,9 @@ public struct TrainingChart: Sendable {
         var scale: Double
         var titleSize: Double
 
+        /// 960 × 540, a slide of its own.
         public static let slide = Size(width: 960, height: 540, scale: 1, titleSize: 24)
+        /// 640 × 320 with text at 0.9 of the slide's, a panel of the training player.
         public static let panel = Size(width: 640, height: 320, scale: 0.9, titleSize: 17)
     }
 
@@ -66,6 +83,7 @@ public struct TrainingChart: Sendable {
         return 0.299 * r + 0.587 * g + 0.114 * b < 128
     }
 
+    /// The chart as a standalone SVG document of `size` (960 × 540 for a slide).
     public func svg(size: Size = .slide) -> String {
         let width = size.width, height = size.height, k = size.scale
         let font = theme.fontFamily

@@ -6,15 +6,21 @@ import NetworkModel
 /// shading on one scale across the run (a gradient that shrinks draws thinner), dead and
 /// saturated units marked in the frames where they are, and one legend for all.
 public enum TrainingFrames {
+    /// One step of the run to draw.
     public struct Frame: Sendable {
+        /// How many updates were made before this frame: 0…N.
         public var step: Int
+        /// The network solved at this step's weights.
         public var solution: Solution
+        /// A frame of `solution` at `step`.
         public init(step: Int, solution: Solution) {
             self.step = step
             self.solution = solution
         }
     }
 
+    /// The flow-view diagram of each frame, sharing visible units, scale and legend;
+    /// `totalSteps` titles them "step k of N".
     public static func diagrams(_ frames: [Frame], totalSteps: Int, options: FlowAnnotator.Options = .init(),
                                 format: NumberFormat = NumberFormat()) -> [Diagram] {
         guard let first = frames.first else { return [] }

@@ -5,7 +5,7 @@ import Foundation
 /// checked, read-only, before the run starts; it is opened (created, locked) only to write.
 extension TrainingReport {
     /// The names a run's files have: what may be removed from staging folders a killed run left.
-    public static func isRunFile(_ name: String) -> Bool {
+    static func isRunFile(_ name: String) -> Bool {
         ["history.csv", "trained.yaml", "loss.svg", "gradients.svg", "index.html"].contains(name)
             || (name.hasPrefix("frame-") && name.hasSuffix(".svg") && name.dropFirst(6).dropLast(4).allSatisfy { $0.isASCII && $0.isNumber })
     }

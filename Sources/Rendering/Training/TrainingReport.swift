@@ -5,17 +5,28 @@ import NetworkModel
 /// Everything `bpviz train` writes, as named files in the order to write them (`index.html`
 /// last, so a reader switches to the new run at one moment).
 public struct TrainingReport: Sendable {
+    /// The network before training.
     public var network: Network
+    /// How it was trained.
     public var options: Trainer.Options
+    /// One record per step, 0…N (`Trainer.run`'s history).
     public var history: [Trainer.Record]
+    /// The network after N steps, written as `trained.yaml`.
     public var trained: Network
+    /// The steps drawn as flow-view frames.
     public var frames: [TrainingFrames.Frame]
+    /// Fonts and colours of the frames, charts and page.
     public var theme: Theme
+    /// The loss chart's y axis.
     public var lossScale: TrainingChart.Scale
+    /// The gradient-norm chart's y axis.
     public var gradientScale: TrainingChart.Scale
+    /// The frames' flow-view options.
     public var flow: FlowAnnotator.Options
+    /// How numbers print.
     public var numbers: NumberFormat
 
+    /// A report of a finished run.
     public init(network: Network, options: Trainer.Options, history: [Trainer.Record], trained: Network, frames: [TrainingFrames.Frame],
                 theme: Theme, lossScale: TrainingChart.Scale, gradientScale: TrainingChart.Scale, flow: FlowAnnotator.Options,
                 numbers: NumberFormat) {
@@ -32,7 +43,7 @@ public struct TrainingReport: Sendable {
     }
 
     /// `frame-00120.svg`: zero-padded to the width of the last step, so names sort by step.
-    public static func frameName(step: Int, totalSteps: Int) -> String {
+    static func frameName(step: Int, totalSteps: Int) -> String {
         let digits = max(5, String(totalSteps).count)
         let text = String(step)
         return "frame-" + String(repeating: "0", count: max(0, digits - text.count)) + text + ".svg"
@@ -45,6 +56,7 @@ public struct TrainingReport: Sendable {
         return steps
     }
 
+    /// Every file a run of `totalSteps` with a frame every `every` steps writes, in writing order.
     public static func fileNames(totalSteps: Int, every: Int) -> [String] {
         ["history.csv", "trained.yaml", "loss.svg", "gradients.svg"]
             + frameSteps(totalSteps: totalSteps, every: every).map { frameName(step: $0, totalSteps: totalSteps) } + ["index.html"]
@@ -66,7 +78,7 @@ public struct TrainingReport: Sendable {
 
     var title: String { (network.name ?? "Training") + " — training" }
 
-    public func lossChart() -> TrainingChart {
+    func lossChart() -> TrainingChart {
         let reduction = network.data.map { $0.reduction == .mean ? "mean" : "sum" } ?? "single example"
         let batch = options.batchSize.map { $0 < network.samples.count ? ", mini-batches of \($0)" : "" } ?? ""
         return TrainingChart(title: MathText("\(network.notation.loss) per step (\(reduction) over the batch\(batch))"),
@@ -74,7 +86,7 @@ public struct TrainingReport: Sendable {
                              scale: lossScale, theme: theme)
     }
 
-    public func gradientChart() -> TrainingChart {
+    func gradientChart() -> TrainingChart {
         let L = network.depth
         let W = network.notation.weight.uppercased()
         func norm(_ l: Int) -> MathText {
