@@ -18,7 +18,7 @@ package struct OpsAnnotator: Sendable {
     let format: NumberFormat
     let network: Network
 
-    public init(solution: Solution, format: NumberFormat = NumberFormat()) {
+    init(solution: Solution, format: NumberFormat = NumberFormat()) {
         graph = OpGraph(solution: solution)
         symbols = Symbols(network: solution.network)
         self.format = format
