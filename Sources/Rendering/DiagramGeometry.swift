@@ -36,6 +36,10 @@ struct DiagramGeometry: Equatable {
     static let padding = 8.0       // inside a node, around its label
     static let labelGap = 6.0      // between two edge labels
     static let arrowRoom = 14.0
+    /// Above this many labelled edges between two columns, labels go in bands (see below):
+    /// the placer's search grows with labels × edges × tries, and on layers this dense it
+    /// finds no clear spot anyway (a labelled 32-64-64-10 took 85 s).
+    static let densestPlacedGap = 64
     static let margin = 18.0
 
     /// Sizes of everything that has a label, measured by Graphviz's own text layout.
@@ -62,10 +66,11 @@ struct DiagramGeometry: Equatable {
         let labelled = diagram.edges.filter { !$0.lines.isEmpty && measured.edges[$0.id] != nil }.count
         guard labelled > 0 else { return }
         var best = self
-        // Larger nets try fewer pitches: the search costs a layout each. Mid-sized ones (the
+        // Larger nets try fewer pitches: the search costs a layout each, and above 150 labels
+        // none (their banded layers are long whatever the pitch). Mid-sized ones (the
         // deep-sigmoid sample's 92 labels) also try tall pitches: the width hardly changes,
         // but the picture comes much nearer a slide's shape (4.2 : 1 → 2.6 : 1).
-        let scales = labelled <= 40 ? [1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6] : labelled <= 150 ? [2.0, 2.6, 3.4, 4.4] : [2.0, 2.6]
+        let scales = labelled <= 40 ? [1.2, 1.4, 1.6, 1.8, 2.0, 2.3, 2.6] : labelled <= 150 ? [2.0, 2.6, 3.4, 4.4] : []
         for scale in scales where best.width > Self.widestAspect * best.height {
             let candidate = DiagramGeometry(diagram: diagram, measured: measured, theme: theme, pitchScale: scale)
             // Taller only where it pays: the candidate must be narrower in proportion.
@@ -181,7 +186,25 @@ struct DiagramGeometry: Equatable {
             }
             let edges = diagram.edges.filter { columnOf[$0.tail] == c && columnOf[$0.head] == c + 1 }
             let labelled = edges.filter { labelSize[$0.id] != nil }
-            if !labelled.isEmpty {
+            if labelled.count > Self.densestPlacedGap {
+                // Too many labels for any spot clear of every other edge (a dense layer's
+                // edges cross everywhere), and the search would cost minutes: bands instead.
+                // Labels of edges into head k sit at the k-th band along the gap, so every
+                // label is drawn, none overlaps another, in time linear in the edges.
+                let rowOf = Dictionary(uniqueKeysWithValues: columns[c + 1].enumerated().map { ($0.element.id, $0.offset) })
+                let widest = labelled.map { along(labelSize[$0.id]!) }.max() ?? 0
+                let tallest = labelled.map { across(labelSize[$0.id]!) }.max() ?? 0
+                let slot = widest + 2 * Self.labelGap, left = tailHalf + 2 * Self.labelGap
+                let heads = Double(columns[c + 1].count)
+                // Labels in one band are (1 − t)·pitch apart across, t the band's fraction of
+                // the gap; the pitch holds two labels, so t ≤ ½ keeps them apart.
+                let tMax = max(0.5, 1 - (tallest + Self.labelGap) / max(pitch[c], 1))
+                gap = max(gap, left + heads * slot + headHalf + Self.arrowRoom + Self.labelGap, (left + (heads - 0.5) * slot) / tMax)
+                for edge in labelled {
+                    guard let k = rowOf[edge.head] else { continue }
+                    labelAlong[edge.id] = position[c] + left + (Double(k) + 0.5) * slot
+                }
+            } else if !labelled.isEmpty {
                 // The stacked loss is wider than its column: an obstacle for the last gap's labels.
                 let obstacles = c + 1 == columnCount - 1 ? [stackedLoss].compactMap { $0 } : []
                 let placer = LabelPlacer(tails: columns[c].map { LabelPlacer.Node(id: $0.id, c: acrossOf[$0.id]!, size: across(boxSize[$0.id]!), half: tailHalf) },

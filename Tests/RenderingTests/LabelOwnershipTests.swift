@@ -185,4 +185,24 @@ final class LabelOwnershipTests: XCTestCase {
         XCTAssertLessThanOrEqual(layout.width / layout.height, 2.7, "\(layout.width) × \(layout.height)")
         XCTAssertLessThanOrEqual(layout.width, 5663, "no wider than before")
     }
+    /// Dense labelled layers (8 × 16 and 16 × 16 weights) go in bands: every weight label is
+    /// drawn, no label overlaps another, and the layout is quick (the clear-spot search took
+    /// minutes on a 32-64-64-10). Edges may pass under labels there; the counts are reported.
+    func testDenseLayersDrawEveryLabelWithoutOverlaps() throws {
+        let text = """
+        input: [0.5, -1.2, 0.3, 2.0, -0.7, 1.1, 0.0, -0.4]
+        target: [0, 1, 0, 0]
+        loss: cross_entropy
+        layers:
+          - { units: 16, activation: tanh, weights: { init: xavier, seed: 1 }, bias: 0 }
+          - { units: 16, activation: tanh, weights: { init: xavier, seed: 2 }, bias: 0 }
+          - { units: 4, activation: softmax, weights: { init: xavier, seed: 3 }, bias: 0 }
+        """
+        let solution = try NetworkFile.parse(text: text, file: "dense.yaml").solve()
+        let diagram = try View.full.diagram(solution)
+        let json = try DiagramRenderer(theme: try Theme.named("classroom")).render(diagram, format: .json)
+        let counts = try Self.counts(inGraphvizJSON: json)
+        XCTAssertEqual(counts.labels, 8 * 16 + 16 * 16 + 16 * 4, "every weight's label drawn")
+        XCTAssertEqual(try TextBox.collisions(in: json), [], "overlapping text")
+    }
 }
