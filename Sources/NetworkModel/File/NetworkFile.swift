@@ -72,9 +72,24 @@ public enum NetworkFile {
     /// Validates a network file's text; `file` is only the name its errors carry. Throws as
     /// ``load(path:limits:)`` does.
     public static func parse(text: String, file: String, limits: Limits = Limits()) throws -> Network {
+        try parse(text: text, file: file, limits: limits, fastLists: true)
+    }
+
+    /// `fastLists: false` reads every number through Yams' node tree: the reference the fast
+    /// path for plain numeric lists (`NumericLists`) is tested against.
+    static func parse(text: String, file: String, limits: Limits, fastLists: Bool) throws -> Network {
+        let expected = "a network with `input`, `target` and `layers`"
+        if fastLists {
+            var reader = YAMLReader(file: file)
+            let root = try reader.networkRoot(of: text, expected: expected)
+            do {
+                return try reader.network(root, limits: limits)
+            } catch is NumericLists.NotNumbersHere {
+                // Numbers where mappings or rows belong: read as Yams reads them, for the message.
+            }
+        }
         let reader = YAMLReader(file: file)
-        let root = try reader.root(of: text, expected: "a network with `input`, `target` and `layers`")
-        return try reader.network(root, limits: limits)
+        return try reader.network(reader.root(of: text, expected: expected), limits: limits)
     }
 
     /// `expected` says what the document should be (a network, a theme), so a theme's syntax

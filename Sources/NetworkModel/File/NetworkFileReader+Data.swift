@@ -14,9 +14,10 @@ extension YAMLReader {
 
     /// The samples of `data`, numbered from `first` (2 when a top-level input/target is sample 1).
     func dataSamples(_ node: Node, first: Int) throws -> [SampleNodes] {
-        guard case .sequence(let sequence) = node else {
+        guard case .sequence(let list) = node else {
             throw error(at: node, "`data` is \(kind(node)); expected a list of samples like `- { input: [0, 1], target: [1] }`")
         }
+        let sequence = try items(list, of: node)
         guard !sequence.isEmpty else {
             throw error(at: node, "`data` is empty; expected at least one sample `{ input: [...], target: [...] }`")
         }

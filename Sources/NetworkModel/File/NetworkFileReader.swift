@@ -68,9 +68,10 @@ extension YAMLReader {
             learningRate = try number(node, what: "`learning_rate`")
         }
 
-        guard case .sequence(let layerSequence) = layersNode else {
+        guard case .sequence(let layerList) = layersNode else {
             throw error(at: layersNode, "`layers` is \(kind(layersNode)); expected a list of layers")
         }
+        let layerSequence = try items(layerList, of: layersNode)
         guard !layerSequence.isEmpty else {
             throw error(at: layersNode, "`layers` is empty; expected at least the output layer")
         }
@@ -226,13 +227,14 @@ extension YAMLReader {
                 throw error(at: map["std"] ?? node, "\(what): init `\(kind)` draws weights too large for a double; expected a smaller std")
             }
             return drawn
-        case .sequence(let sequence):
+        case .sequence(let list):
+            let sequence = try items(list, of: node)
             let shape = "expected \(rows) row\(rows == 1 ? "" : "s") × \(columns) column\(columns == 1 ? "" : "s") (units of layer \(layer - 1) × units of layer \(layer))"
             var matrix = Matrix(rows: rows, columns: columns)
             let gotRows = sequence.count
             var rowLengths: [Int] = []
             for row in sequence {
-                if case .sequence(let r) = row { rowLengths.append(r.count) } else {
+                if case .sequence(let r) = row { rowLengths.append(count(of: r, at: row)) } else {
                     throw error(at: row, "\(what): a row is \(kind(row)); \(shape), each row a list")
                 }
             }

@@ -4,11 +4,31 @@ import Yams
 /// file, line and column of the value it is about. Network files and theme files share it.
 package struct YAMLReader {
     package let file: String
+    /// The numeric lists the fast path read (network files only; see `networkRoot`).
+    var lists = NumericLists()
 
     package init(file: String) { self.file = file }
 
     /// The root node of a YAML or JSON text; syntax errors become one-line InputErrors.
     package func root(of text: String, expected: String) throws -> Node {
+        try checkDocument(text)
+        return try compose(text, expected: expected)
+    }
+
+    /// The root node of a network file, as `root(of:expected:)`, with its plain numeric lists
+    /// read by the fast path (`NumericLists`): Yams sees them empty, `numbers` returns theirs.
+    /// Whenever the fast path is unsure, the original text is parsed as it is.
+    mutating func networkRoot(of text: String, expected: String) throws -> Node {
+        try checkDocument(text)
+        if let (blanked, lists) = NumericLists.extract(from: text),
+           let root = try? Yams.compose(yaml: blanked, .basic), lists.isConfirmed(by: root) {
+            self.lists = lists
+            return root
+        }
+        return try compose(text, expected: expected)
+    }
+
+    private func checkDocument(_ text: String) throws {
         switch DocumentGuard.check(text) {
         case .tooManyValues(let count)?:
             throw InputError(file: file, "holds more than \(count - 1) values or lines; expected at most \(DocumentGuard.maxValues) (write large weights as an `init` recipe)")
@@ -16,6 +36,9 @@ package struct YAMLReader {
             throw InputError(file: file, line: line, column: column, "a mapping key is an alias or a collection (`? …`, `[…]:`, `*a:`); expected plain keys such as `input:`")
         case nil: break
         }
+    }
+
+    private func compose(_ text: String, expected: String) throws -> Node {
         let root: Node?
         do {
             // The basic resolver: bpviz reads every scalar itself, so the default resolver's
@@ -109,6 +132,12 @@ package struct YAMLReader {
     }
 
     package func numbers(_ node: Node, what: String) throws -> [Double] {
+        if let values = lists.numbers(of: node) {
+            guard values.count <= NetworkFile.maxUnits else {
+                throw error(at: node, "\(what) has \(values.count) values; expected at most \(NetworkFile.maxUnits)")
+            }
+            return values
+        }
         guard case .sequence(let sequence) = node else {
             throw error(at: node, "\(what) is \(kind(node)); expected a list of numbers like [1, 2, -1]")
         }
@@ -129,6 +158,20 @@ package struct YAMLReader {
             throw error(at: node, "\(what) is \(shown); expected a whole number")
         }
         return value
+    }
+
+    /// How many items a list has, counting those the fast path read.
+    func count(of list: Node.Sequence, at node: Node) -> Int {
+        lists.numbers(of: node)?.count ?? list.count
+    }
+
+    /// The items of a list that should hold mappings or rows. The fast path's lists of
+    /// numbers have none for Yams; one is met here only when a file has numbers where other
+    /// values belong, and then the file is read again without the fast path (see
+    /// `NetworkFile.parse`), so that the message is the one the full path gives.
+    func items(_ list: Node.Sequence, of node: Node) throws -> Node.Sequence {
+        if lists.numbers(of: node) != nil { throw NumericLists.NotNumbersHere() }
+        return list
     }
 
     // MARK: - Messages
