@@ -30,21 +30,7 @@ extension Network {
         var H: [[Double]] = [input]
         for layer in layers {
             let previous = H[H.count - 1]
-            var z = layer.bias
-            let w = layer.weights
-            // Raw buffers: the checked, uniqueness-tested subscripts cost more than the
-            // arithmetic in a training loop. Same operations in the same order.
-            let columns = w.columns
-            z.withUnsafeMutableBufferPointer { zp in
-                w.storage.withUnsafeBufferPointer { wp in
-                    for j in 0..<w.rows {
-                        let hj = previous[j]
-                        if hj == 0 { continue }
-                        let base = j * columns
-                        for k in 0..<columns { zp[k] += hj * wp[base + k] }
-                    }
-                }
-            }
+            let z = PassKernels.affine(previous, layer.weights, bias: layer.bias)
             Z.append(z)
             H.append(layer.activation.apply(z))
         }
@@ -71,45 +57,9 @@ extension Network {
         }
         if !loss.isFinite { throw SolveError.overflow(what: notation.loss, value: loss) }
 
-        var dZ = Array(repeating: [Double](), count: L + 1)
-        var dH = Array(repeating: [Double](), count: L + 1)
         var dW = Array(repeating: Matrix(rows: 0, columns: 0), count: L + 1)
-        var db = Array(repeating: [Double](), count: L + 1)
-
-        let out = layers[L - 1]
-        dH[L] = self.loss.gradient(z: Z[L], yHat: H[L], target: target)
-        dZ[L] = self.loss.fusedOutputGradient(activation: out.activation, z: Z[L], yHat: H[L], target: target)
-            ?? out.activation.backward(z: Z[L], h: H[L], dH: dH[L])
-
-        for l in stride(from: L, through: 1, by: -1) {
-            let layer = layers[l - 1]
-            if l < L { dZ[l] = layer.activation.backward(z: Z[l], h: H[l], dH: dH[l]) }
-            db[l] = dZ[l]
-            // dW[j,k] = H_j^(l−1) · dZ_k^(l); dH_j^(l−1) = Σ_k w_jk dZ_k.
-            let w = layer.weights
-            var g = Matrix(rows: w.rows, columns: w.columns)
-            var back = [Double](repeating: 0, count: w.rows)
-            let hPrev = H[l - 1], dz = dZ[l]
-            let columns = w.columns
-            g.storage.withUnsafeMutableBufferPointer { gp in
-                w.storage.withUnsafeBufferPointer { wp in
-                    dz.withUnsafeBufferPointer { dzp in
-                        for j in 0..<w.rows {
-                            let base = j * columns
-                            let hj = hPrev[j]
-                            var acc = 0.0
-                            for k in 0..<columns {
-                                gp[base + k] = hj * dzp[k]
-                                acc += wp[base + k] * dzp[k]
-                            }
-                            back[j] = acc
-                        }
-                    }
-                }
-            }
-            dW[l] = g
-            dH[l - 1] = back
-        }
+        let (dZ, dH) = backward(Z: Z, H: H) { l, dz in dW[l] = PassKernels.gradient(H[l - 1], dz) }
+        let db = dZ
         // In the order the backward pass computes them, so the first one named is the cause.
         let partial = "∂\(notation.loss)/∂"
         for l in stride(from: L, through: 1, by: -1) {
@@ -123,6 +73,28 @@ extension Network {
 
         let update = try (override ?? learningRate).map { try gradientStep($0, dW: dW, db: db) }
         return Solution(network: self, Z: Z, H: H, loss: loss, dZ: dZ, dH: dH, dW: dW, db: db, update: update)
+    }
+
+    /// The backward pass of this network's example from its forward values: ∂Loss/∂Z and
+    /// ∂Loss/∂H by layer (index 0: ∂Loss/∂X), from the output down. Each layer's ∂Loss/∂Z goes
+    /// to `weightGradient` before the layer below is reached: `solve` makes ∂Loss/∂W from it, a
+    /// batch adds it into its sums.
+    func backward(Z: [[Double]], H: [[Double]], weightGradient: (Int, [Double]) -> Void) -> (dZ: [[Double]], dH: [[Double]]) {
+        let L = layers.count
+        var dZ = Array(repeating: [Double](), count: L + 1)
+        var dH = Array(repeating: [Double](), count: L + 1)
+        let out = layers[L - 1]
+        dH[L] = self.loss.gradient(z: Z[L], yHat: H[L], target: target)
+        dZ[L] = self.loss.fusedOutputGradient(activation: out.activation, z: Z[L], yHat: H[L], target: target)
+            ?? out.activation.backward(z: Z[L], h: H[L], dH: dH[L])
+        for l in stride(from: L, through: 1, by: -1) {
+            let layer = layers[l - 1]
+            if l < L { dZ[l] = layer.activation.backward(z: Z[l], h: H[l], dH: dH[l]) }
+            // dW[j,k] = H_j^(l−1) · dZ_k^(l); dH_j^(l−1) = Σ_k w_jk dZ_k.
+            weightGradient(l, dZ[l])
+            dH[l - 1] = PassKernels.backward(layer.weights, dZ[l])
+        }
+        return (dZ, dH)
     }
 
     /// One plain gradient-descent step, w′ = w − η·∂Loss/∂w (same for b); throws when η is not
