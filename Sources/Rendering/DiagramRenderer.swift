@@ -39,6 +39,8 @@ public struct DiagramRenderer: Sendable {
         let legend: HTML?
         /// The measured size of each line with stacked scripts (see `LabelBuilder.lineSizes`).
         var lineSizes: [String: Size] = [:]
+        /// The legend's text column width (see `LegendBuilder.browserTextWidth`).
+        var legendTextWidth: Int?
         /// The picture's width in points.
         public var width: Double { geometry.width }
         /// The picture's height in points.
@@ -62,7 +64,9 @@ public struct DiagramRenderer: Sendable {
         guard let first = diagrams.first else { throw GraphvizError(stage: .layout, messages: ["no diagram to lay out"]) }
         try theme.validate()
         let builder = GraphBuilder(theme: theme)
-        let legend = first.legend.map { LegendBuilder(theme: theme).html($0, shaded: first.nodes.contains { $0.shade != nil }) }
+        var legendBuilder = LegendBuilder(theme: theme)
+        legendBuilder.textWidth = try first.legend.map { try legendBuilder.browserTextWidth($0) }
+        let legend = first.legend.map { legendBuilder.html($0, shaded: first.nodes.contains { $0.shade != nil }) }
         let (measured, lineSizes) = try builder.measure(diagrams, legend: legend)
         // The view declares its geometry; both kinds are drawn by the same pinned renderer.
         let geometry: DiagramGeometry
@@ -70,7 +74,7 @@ public struct DiagramRenderer: Sendable {
         case .grid: geometry = DiagramGeometry(diagram: first, measured: measured, theme: theme)
         case .graph: geometry = try DiagramGeometry(graphOf: first, measured: measured, theme: theme)
         }
-        return Layout(geometry: geometry, legend: legend, lineSizes: lineSizes)
+        return Layout(geometry: geometry, legend: legend, lineSizes: lineSizes, legendTextWidth: legendBuilder.textWidth)
     }
 
     /// The Graphviz graph of a diagram on a layout (by default its own). Labels mark scripts
@@ -80,7 +84,7 @@ public struct DiagramRenderer: Sendable {
         try theme.validate()
         let layout = try layout ?? self.layout(diagram)
         let style: LabelBuilder.ScriptStyle = scriptTags ? .tags : .faces
-        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style, lineSizes: layout.lineSizes).html($0, shaded: diagram.nodes.contains { $0.shade != nil }) }
+        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style, lineSizes: layout.lineSizes, textWidth: layout.legendTextWidth).html($0, shaded: diagram.nodes.contains { $0.shade != nil }) }
         var builder = GraphBuilder(theme: theme, scripts: style)
         builder.labels.lineSizes = layout.lineSizes
         return builder.graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)

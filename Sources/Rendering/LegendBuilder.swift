@@ -8,18 +8,19 @@ struct LegendBuilder {
     var style: LabelBuilder.ScriptStyle = .faces
     /// See `LabelBuilder.lineSizes`.
     var lineSizes: [String: Size] = [:]
+    /// The text column's width in points, padding included, as `browserTextWidth` finds it;
+    /// nil leaves it to Graphviz's own measure.
+    var textWidth: Int?
 
     /// `shaded`: the diagram shades its nodes (the flow view); the last legend entry, which
     /// explains the shading, then gets swatches of the fills actually drawn.
     func html(_ legend: Legend, shaded: Bool = false) -> HTML {
-        let labels = LabelBuilder(theme: theme, style: style, lineSizes: lineSizes)
-        let small = theme.fontSize * 0.86
+        let texts = self.texts(legend)
         var rows: [[HTML.Cell]] = []
-        for key in legend.keys {
-            rows.append([HTML.Cell(.table(sample(key.stroke))),
-                         textCell(labels.math(key.text, color: theme.color("text"), size: small))])
+        for (key, text) in zip(legend.keys, texts) {
+            rows.append([HTML.Cell(.table(sample(key.stroke))), textCell(text)])
         }
-        for (i, entry) in legend.entries.enumerated() {
+        for (i, text) in texts.dropFirst(legend.keys.count).enumerated() {
             var swatch = HTML.Cell(.text(" "))
             if shaded && i == legend.entries.count - 1 {
                 // From no gradient to the largest, as GraphBuilder fills the nodes.
@@ -28,17 +29,89 @@ struct LegendBuilder {
                 swatch = HTML.Cell(.table(HTML.Table(rows: [cells], attributes: ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0",
                                                                                    "COLOR": theme.color("node_border")])))
             }
-            rows.append([swatch, textCell(labels.math(entry.text, color: theme.color("text"), size: small))])
+            rows.append([swatch, textCell(text)])
         }
-        return .table(HTML.Table(rows: rows, attributes: ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "2", "CELLPADDING": "2",
+        return .table(HTML.Table(rows: rows, attributes: ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "2", "CELLPADDING": String(Self.padding),
                                                           "COLOR": theme.color("dimmed"), "BGCOLOR": theme.color("background")]))
+    }
+
+    /// Each cell's padding, in points.
+    static let padding = 2
+
+    /// The text of every row, the keys' first, then the entries'.
+    func texts(_ legend: Legend) -> [HTML] {
+        let labels = LabelBuilder(theme: theme, style: style, lineSizes: lineSizes)
+        let small = theme.fontSize * 0.86
+        return (legend.keys.map(\.text) + legend.entries.map(\.text)).map { labels.math($0, color: theme.color("text"), size: small) }
     }
 
     /// A text cell on the legend's own background: the fill drawn right behind its text, so
     /// a reader of the SVG (and a contrast check) finds the text on the background rather
-    /// than on the swatch drawn just before it.
+    /// than on the swatch drawn just before it. `textWidth`, when known, keeps the column
+    /// wide enough for the text as browsers draw it.
     func textCell(_ content: HTML) -> HTML.Cell {
-        HTML.Cell(content, attributes: ["ALIGN": "LEFT", "BGCOLOR": theme.color("background")])
+        var attributes = ["ALIGN": "LEFT", "BGCOLOR": theme.color("background")]
+        if let textWidth { attributes["WIDTH"] = String(textWidth) }
+        return HTML.Cell(content, attributes: attributes)
+    }
+
+    // MARK: - Room for browsers
+
+    /// How many times larger `browserTextWidth` measures the texts.
+    static let browserScale = 16.0
+
+    /// The text column's width, padding included, that holds every row as browsers draw it.
+    ///
+    /// Graphviz measures text with Pango using hinted metrics: every glyph's advance is rounded
+    /// to a whole pixel at 96 dpi, up to 0.375 pt per glyph off the font's own advance, which
+    /// is what Chromium and Firefox use in SVG. Over a legend line of 70 glyphs that adds up to
+    /// several points (the xor flow view's "width: thinnest …" line measured 386 pt and was
+    /// drawn 394 pt wide, past the border; at 10 pt text a line came out 3.4 % wider, and a
+    /// run of "i"s 10 %). The rounding is the same absolute amount at any size, so the texts
+    /// are measured at 16 times their size and scaled back: within 0.375/16 pt a glyph of the
+    /// font's own widths (Chromium and Firefox drew the legend's lines within 0.6 pt of that).
+    /// That residue per glyph, and a point for the browsers' own rounding, are added.
+    func browserTextWidth(_ legend: Legend) throws -> Int {
+        let k = Self.browserScale
+        let texts = self.texts(legend)
+        let glyphs = (legend.keys.map(\.text) + legend.entries.map(\.text)).map { $0.plain.count }
+        let attributes = GraphBuilder.plainText.merging(["fontname": .text(theme.fontFamily), "fontsize": .text(String(theme.fontSize * k))]) { _, b in b }
+        let sizes = try GraphvizEngine.measure(texts.map { .html(Self.scaled($0, by: k)) }, nodeAttributes: attributes)
+        let widest = zip(sizes, glyphs).map { size, count in size.width / k + Double(count) * 0.375 / k + 1 }.max() ?? 0
+        return Int((widest + Double(2 * Self.padding)).rounded(.up))
+    }
+
+    /// `html` drawn `k` times as large: font sizes and a table's spacing, padding, borders and
+    /// fixed sizes (whole points, which is why `k` should be large).
+    static func scaled(_ html: HTML, by k: Double) -> HTML {
+        func table(_ t: HTML.Table) -> HTML.Table {
+            var t = t
+            t.attributes = attributes(t.attributes)
+            t.rows = t.rows.map { $0.map { cell in
+                var cell = cell
+                cell.attributes = attributes(cell.attributes)
+                cell.content = scaled(cell.content, by: k)
+                return cell
+            } }
+            return t
+        }
+        func attributes(_ a: [String: String]) -> [String: String] {
+            var a = a
+            for name in ["BORDER", "CELLBORDER", "CELLSPACING", "CELLPADDING", "WIDTH", "HEIGHT"] {
+                if let value = a[name].flatMap(Double.init) { a[name] = String(Int((value * k).rounded())) }
+            }
+            return a
+        }
+        switch html {
+        case .text, .raw, .lineBreak: return html
+        case .sub(let inner): return .sub(scaled(inner, by: k))
+        case .sup(let inner): return .sup(scaled(inner, by: k))
+        case .bold(let inner): return .bold(scaled(inner, by: k))
+        case .italic(let inner): return .italic(scaled(inner, by: k))
+        case let .font(inner, color, size, face): return .font(scaled(inner, by: k), color: color, size: size.map { $0 * k }, face: face)
+        case .sequence(let parts): return .sequence(parts.map { scaled($0, by: k) })
+        case .table(let t): return .table(table(t))
+        }
     }
 
     /// A sample of a stroke drawn as filled cells in the edges' colour — a graphic, held to

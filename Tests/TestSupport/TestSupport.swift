@@ -98,6 +98,44 @@ public enum TestSupport {
         return (result, String(decoding: data, as: UTF8.self))
     }
 
+    /// Headless Chromium (Debian's `chromium`), when it is installed.
+    public static var chromium: String? {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The DOM of the page at `url` after its scripts ran, as headless Chromium dumps it
+    /// (`--dump-dom`); nil when Chromium is not installed. A page hands back what it measured
+    /// in an element (see `text(ofElement:in:)`). `windowSize` sets the viewport;
+    /// `virtualTimeBudget` (ms) lets timers and layout settle before the dump.
+    public static func chromiumDOM(_ url: String, windowSize: (width: Int, height: Int)? = nil, virtualTimeBudget: Int? = nil) throws -> String? {
+        guard let chromium else { return nil }
+        var arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+        if let windowSize { arguments.append("--window-size=\(windowSize.width),\(windowSize.height)") }
+        if let virtualTimeBudget { arguments.append("--virtual-time-budget=\(virtualTimeBudget)") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = arguments + ["--dump-dom", url]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return dom
+    }
+
+    /// The text of the element with this id in a dumped DOM (its own text, entities decoded:
+    /// JSON a page's script wrote there), or nil when it is not there (the script did not run).
+    public static func text(ofElement id: String, in dom: String) -> String? {
+        guard let open = dom.range(of: "id=\"\(id)\""), let start = dom[open.upperBound...].firstIndex(of: ">"),
+              let end = dom[start...].range(of: "</") else { return nil }
+        return String(dom[dom.index(after: start)..<end.lowerBound])
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&nbsp;", with: "\u{A0}")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+
     /// Resident set size of this process in bytes, from /proc.
     public static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
