@@ -83,17 +83,7 @@ final class DeckHTMLTests: XCTestCase {
         XCTAssertTrue(html.contains("if (onControl && (e.key === \" \" || e.key === \"Enter\")) { return; }"))
 
         // In a real browser, when one is installed: a hash in the address opens that frame.
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let chromium else { throw XCTSkip("no chromium") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://\(dir)/index.html#7"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        guard let dom = try TestSupport.chromiumDOM("file://\(dir)/index.html#7") else { throw XCTSkip("no chromium") }
         guard dom.contains("<section") else { throw XCTSkip("chromium did not run") }
         XCTAssertTrue(dom.contains("id=\"frame-7\" data-file=\"007-loss.svg\" aria-label=\"Loss\">"), "frame 7 shown")
         XCTAssertTrue(dom.contains("id=\"frame-1\" data-file=\"001-setup.svg\" aria-label=\"Setup\" hidden"), "frame 1 hidden")

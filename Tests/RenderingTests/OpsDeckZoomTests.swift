@@ -112,7 +112,7 @@ final class OpsDeckZoomTests: XCTestCase {
     /// Loads frame `k` of the deck in headless Chromium at `width` × `height` and measures the
     /// picture's drawn box against the frame, and the on-screen heights of the texts of
     /// `active` (node ids and edge label ids).
-    func measure(_ d: Deck, frame k: Int, width: Int, height: Int, active: [String], chromium: String) throws -> (fillWidth: Double, fillHeight: Double, medianText: Double)? {
+    func measure(_ d: Deck, frame k: Int, width: Int, height: Int, active: [String]) throws -> (fillWidth: Double, fillHeight: Double, medianText: Double)? {
         let ids = "[" + active.map { "\"f\(k)-\($0)\"" }.joined(separator: ",") + "]"
         let script = """
         <script>
@@ -136,32 +136,21 @@ final class OpsDeckZoomTests: XCTestCase {
         """
         let page = d.directory + "/measure.html"
         try d.html.replacingOccurrences(of: "</body>", with: script + "</body>").write(toFile: page, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=\(width),\(height)",
-                             "--virtual-time-budget=3000", "--dump-dom", "file://\(page)#\(k)"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard let r = dom.range(of: "<pre id=\"measured\">[^<]*</pre>", options: .regularExpression) else { return nil }
-        let json = dom[r].dropFirst("<pre id=\"measured\">".count).dropLast("</pre>".count)
+        guard let dom = try TestSupport.chromiumDOM("file://\(page)#\(k)", windowSize: (width, height), virtualTimeBudget: 3000),
+              let json = TestSupport.text(ofElement: "measured", in: dom) else { return nil }
         let m = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Double])
         return (m["w"]! / m["frameW"]!, m["h"]! / m["pictureH"]!, m["median"]!)
     }
 
     func testTheDeckFillsTheScreenAndItsActiveTextIsReadableInChromium() throws {
-        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let chromium else { throw XCTSkip("no chromium") }
+        guard TestSupport.chromium != nil else { throw XCTSkip("no chromium") }
         let d = try deck()
         for (width, height) in [(1280, 720), (1920, 1080)] {
             for k in [2, d.frames.count / 2, d.frames.count - 1] {
                 let diagram = d.frames[k - 1].diagram
                 let active = diagram.nodes.filter(\.emphasis.highlighted).map(\.id.raw)
                     + diagram.edges.filter { $0.emphasis.highlighted && !$0.lines.isEmpty }.map { "\($0.tail.raw)__\($0.head.raw)__label" }
-                guard let m = try measure(d, frame: k, width: width, height: height, active: active, chromium: chromium) else {
+                guard let m = try measure(d, frame: k, width: width, height: height, active: active) else {
                     throw XCTSkip("chromium did not run")
                 }
                 XCTAssertGreaterThanOrEqual(max(m.fillWidth, m.fillHeight), 0.8, "\(width)×\(height) frame \(k): \(m)")

@@ -128,9 +128,10 @@ public enum TestSupport {
     /// The text of the element with this id in a dumped DOM (its own text, entities decoded:
     /// JSON a page's script wrote there), or nil when it is not there (the script did not run).
     public static func text(ofElement id: String, in dom: String) -> String? {
-        guard let open = dom.range(of: "id=\"\(id)\""), let start = dom[open.upperBound...].firstIndex(of: ">"),
-              let end = dom[start...].range(of: "</") else { return nil }
-        return String(dom[dom.index(after: start)..<end.lowerBound])
+        // The element's tag, not the script that made it (which names the id too).
+        guard let open = dom.range(of: "<[a-zA-Z]+ id=\"\(id)\"[^>]*>", options: .regularExpression),
+              let end = dom[open.upperBound...].range(of: "</") else { return nil }
+        return String(dom[open.upperBound..<end.lowerBound])
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&nbsp;", with: "\u{A0}")
             .replacingOccurrences(of: "&amp;", with: "&")
