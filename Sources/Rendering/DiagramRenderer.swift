@@ -72,7 +72,7 @@ public struct DiagramRenderer: Sendable {
         let geometry: DiagramGeometry
         switch first.geometry {
         case .grid: geometry = DiagramGeometry(diagram: first, measured: measured, theme: theme)
-        case .graph: geometry = try DiagramGeometry(graphOf: first, measured: measured, theme: theme)
+        case .graph: geometry = DiagramGeometry(graphOf: first, measured: measured, theme: theme)
         }
         return Layout(geometry: geometry, legend: legend, lineSizes: lineSizes, legendTextWidth: legendBuilder.textWidth)
     }

@@ -1,84 +1,62 @@
 import Annotation
 import Graphviz
 
-/// The geometry of a free-form graph (`Diagram.Geometry.graph`, the op graph): Graphviz's
-/// `dot` ranks the nodes along the theme's direction and places each edge label on its edge,
-/// as a node the edge runs through, so labels overlap nothing and no other edge passes under
-/// a label (see `labelNode`). Every node and label is given the size measured for it
-/// (the largest over a deck's frames), so the layout holds for all frames; the result is
-/// drawn by the same pinned renderer as the grid.
+/// The geometry of a free-form graph (`Diagram.Geometry.graph`, the op graph), laid out in
+/// layers by `LayeredLayout` along the theme's direction. Each edge label is an item of the
+/// rank before its edge's head, on its own edge, so labels overlap nothing and no other edge
+/// passes under a label. Every node and label is given the size measured for it (the
+/// largest over a deck's frames), so the layout holds for all frames; the result is drawn by
+/// the same pinned renderer as the grid.
 extension DiagramGeometry {
-    init(graphOf diagram: Diagram, measured: Measured, theme: Theme) throws {
+    init(graphOf diagram: Diagram, measured: Measured, theme: Theme) {
         let lr = theme.direction == .leftToRight
-        func points(_ x: Double) -> String { String(Int(x.rounded(.up))) }
-        func inches(_ x: Double) -> Value { .text(String(format: "%.4f", x / 72)) }
+        func extent(_ s: Size) -> LayeredLayout.Extent { lr ? .init(along: s.width, across: s.height) : .init(along: s.height, across: s.width) }
 
-        // `ordering=in` keeps each rank in the order the nodes are given (index order, top to
-        // bottom), which reads like the network (α₁ above α₂); labels being nodes, the usual
-        // node separation keeps them clear of other edges.
-        var boxes: [NodeID: Size] = [:]
-        var g = Graph(name: "layout", attributes: [
-            "rankdir": lr ? "LR" : "TB", "nodesep": "0.35", "ranksep": "0.4", "splines": "true", "ordering": "in",
-        ], nodeDefaults: ["shape": "box", "fixedsize": "true", "label": "", "margin": "0"],
-        edgeDefaults: ["arrowsize": "0.7"])
-        for node in diagram.nodes {
+        var index: [NodeID: Int] = [:]
+        var boxes: [Size] = []
+        var nodes: [LayeredLayout.Node] = []
+        for node in diagram.nodes where index[node.id] == nil {
             let m = measured.nodes[node.id] ?? Size(width: 20, height: 20)
             var size = Size(width: m.width + 2 * Self.padding, height: m.height + 2 * Self.padding)
             // An operation is drawn as an ellipse: one of axes √2 times the text's box holds it.
             if node.kind == .operation {
                 size = Size(width: max(m.width, m.height) * 1.42 + 6, height: m.height * 1.42 + 6)
             }
-            boxes[node.id] = size
-            g.addNode(node.id.raw, ["width": inches(size.width), "height": inches(size.height)])
+            index[node.id] = boxes.count
+            boxes.append(size)
+            nodes.append(LayeredLayout.Node(extent: extent(size), ellipse: node.kind == .operation))
         }
-        // Each labelled edge is split at a node of its label's size (tail → label → head):
-        // dot then routes every other edge around the label as around any node, and the
-        // edge itself runs straight through its own label, so the label is read as part of
-        // its edge, never of a neighbour's.
-        var splits: [EdgeID: String] = [:]
+        var edges: [LayeredLayout.Edge] = [], drawn: [DiagramEdge] = []
         for edge in diagram.edges {
-            guard let s = measured.edges[edge.id], !edge.lines.isEmpty else {
-                g.addEdge(edge.tail.raw, edge.head.raw)
-                continue
+            guard let t = index[edge.tail], let h = index[edge.head] else { continue }
+            let label = edge.lines.isEmpty ? nil : measured.edges[edge.id].map {
+                extent(Size(width: $0.width + 2 * Self.labelClearance, height: $0.height + 2 * Self.labelClearance))
             }
-            let label = Self.labelNode(edge.id)
-            splits[edge.id] = label
-            g.addNode(label, ["width": inches(s.width + 2 * Self.labelClearance), "height": inches(s.height + 2 * Self.labelClearance)])
-            g.addEdge(edge.tail.raw, label, ["arrowhead": "none"])
-            g.addEdge(label, edge.head.raw)
+            edges.append(LayeredLayout.Edge(tail: t, head: h, label: label))
+            drawn.append(edge)
         }
-        let layout = try GraphvizEngine.layout(g, engine: .dot)
+        let layout = LayeredLayout(nodes: nodes, edges: edges)
 
-        // dot's frame has y up from the bounding box's lower corner; the page's y goes down.
-        let top = Self.margin
-        let left = Self.margin
-        func page(_ p: Point) -> Point { Point(x: left + p.x - layout.lower.x, y: top + layout.upper.y - p.y) }
-        for node in diagram.nodes {
-            guard let placed = layout.nodes[node.id.raw], let size = boxes[node.id] else { continue }
-            nodes[node.id] = Box(center: page(placed.center), size: size)
+        // Along the ranks is x left to right, or y top to bottom; y grows downwards.
+        func page(_ p: Point) -> Point {
+            lr ? Point(x: Self.margin + p.x, y: Self.margin + p.y) : Point(x: Self.margin + p.y, y: Self.margin + p.x)
         }
-        var routes: [String: Layout.EdgeGeometry] = [:]
-        for edge in layout.edges { routes["\(edge.tail)\u{0}\(edge.head)"] = edge }
-        for edge in diagram.edges {
-            if let label = splits[edge.id] {
-                guard let first = routes["\(edge.tail.raw)\u{0}\(label)"], let second = routes["\(label)\u{0}\(edge.head.raw)"],
-                      let a = first.points.last, let b = second.points.first, let placed = layout.nodes[label] else { continue }
-                // The two halves joined by a straight piece across the label, which hides it.
-                let across = [1.0 / 3, 2.0 / 3, 1].map { t in Point(x: a.x + t * (b.x - a.x), y: a.y + t * (b.y - a.y)) }
-                edgeRoutes[edge.id] = Route(points: (first.points + across + second.points.dropFirst()).map(page), tip: second.arrowTip.map(page))
-                edgeLabels[edge.id] = page(placed.center)
+        for node in diagram.nodes {
+            guard let i = index[node.id] else { continue }
+            self.nodes[node.id] = Box(center: page(layout.centers[i]), size: boxes[i])
+        }
+        for (e, edge) in drawn.enumerated() where !layout.routes[e].isEmpty {
+            edgeRoutes[edge.id] = Route(points: layout.routes[e].map(page), tip: layout.tips[e].map(page))
+            if let center = layout.labelCenters[e] {
+                edgeLabels[edge.id] = page(center)
                 edgeLabelSizes[edge.id] = measured.edges[edge.id]
-            } else if let route = routes["\(edge.tail.raw)\u{0}\(edge.head.raw)"] {
-                edgeRoutes[edge.id] = Route(points: route.points.map(page), tip: route.arrowTip.map(page))
             }
         }
-        let body = Size(width: layout.upper.x - layout.lower.x + 2 * Self.margin, height: layout.upper.y - layout.lower.y + 2 * Self.margin)
+        let body = lr ? Size(width: layout.size.along + 2 * Self.margin, height: layout.size.across + 2 * Self.margin)
+                      : Size(width: layout.size.across + 2 * Self.margin, height: layout.size.along + 2 * Self.margin)
         placePage(body: body, measured: measured)
     }
 
     /// Room kept clear around an edge label, so other edges pass it at a distance.
     static let labelClearance = 3.0
-
-    /// The layout's node for an edge's label; no diagram node id contains a space.
-    static func labelNode(_ id: EdgeID) -> String { "label " + id.raw }
 }
