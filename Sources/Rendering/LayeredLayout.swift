@@ -239,8 +239,8 @@ struct LayeredLayout {
             let keyed = layers[r].map { u -> (Double, Int, Int) in
                 let succs = items[u].succs
                 guard let first = succs.first else { return (Double.infinity, 0, u) }
-                let mean = succs.reduce(0.0) { $0 + position[$1] } / Double(succs.count)
-                return (mean, items[first].preds.firstIndex(of: u) ?? 0, u)
+                let sorted = succs.map { position[$0] }.sorted()
+                return (sorted[(sorted.count - 1) / 2], items[first].preds.firstIndex(of: u) ?? 0, u)
             }
             layers[r] = keyed.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map(\.2)
             for (k, u) in layers[r].enumerated() { position[u] = Double(k) }
