@@ -21,8 +21,8 @@ public struct Diagram: Equatable, Sendable {
         /// Layers as columns and units as rows (each node's `column` and `row`), edge labels in
         /// bands between the columns: the unit views.
         case grid
-        /// A free-form graph laid out by Graphviz's `dot` in the theme's direction, edge labels
-        /// placed by dot beside their edges: the op graph.
+        /// A directed acyclic graph laid out in layers along the theme's direction, each edge
+        /// label on its own edge (Rendering's `LayeredLayout`): the op graph.
         case graph
     }
 

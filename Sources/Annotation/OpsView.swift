@@ -2,7 +2,7 @@ import NetworkModel
 
 extension View {
     /// The computational graph: one node per scalar operation, values with their gradients,
-    /// the local derivative on every edge into an operation. Laid out by Graphviz's dot.
+    /// the local derivative on every edge into an operation. Laid out in layers (`Diagram.Geometry.graph`).
     public static let ops = View(name: "ops", summary: "the computational graph: one node per scalar operation") { _, solution, options in
         try OpsAnnotator.checkSize(solution.network, maxOps: options.maxOps)
         return OpsAnnotator(solution: solution, format: options.format).diagram()

@@ -13,7 +13,7 @@ final class OpsViewTests: XCTestCase {
 
     func testValuesAreNamedInTheNotationWithTheirGradients() throws {
         let d = try diagram()
-        XCTAssertEqual(d.geometry, .graph, "the op graph is laid out by dot")
+        XCTAssertEqual(d.geometry, .graph, "the op graph is laid out in layers")
         XCTAssertEqual(lines(d, "w1_2_1"), ["w_21^(1) = 1", "∂Loss/∂w_21^(1) = 64"])
         XCTAssertEqual(lines(d, "Z1_1"), ["Z_1^(1) = 2", "∂Loss/∂Z_1^(1) = 32"])
         XCTAssertEqual(lines(d, "x2"), ["α_2 = 2", "∂Loss/∂α_2 = 64"])
