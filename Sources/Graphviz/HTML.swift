@@ -110,6 +110,8 @@ public indirect enum HTML: Hashable, Sendable {
     /// text (`backslashes`), each `\` is doubled: Graphviz substitutes `\N`, `\G`, `\L`… in
     /// label text and turns `\\` back into one.
     public static func escape(_ s: String, backslashes: Bool = false) -> String {
+        // Most text has nothing to escape: a scan of its bytes, and the string as it is.
+        if !s.utf8.contains(where: { needsEscape($0, backslashes: backslashes) }) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {
@@ -126,6 +128,18 @@ public indirect enum HTML: Hashable, Sendable {
             }
         }
         return out
+    }
+
+    /// Whether a byte of UTF-8 text is one `escape` rewrites: an XML special, a control
+    /// character or DEL, or (in label text) a backslash. Every byte of a multi-byte
+    /// character is 0x80 or above, so none is ever taken for one of these.
+    @inline(__always)
+    static func needsEscape(_ b: UInt8, backslashes: Bool) -> Bool {
+        switch b {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"), 0x7F, 0..<0x20: true
+        case UInt8(ascii: "\\"): backslashes
+        default: false
+        }
     }
 
     /// U+2400 + c for the C0 controls XML forbids, U+2421 for DEL; anything else as it is.

@@ -38,7 +38,7 @@ public struct DiagramRenderer: Sendable {
         let geometry: DiagramGeometry
         let legend: HTML?
         /// The measured size of each line with stacked scripts (see `LabelBuilder.lineSizes`).
-        var lineSizes: [String: Size] = [:]
+        var lineSizes: [MarkupKey: Size] = [:]
         /// The legend's text column width (see `LegendBuilder.browserTextWidth`).
         var legendTextWidth: Int?
         /// The picture's width in points.

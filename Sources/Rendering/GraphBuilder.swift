@@ -61,7 +61,7 @@ struct GraphBuilder {
     /// Measures every label of the diagrams in one Graphviz call, keeping the largest size of
     /// each label across diagrams; in the same call, every line with stacked scripts on its
     /// own, for `LabelBuilder.lineSizes`.
-    func measure(_ diagrams: [Diagram], legend: HTML?) throws -> (measured: DiagramGeometry.Measured, lineSizes: [String: Size]) {
+    func measure(_ diagrams: [Diagram], legend: HTML?) throws -> (measured: DiagramGeometry.Measured, lineSizes: [MarkupKey: Size]) {
         // Each node's and edge's label is measured once, in the diagram where it is largest:
         // the one with the most lines, and of those the one with the fewest hidden values
         // (a "?" is narrower than any number).
@@ -71,43 +71,48 @@ struct GraphBuilder {
             for n in diagram.nodes where (bestNode[n.id]?.1 ?? Int.min) < richness(n.lines) { bestNode[n.id] = (d, richness(n.lines)) }
             for e in diagram.edges where (bestEdge[e.id]?.1 ?? Int.min) < richness(e.lines) { bestEdge[e.id] = (d, richness(e.lines)) }
         }
-        var values: [Value] = []
+        var values: [HTML] = []
         for (d, diagram) in diagrams.enumerated() {
-            values += diagram.nodes.filter { bestNode[$0.id]?.0 == d }.map { .html(nodeLabel($0)) }
-            values += diagram.edges.filter { bestEdge[$0.id]?.0 == d }.map { .html(edgeLabel($0)) }
-            values += diagram.headers.map { .html(headerLabel($0)) }
-            if let title = diagram.title { values.append(.html(titleLabel(title))) }
-            if !diagram.caption.isEmpty { values.append(.html(captionLabel(diagram.caption))) }
+            values += diagram.nodes.filter { bestNode[$0.id]?.0 == d }.map { nodeLabel($0) }
+            values += diagram.edges.filter { bestEdge[$0.id]?.0 == d }.map { edgeLabel($0) }
+            values += diagram.headers.map { headerLabel($0) }
+            if let title = diagram.title { values.append(titleLabel(title)) }
+            if !diagram.caption.isEmpty { values.append(captionLabel(diagram.caption)) }
         }
-        if let legend { values.append(.html(legend)) }
+        if let legend { values.append(legend) }
         // A deck repeats most labels from frame to frame: measure each distinct one once.
-        var firstIndex: [Value: Int] = [:]
-        var distinct: [Value] = []
+        // Labels are told apart by their markup, which is what Graphviz measures (hashing
+        // the markup's bytes is cheaper than hashing the label's tree), and go to Graphviz
+        // as that markup, written once.
+        var firstIndex: [MarkupKey: Int] = [:]
+        var distinct: [HTML] = [], distinctMarkup: [Value] = []
         let slots = values.map { value -> Int in
-            if let i = firstIndex[value] { return i }
-            firstIndex[value] = distinct.count
+            let markup = value.markup
+            if let i = firstIndex[MarkupKey(markup)] { return i }
+            firstIndex[MarkupKey(markup)] = distinct.count
             distinct.append(value)
+            distinctMarkup.append(.html(.raw(markup)))
             return distinct.count - 1
         }
         // Stacked lines of every frame, not only of the labels measured: a frame that shows
         // "?" for a value draws a line of its own.
-        var lineKeys: [String] = [], lines: [Value] = [], seen = Set<String>()
+        var lineKeys: [MarkupKey] = [], lines: [Value] = [], seen = Set<MarkupKey>()
         func collect(_ label: HTML) {
             for (key, line) in LabelBuilder.stackedLines(in: label) where seen.insert(key).inserted {
                 lineKeys.append(key)
                 lines.append(.html(line))
             }
         }
-        for case .html(let label) in distinct { collect(label) }
+        for label in distinct { collect(label) }
         if diagrams.count > 1 {
             for (d, diagram) in diagrams.enumerated() {
                 for n in diagram.nodes where bestNode[n.id]?.0 != d { collect(nodeLabel(n)) }
                 for e in diagram.edges where bestEdge[e.id]?.0 != d { collect(edgeLabel(e)) }
             }
         }
-        let measuredAll = try GraphvizEngine.measure(distinct + lines, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
+        let measuredAll = try GraphvizEngine.measure(distinctMarkup + lines, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
         let measuredDistinct = Array(measuredAll.prefix(distinct.count))
-        var lineSizes: [String: Size] = [:]
+        var lineSizes: [MarkupKey: Size] = [:]
         for (k, key) in lineKeys.enumerated() { lineSizes[key] = measuredAll[distinct.count + k] }
         let sizes = slots.map { measuredDistinct[$0] }
         var i = 0

@@ -22,7 +22,7 @@ struct LabelBuilder {
     /// it (see `stackedLines(in:)`): such a line is a table, and Graphviz stretches a table to
     /// the width of its cell, spreading the extra width between the symbol, the stack and the
     /// value. A line table of a known size is fixed at it and keeps its runs together.
-    var lineSizes: [String: Size] = [:]
+    var lineSizes: [MarkupKey: Size] = [:]
 
     static let subFace = ",sub", supFace = ",sup", boldFace = " Bold"
     static let pangoScriptCompensation = 1.2
@@ -95,33 +95,44 @@ struct LabelBuilder {
     static let lineAttributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0"]
 
     /// The key of a stacked line's size: its markup without colours, or nil for any other HTML.
-    static func sizeKey(_ html: HTML) -> String? {
+    static func sizeKey(_ html: HTML) -> MarkupKey? {
         guard case .table(let table) = html, isStackedLine(table) else { return nil }
-        return withoutColors(html.markup)
+        return MarkupKey(withoutColors(html.markup))
     }
 
     static func isStackedLine(_ table: HTML.Table) -> Bool {
         guard table.attributes == lineAttributes, table.rows.count == 1 else { return false }
         return table.rows[0].contains { cell in
-            if case .table(let inner) = cell.content, let spacing = Int(inner.attributes["CELLSPACING"] ?? ""), spacing < 0 { return true }
+            if case .table(let inner) = cell.content { return isStack(inner) }
             return false
         }
     }
 
+    /// The markup without its ` COLOR="…"` attributes, scanned as bytes (the pattern and the
+    /// quote are ASCII, so no character is ever cut).
     static func withoutColors(_ markup: String) -> String {
-        var out = ""
-        var rest = Substring(markup)
-        while let range = rest.range(of: " COLOR=\"") {
-            out += rest[..<range.lowerBound]
-            rest = rest[range.upperBound...]
-            if let close = rest.firstIndex(of: "\"") { rest = rest[rest.index(after: close)...] }
+        let pattern = Array(" COLOR=\"".utf8)
+        let bytes = Array(markup.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        let n = bytes.count, m = pattern.count
+        while i < n {
+            guard bytes[i] == pattern[0], i + m <= n, bytes[i..<i + m].elementsEqual(pattern) else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            i += m
+            // The value up to its closing quote (a value without one is kept).
+            if let close = bytes[i...].firstIndex(of: UInt8(ascii: "\"")) { i = close + 1 }
         }
-        return out + rest
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Every stacked line in a label, without colours, each with its size key: what
     /// GraphBuilder measures along with the labels, so `lineSizes` can fix each at its size.
-    static func stackedLines(in html: HTML) -> [(key: String, line: HTML)] {
+    static func stackedLines(in html: HTML) -> [(key: MarkupKey, line: HTML)] {
         switch html {
         case .table(let table):
             if isStackedLine(table), let key = sizeKey(html) { return [(key, html)] }
@@ -196,8 +207,18 @@ struct LabelBuilder {
 
     /// The superscript above the subscript, both left-aligned. The overlap is a negative cell
     /// spacing, which Graphviz also applies at the stack's left and right edges: an empty
-    /// column on each side, twice as wide, gives that back, so the scripts start right at the
-    /// symbol and the cell is exactly as wide as the wider script.
+    /// column on each side gives that back, so the scripts start right at the symbol and the
+    /// cell is exactly as wide as the wider script.
+    ///
+    /// Two nested tables, each one row or one column: Graphviz sizes such a table by taking
+    /// maxima, but a table that is both several rows and several columns high (the single
+    /// table this used to be, with its edge columns spanning the rows) is sized by network
+    /// simplex on two auxiliary graphs, which was a sixth of a labelled 32-64-64-10's render.
+    /// The outer row [edge | stack | edge] has no spacing and edges one overlap wide; the
+    /// stack inside is one column with the negative spacing. Both shapes stretch alike when
+    /// their cell is larger (the outer row spreads extra width over three columns as the
+    /// single table did, the stack extra height over its four rows), so every picture is
+    /// drawn exactly as before.
     func stackTable(sub: String, sup: String, color: String, small: Double, bold: Bool) -> HTML.Table {
         let overlap = Int((small * Self.stackOverlap).rounded())
         func script(_ text: String) -> HTML.Cell {
@@ -205,7 +226,6 @@ struct LabelBuilder {
             let body: HTML = bold && style == .tags ? .bold(.text(text)) : .text(text)
             return HTML.Cell(.font(body, color: color, size: small, face: face), attributes: ["ALIGN": "LEFT"])
         }
-        let edge = HTML.Cell(.text(""), attributes: ["ROWSPAN": "4", "WIDTH": String(2 * overlap)])
         // The superscript's row a little taller than its text, the text at its top: a point
         // more between the two scripts, so a superscript's parentheses clear the subscript.
         var raised = script(sup)
@@ -215,8 +235,20 @@ struct LabelBuilder {
         // so its line is made a little taller, to clear the lines around it. The room is the
         // stack's own (a taller row around it would stretch the stack instead).
         let pad = HTML.Cell(.text(""), attributes: ["HEIGHT": String(Int((small * Self.stackPadding).rounded()))])
-        return HTML.Table(rows: [[edge, pad, edge], [raised], [script(sub)], [pad]],
-                          attributes: ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": String(-overlap), "CELLPADDING": "0"])
+        let stack = HTML.Table(rows: [[pad], [raised], [script(sub)], [pad]],
+                               attributes: ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": String(-overlap), "CELLPADDING": "0"])
+        let edge = HTML.Cell(.text(""), attributes: ["WIDTH": String(overlap)])
+        return HTML.Table(rows: [[edge, HTML.Cell(.table(stack)), edge]], attributes: Self.stackAttributes)
+    }
+
+    /// The outer table of a stack (see `stackTable`); nothing else LabelBuilder draws is a
+    /// one-row table of three cells with a negatively spaced table in the middle one.
+    static let stackAttributes = ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0"]
+
+    static func isStack(_ table: HTML.Table) -> Bool {
+        guard table.rows.count == 1, table.rows[0].count == 3, case .table(let inner) = table.rows[0][1].content,
+              let spacing = Int(inner.attributes["CELLSPACING"] ?? ""), spacing < 0 else { return false }
+        return table.attributes == stackAttributes
     }
 
     func color(for line: Line) -> String {
@@ -249,5 +281,20 @@ struct LabelBuilder {
         // column, instead of each label being centred on its own width.
         if let width, width >= 1 { attributes["WIDTH"] = String(Int(width.rounded(.down))) }
         return .table(HTML.Table(rows: rows.isEmpty ? [[HTML.Cell(.text(" "))]] : rows, attributes: attributes))
+    }
+}
+
+/// Label markup as a dictionary key, hashed and compared by its UTF-8 bytes: String's own
+/// hashing and comparison normalise non-ASCII text (∂, ⁽…) to NFC first, which cost more than
+/// building the labels when a large net's ~20,000 were told apart.
+struct MarkupKey: Hashable {
+    let markup: String
+    init(_ markup: String) { self.markup = markup }
+
+    static func == (a: MarkupKey, b: MarkupKey) -> Bool { a.markup.utf8.elementsEqual(b.markup.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var markup = markup
+        markup.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -7,7 +7,7 @@ struct LegendBuilder {
     let theme: Theme
     var style: LabelBuilder.ScriptStyle = .faces
     /// See `LabelBuilder.lineSizes`.
-    var lineSizes: [String: Size] = [:]
+    var lineSizes: [MarkupKey: Size] = [:]
     /// The text column's width in points, padding included, as `browserTextWidth` finds it;
     /// nil leaves it to Graphviz's own measure.
     var textWidth: Int?
