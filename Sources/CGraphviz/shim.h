@@ -21,3 +21,6 @@ static inline double bpviz_written_inches(double points) {
 }
 static inline double bpviz_node_width_inches(Agnode_t *n) { return bpviz_written_inches(ND_lw(n) + ND_rw(n)); }
 static inline double bpviz_node_height_inches(Agnode_t *n) { return bpviz_written_inches(ND_ht(n)); }
+
+// cgraph's graph kinds are mutable globals, which Swift 6 will not read outside an actor.
+static inline Agdesc_t bpviz_graph_kind(int directed) { return directed ? Agdirected : Agundirected; }

@@ -43,7 +43,12 @@ public enum GraphvizEngine {
     /// mode); errors become a thrown `GraphvizError`. Nothing is ever printed.
     public static func render(_ graph: Graph, engine: LayoutEngine = .dot, formats: [OutputFormat],
                               warnings: (([String]) -> Void)? = nil) throws -> [Data] {
-        try render(dot: prepared(graph, for: engine).dot, engine: engine, formats: formats, warnings: warnings)
+        let graph = prepared(graph, for: engine)
+        guard CGraphWriter.canWrite(graph) else { return try render(dot: graph.dot, engine: engine, formats: formats, warnings: warnings) }
+        return try withLaidOutGraph(.graph(graph), engine: engine, drawnByCairo: formats.contains { !textOnlyFormats.contains($0.rawValue) },
+                                    warnings: warnings) { gvc, g in
+            try formats.map { try renderData(gvc, g, $0.rawValue) }
+        }
     }
 
     /// Lays the graph out and renders it in one format.
@@ -64,7 +69,7 @@ public enum GraphvizEngine {
     /// Renders DOT text: read, lay out once, render each format.
     public static func render(dot text: String, engine: LayoutEngine = .dot, formats: [OutputFormat],
                               warnings: (([String]) -> Void)? = nil) throws -> [Data] {
-        try withLaidOutGraph(text, engine: engine, drawnByCairo: formats.contains { !textOnlyFormats.contains($0.rawValue) },
+        try withLaidOutGraph(.dot(text), engine: engine, drawnByCairo: formats.contains { !textOnlyFormats.contains($0.rawValue) },
                              warnings: warnings) { gvc, g in
             try formats.map { try renderData(gvc, g, $0.rawValue) }
         }
@@ -72,14 +77,14 @@ public enum GraphvizEngine {
 
     /// Renders to a format given by name (any format Graphviz's plugins know: `jpg`, `eps`…).
     public static func render(dot text: String, engine: LayoutEngine = .dot, formatNamed name: String) throws -> Data {
-        try withLaidOutGraph(text, engine: engine, drawnByCairo: !textOnlyFormats.contains(name), warnings: nil) { gvc, g in
+        try withLaidOutGraph(.dot(text), engine: engine, drawnByCairo: !textOnlyFormats.contains(name), warnings: nil) { gvc, g in
             try renderData(gvc, g, name)
         }
     }
 
     /// Lays the graph out and reads back where everything went, in points, y up.
     public static func layout(_ graph: Graph, engine: LayoutEngine = .dot) throws -> Layout {
-        try withLaidOutGraph(prepared(graph, for: engine).dot, engine: engine, drawnByCairo: false, warnings: nil) { gvc, g in
+        try withLaidOutGraph(.dot(prepared(graph, for: engine).dot), engine: engine, drawnByCairo: false, warnings: nil) { gvc, g in
             // Rendering to "dot" attaches the computed positions as attributes.
             _ = try renderData(gvc, g, "dot")
             return Layout(reading: g)
@@ -100,7 +105,7 @@ public enum GraphvizEngine {
             let end = min(labels.count, start + measureBatch)
             var graph = Graph(name: "measure", nodeDefaults: defaults)
             for i in start..<end { graph.addNode("m\(i - start)", ["label": labels[i]]) }
-            let batch = try withLaidOutGraph(prepared(graph, for: .pinned).dot, engine: .pinned, drawnByCairo: false, warnings: nil) { _, g -> [Size] in
+            let batch = try withLaidOutGraph(.graph(prepared(graph, for: .pinned)), engine: .pinned, drawnByCairo: false, warnings: nil) { _, g -> [Size] in
                 var batch: [Size] = []
                 batch.reserveCapacity(end - start)
                 // Nodes come in the order they were created: m0, m1, …
@@ -165,13 +170,25 @@ public enum GraphvizEngine {
     static let textOnlyFormats: Set<String> = ["svg", "dot", "xdot", "json", "json0", "dot_json", "xdot_json",
                                                "plain", "plain-ext", "canon", "gv", "imap", "cmapx", "map"]
 
-    private static func withLaidOutGraph<T: Sendable>(_ text: String, engine: LayoutEngine, drawnByCairo: Bool,
+    /// What a graph is read from: DOT text, or a Graph made through cgraph's API (see
+    /// CGraphWriter; only for graphs it can make exactly as their DOT would be read).
+    enum Source {
+        case dot(String)
+        case graph(Graph)
+    }
+
+    private static func withLaidOutGraph<T: Sendable>(_ source: Source, engine: LayoutEngine, drawnByCairo: Bool,
                                                       warnings report: (([String]) -> Void)?,
                                                       _ body: (OpaquePointer, UnsafeMutablePointer<Agraph_t>) throws -> T) throws -> T {
         let (result, warnings) = try GraphvizRuntime.shared.withContext { gvc -> (T, [String]) in
             let (result, errors, warnings) = GraphvizRuntime.shared.capturingMessages { () -> Result<T, Error> in
                 TextMetricsCache.during(drawnByCairo: drawnByCairo) { () -> Result<T, Error> in
-                    guard let g = agmemread(text) else { return .failure(StageFailure(stage: .read)) }
+                    let made: UnsafeMutablePointer<Agraph_t>?
+                    switch source {
+                    case .dot(let text): made = agmemread(text)
+                    case .graph(let graph): made = CGraphWriter.make(graph)
+                    }
+                    guard let g = made else { return .failure(StageFailure(stage: .read)) }
                     defer { agclose(g) }
                     guard gvLayout(gvc, g, engine.name) == 0 else { return .failure(StageFailure(stage: .layout)) }
                     defer { gvFreeLayout(gvc, g) }
