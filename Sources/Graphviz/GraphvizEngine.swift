@@ -125,6 +125,13 @@ public enum GraphvizEngine {
         return sizes
     }
 
+    /// A length in points as `measure` gives it: Graphviz writes a node's size in inches to
+    /// five significant digits, and `measure` reads that back. For sizes computed from
+    /// measured parts, so they equal what measuring the whole would give.
+    package static func asMeasured(_ points: Double) -> Double {
+        bpviz_written_inches(points) * 72
+    }
+
     /// Labels measured per Graphviz graph.
     static let measureBatch = 1024
 

@@ -24,6 +24,9 @@ enum MemoryStream {
         guard let stream = open_memstream(buffer, size) else { return nil }
         let written = write(stream)
         guard fclose(stream) == 0, written, let bytes = buffer.pointee else { return nil }
-        return Data(bytes: bytes, count: size.pointee)
+        // The Data takes the stream's buffer over instead of copying it (an SVG can be tens
+        // of megabytes): it frees it, the defer no longer does.
+        buffer.pointee = nil
+        return Data(bytesNoCopy: bytes, count: size.pointee, deallocator: .free)
     }
 }

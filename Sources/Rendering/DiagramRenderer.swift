@@ -104,7 +104,7 @@ public struct DiagramRenderer: Sendable {
             return Data(g.dot.utf8)
         case .svg:
             let svg = try GraphvizEngine.render(g, engine: .pinned, format: .svg, warnings: onWarnings)
-            return Data(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: theme.fontFamily).utf8)
+            return SVGTypography.process(svg, fontFamily: theme.fontFamily)
         case .png: return try GraphvizEngine.render(g, engine: .pinned, format: .png, warnings: onWarnings)
         case .pdf: return try GraphvizEngine.render(g, engine: .pinned, format: .pdf, warnings: onWarnings)
         case .json: return try GraphvizEngine.render(g, engine: .pinned, format: .json, warnings: onWarnings)

@@ -71,50 +71,73 @@ struct GraphBuilder {
             for n in diagram.nodes where (bestNode[n.id]?.1 ?? Int.min) < richness(n.lines) { bestNode[n.id] = (d, richness(n.lines)) }
             for e in diagram.edges where (bestEdge[e.id]?.1 ?? Int.min) < richness(e.lines) { bestEdge[e.id] = (d, richness(e.lines)) }
         }
-        var values: [HTML] = []
-        for (d, diagram) in diagrams.enumerated() {
-            values += diagram.nodes.filter { bestNode[$0.id]?.0 == d }.map { nodeLabel($0) }
-            values += diagram.edges.filter { bestEdge[$0.id]?.0 == d }.map { edgeLabel($0) }
-            values += diagram.headers.map { headerLabel($0) }
-            if let title = diagram.title { values.append(titleLabel(title)) }
-            if !diagram.caption.isEmpty { values.append(captionLabel(diagram.caption)) }
-        }
-        if let legend { values.append(legend) }
         // A deck repeats most labels from frame to frame: measure each distinct one once.
         // Labels are told apart by their markup, which is what Graphviz measures (hashing
-        // the markup's bytes is cheaper than hashing the label's tree), and go to Graphviz
-        // as that markup, written once.
-        var firstIndex: [MarkupKey: Int] = [:]
-        var distinct: [HTML] = [], distinctMarkup: [Value] = []
-        let slots = values.map { value -> Int in
-            let markup = value.markup
-            if let i = firstIndex[MarkupKey(markup)] { return i }
-            firstIndex[MarkupKey(markup)] = distinct.count
-            distinct.append(value)
-            distinctMarkup.append(.html(.raw(markup)))
-            return distinct.count - 1
+        // the markup's bytes is cheaper than hashing the label's tree), and go to Graphviz as
+        // that markup, written once. Each label's tree lives only while its markup is made
+        // and its stacked lines are collected: a large net's trees took a hundred megabytes.
+        var toMeasure: [Value] = [], measureIndex: [MarkupKey: Int] = [:]
+        func measured(_ markup: String) -> Int {
+            let key = MarkupKey(markup)
+            if let i = measureIndex[key] { return i }
+            measureIndex[key] = toMeasure.count
+            toMeasure.append(.html(.raw(markup)))
+            return toMeasure.count - 1
         }
+        var firstIndex: [MarkupKey: Int] = [:]
+        var recipes: [SizeRecipe] = [], slots: [Int] = []
         // Stacked lines of every frame, not only of the labels measured: a frame that shows
         // "?" for a value draws a line of its own.
-        var lineKeys: [MarkupKey] = [], lines: [Value] = [], seen = Set<MarkupKey>()
+        var lineRecipes: [(key: MarkupKey, recipe: SizeRecipe)] = [], seen = Set<MarkupKey>()
         func collect(_ label: HTML) {
             for (key, line) in LabelBuilder.stackedLines(in: label) where seen.insert(key).inserted {
-                lineKeys.append(key)
-                lines.append(.html(line))
+                lineRecipes.append((key, .whole(measured(line.markup))))
             }
         }
-        for label in distinct { collect(label) }
+        func add(_ label: HTML) {
+            let markup = label.markup
+            let key = MarkupKey(markup)
+            if let i = firstIndex[key] { slots.append(i); return }
+            firstIndex[key] = recipes.count
+            slots.append(recipes.count)
+            guard case .table(let table) = label, let rows = Self.rowsMeasuredApart(table) else {
+                recipes.append(.whole(measured(markup)))
+                collect(label)
+                return
+            }
+            var indices: [Int] = []
+            for row in rows {
+                let i = measured(row.alone.markup)
+                indices.append(i)
+                if let line = row.stackedLine, let lineKey = LabelBuilder.sizeKey(line) {
+                    if seen.insert(lineKey).inserted { lineRecipes.append((lineKey, .inCell(i, padding: row.padding))) }
+                } else {
+                    collect(row.content)
+                }
+            }
+            recipes.append(.rows(indices))
+        }
+        for (d, diagram) in diagrams.enumerated() {
+            for n in diagram.nodes where bestNode[n.id]?.0 == d { add(nodeLabel(n)) }
+            for e in diagram.edges where bestEdge[e.id]?.0 == d { add(edgeLabel(e)) }
+            for header in diagram.headers { add(headerLabel(header)) }
+            if let title = diagram.title { add(titleLabel(title)) }
+            if !diagram.caption.isEmpty { add(captionLabel(diagram.caption)) }
+        }
+        if let legend { add(legend) }
+        firstIndex = [:]
+        measureIndex = [:]
         if diagrams.count > 1 {
             for (d, diagram) in diagrams.enumerated() {
                 for n in diagram.nodes where bestNode[n.id]?.0 != d { collect(nodeLabel(n)) }
                 for e in diagram.edges where bestEdge[e.id]?.0 != d { collect(edgeLabel(e)) }
             }
         }
-        let measuredAll = try GraphvizEngine.measure(distinctMarkup + lines, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
-        let measuredDistinct = Array(measuredAll.prefix(distinct.count))
+        let all = try GraphvizEngine.measure(toMeasure, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
         var lineSizes: [MarkupKey: Size] = [:]
-        for (k, key) in lineKeys.enumerated() { lineSizes[key] = measuredAll[distinct.count + k] }
-        let sizes = slots.map { measuredDistinct[$0] }
+        for (key, recipe) in lineRecipes { lineSizes[key] = recipe.size(all) }
+        let distinctSizes = recipes.map { $0.size(all) }
+        let sizes = slots.map { distinctSizes[$0] }
         var i = 0
         func next() -> Size { defer { i += 1 }; return sizes[i] }
         func larger(_ a: Size?, _ b: Size) -> Size { Size(width: max(a?.width ?? 0, b.width), height: max(a?.height ?? 0, b.height)) }
@@ -135,7 +158,57 @@ struct GraphBuilder {
         return (DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize), lineSizes)
     }
 
+    /// How a label's size comes from what Graphviz measured: the label itself, or (a label of
+    /// lines, see `rowsMeasuredApart`) its rows; a stacked line's, from the cell it fills.
+    enum SizeRecipe {
+        case whole(Int)
+        case rows([Int])
+        case inCell(Int, padding: Int)
+
+        func size(_ measured: [Size]) -> Size {
+            // Graphviz sizes tables in whole points; `measure` gives them as written (five
+            // significant digits of inches), which rounding gives back exactly.
+            func points(_ x: Double) -> Double { x.rounded() }
+            switch self {
+            case .whole(let i): return measured[i]
+            case .rows(let rows):
+                let width = rows.map { points(measured[$0].width) }.max() ?? 0
+                let height = rows.reduce(0) { $0 + points(measured[$1].height) }
+                return Size(width: GraphvizEngine.asMeasured(width), height: GraphvizEngine.asMeasured(height))
+            case let .inCell(i, padding):
+                return Size(width: GraphvizEngine.asMeasured(points(measured[i].width) - Double(2 * padding)),
+                            height: GraphvizEngine.asMeasured(points(measured[i].height) - Double(2 * padding)))
+            }
+        }
+    }
+
+    /// A label of lines (`LabelBuilder.lines`) with stacked lines in it, cut into its rows,
+    /// each alone in a table of the label's attributes; nil for any other label. Graphviz
+    /// sizes such a table as the widest row by the sum of the rows (one column, no spacing,
+    /// no borders), and each row's cell as its content plus the padding on each side, so the
+    /// rows measured apart give the label's size and each stacked line's: Graphviz parses
+    /// every line once instead of twice (in its label, and alone for `lineSizes`).
+    static func rowsMeasuredApart(_ table: HTML.Table) -> [(alone: HTML, content: HTML, stackedLine: HTML?, padding: Int)]? {
+        let a = table.attributes
+        guard a["BORDER"] == "0", a["CELLBORDER"] == "0", a["CELLSPACING"] == "0", let padding = a["CELLPADDING"].flatMap({ Int($0) }),
+              Set(a.keys).isSubset(of: ["BORDER", "CELLBORDER", "CELLSPACING", "CELLPADDING", "BGCOLOR"]),
+              table.rows.allSatisfy({ $0.count == 1 && Set($0[0].attributes.keys).isSubset(of: ["ALIGN"]) }) else { return nil }
+        var anyStacked = false
+        let rows = table.rows.map { row -> (alone: HTML, content: HTML, stackedLine: HTML?, padding: Int) in
+            let content = row[0].content
+            var stacked: HTML?
+            if case .table(let line) = content, LabelBuilder.isStackedLine(line) { stacked = content; anyStacked = true }
+            return (.table(HTML.Table(rows: [row], attributes: a)), content, stacked, padding)
+        }
+        return anyStacked ? rows : nil
+    }
+
     // MARK: - The graph
+
+    /// A label as its markup: the graph keeps a few kilobytes of text per label instead of
+    /// the label's tree of cells and attribute dictionaries, several times that size (a large
+    /// net's graph holds ~7,000 labels), and the markup is written once.
+    static func markup(_ label: HTML) -> Value { .html(.raw(label.markup)) }
 
     func graph(_ diagram: Diagram, geometry: DiagramGeometry, legend: HTML?, dpi: Double?) -> Graph {
         var geometry = geometry
@@ -170,10 +243,10 @@ struct GraphBuilder {
         g.addNode("corner_ur", corner.merging(["pos": .text("\(f(geometry.width - inset, digits: 4)),\(f(geometry.height - inset, digits: 4))!")]) { _, b in b })
 
         if let title = diagram.title, let box = geometry.title {
-            g.addNode("title", Self.plainText.merging(["label": .html(titleLabel(title)), "pos": pos(box.center), "id": "title"]) { _, b in b })
+            g.addNode("title", Self.plainText.merging(["label": Self.markup(titleLabel(title)), "pos": pos(box.center), "id": "title"]) { _, b in b })
         }
         for (c, header) in diagram.headers.enumerated() where c < geometry.headers.count {
-            g.addNode("header_\(c)", Self.plainText.merging(["label": .html(headerLabel(header)), "pos": pos(geometry.headers[c].center),
+            g.addNode("header_\(c)", Self.plainText.merging(["label": Self.markup(headerLabel(header)), "pos": pos(geometry.headers[c].center),
                                                                "id": .text("header_\(c)")]) { _, b in b })
         }
         for node in diagram.nodes {
@@ -195,16 +268,16 @@ struct GraphBuilder {
             if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
                 let id = Self.labelID(edge)
                 g.addNode(id, Self.plainText.merging([
-                    "label": .html(edgeLabel(edge)), "pos": pos(lp), "id": .text(id),
+                    "label": Self.markup(edgeLabel(edge)), "pos": pos(lp), "id": .text(id),
                     "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip),
                 ]) { _, b in b })
             }
         }
         if !diagram.caption.isEmpty, let box = geometry.caption {
-            g.addNode("caption", Self.plainText.merging(["label": .html(captionLabel(diagram.caption)), "pos": pos(box.center), "id": "caption"]) { _, b in b })
+            g.addNode("caption", Self.plainText.merging(["label": Self.markup(captionLabel(diagram.caption)), "pos": pos(box.center), "id": "caption"]) { _, b in b })
         }
         if let legend, let box = geometry.legend {
-            g.addNode("legend", Self.plainText.merging(["label": .html(legend), "pos": pos(box.center), "id": "legend"]) { _, b in b })
+            g.addNode("legend", Self.plainText.merging(["label": Self.markup(legend), "pos": pos(box.center), "id": "legend"]) { _, b in b })
         }
         return g
     }
@@ -262,7 +335,7 @@ struct GraphBuilder {
     func nodeAttributes(_ node: DiagramNode, box: DiagramGeometry.Box, position: Value) -> Attributes {
         let paint = nodePaint(node)
         var attributes: Attributes = [
-            "label": .html(nodeLabel(node, width: box.size.width - 2 * DiagramGeometry.padding)),
+            "label": Self.markup(nodeLabel(node, width: box.size.width - 2 * DiagramGeometry.padding)),
             "pos": position,
             "width": .text(f(box.size.width / 72, digits: 4)),
             "height": .text(f(box.size.height / 72, digits: 4)),

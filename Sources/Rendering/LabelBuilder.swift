@@ -77,11 +77,16 @@ struct LabelBuilder {
         // Sizes are measured with faces, without colours and with the value in the text's
         // last run (see `sizeKey`): PNG's tags and a deck's marker colours draw the same
         // glyphs at the same size.
-        var measured = self
-        measured.style = .faces
-        measured.lineSizes = [:]
-        if !lineSizes.isEmpty, let key = Self.sizeKey(measured.math(text, color: "#000000", size: size, bold: bold, value: value)),
-           let known = lineSizes[key] {
+        // Drawn with faces and the value in the last run (SVG), the line is that markup
+        // already, but for its colours.
+        func key() -> MarkupKey? {
+            if style == .faces && valueColor == nil { return Self.sizeKey(.table(table)) }
+            var measured = self
+            measured.style = .faces
+            measured.lineSizes = [:]
+            return Self.sizeKey(measured.math(text, color: "#000000", size: size, bold: bold, value: value))
+        }
+        if !lineSizes.isEmpty, let key = key(), let known = lineSizes[key] {
             table.attributes["FIXEDSIZE"] = "TRUE"
             table.attributes["WIDTH"] = String(Int(known.width.rounded(.up)))
             table.attributes["HEIGHT"] = String(Int(known.height.rounded(.up)))

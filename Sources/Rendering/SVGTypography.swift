@@ -17,7 +17,16 @@ public enum SVGTypography {
     /// Graphviz's SVG with every script run rewritten to an explicit size and offset in
     /// `fontFamily`; everything else is left byte for byte as it was.
     public static func process(_ svg: String, fontFamily: String) -> String {
-        let input = Array(svg.utf8)
+        String(decoding: process(bytes: Array(svg.utf8), fontFamily: fontFamily), as: UTF8.self)
+    }
+
+    /// `process` on Graphviz's bytes as they come, without making them a String and back:
+    /// a large net's SVG is tens of megabytes, and each copy counted in its peak memory.
+    public static func process(_ svg: Data, fontFamily: String) -> Data {
+        Data(process(bytes: [UInt8](svg), fontFamily: fontFamily))
+    }
+
+    static func process(bytes input: [UInt8], fontFamily: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count + input.count / 8)
         let textOpen = Array("<text ".utf8), textClose = Array("</text>".utf8)
@@ -46,7 +55,7 @@ public enum SVGTypography {
             out.append(input[i])
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The font-family values the label builder uses as markers, and what replaces them.
