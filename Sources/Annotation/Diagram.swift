@@ -299,10 +299,31 @@ public struct Legend: Equatable, Sendable {
         }
     }
 
+    /// A note below the keys, with a swatch beside it when it explains how something is drawn.
+    public struct Entry: Equatable, Sendable {
+        /// What a swatch shows.
+        public enum Swatch: Equatable, Sendable {
+            /// A unit's node as it is drawn with this health: a dead ReLU, a saturated unit.
+            case node(DiagramNode.Health)
+            /// The node shading, from no gradient to the largest.
+            case shading
+        }
+
+        /// The note, in the network's notation.
+        public var text: MathText
+        /// The swatch beside it, if any.
+        public var swatch: Swatch?
+        /// A note, with `swatch` beside it when given.
+        public init(_ text: MathText, swatch: Swatch? = nil) {
+            self.text = text
+            self.swatch = swatch
+        }
+    }
+
     /// The stroke samples, one per kind of stroke the diagram draws.
     public var keys: [Key]
     /// Notes below the keys: folded units, findings, what the shading means.
-    public var entries: [Line]
+    public var entries: [Entry]
     /// The values the widths span (the keys say it in words): frames that must share one
     /// scale, such as a training run's, read each frame's range from here.
     public var smallest: Double
@@ -312,7 +333,7 @@ public struct Legend: Equatable, Sendable {
     public var logarithmic: Bool
 
     /// A legend of the given keys, notes and scale.
-    public init(keys: [Key], entries: [Line], smallest: Double, largest: Double, logarithmic: Bool) {
+    public init(keys: [Key], entries: [Entry], smallest: Double, largest: Double, logarithmic: Bool) {
         self.keys = keys
         self.entries = entries
         self.smallest = smallest

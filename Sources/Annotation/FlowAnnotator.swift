@@ -205,29 +205,28 @@ public struct FlowAnnotator: Sendable {
 
         // Headers name every layer and its health; the legend says what was folded.
         var headers = annotator.headers()
-        var notes: [Line] = []
+        var notes: [Legend.Entry] = []
         for finding in health.findings {
             switch finding {
             case let .vanishing(l, ratio):
                 headers[l] = headers[l] + " · vanishing ↓"
-                notes.append(Line(MathText("layer \(l): vanishing, ‖∂\(net.notation.loss)/∂\(net.notation.weight)‖ is \(NumberFormat(precision: 2).string(ratio)) × the output layer's"), role: .note))
+                notes.append(Legend.Entry(MathText("layer \(l): vanishing, ‖∂\(net.notation.loss)/∂\(net.notation.weight)‖ is \(NumberFormat(precision: 2).string(ratio)) × the output layer's")))
             case let .exploding(l, ratio):
                 headers[l] = headers[l] + " · exploding ↑"
-                notes.append(Line(MathText("layer \(l): exploding, ‖∂\(net.notation.loss)/∂\(net.notation.weight)‖ is \(NumberFormat(precision: 2).string(ratio)) × the output layer's"), role: .note))
+                notes.append(Legend.Entry(MathText("layer \(l): exploding, ‖∂\(net.notation.loss)/∂\(net.notation.weight)‖ is \(NumberFormat(precision: 2).string(ratio)) × the output layer's")))
             default: break
             }
         }
         for l in 0...L where !units[l].folded.isEmpty {
-            notes.append(Line(MathText("layer \(l): \(units[l].folded.count) of \(net.widths[l]) units folded into “… \(units[l].folded.count) more” (the \(units[l].kept.count) with the largest |∂\(net.notation.loss)/∂\(l == 0 ? net.notation.input : net.notation.preactivation)| are shown); its edges show the root mean square of the folded gradients"), role: .note))
+            notes.append(Legend.Entry(MathText("layer \(l): \(units[l].folded.count) of \(net.widths[l]) units folded into “… \(units[l].folded.count) more” (the \(units[l].kept.count) with the largest |∂\(net.notation.loss)/∂\(l == 0 ? net.notation.input : net.notation.preactivation)| are shown); its edges show the root mean square of the folded gradients")))
         }
         if health.findings.contains(where: { if case .deadReLU = $0 { return true }; return false }) {
-            notes.append(Line("grey dashed node: dead ReLU (Z ≤ 0, no gradient flows through it)", role: .note))
+            notes.append(Legend.Entry("grey dashed node: dead ReLU (Z ≤ 0, no gradient flows through it)", swatch: .node(.dead)))
         }
         if health.findings.contains(where: { if case .saturated = $0 { return true }; return false }) {
-            notes.append(Line("dashed border: saturated unit (derivative below 0.01)", role: .note))
+            notes.append(Legend.Entry("dashed border: saturated unit (derivative below 0.01)", swatch: .node(.saturated)))
         }
-        // Last: the legend draws the shading's swatches beside it (LegendBuilder).
-        notes.append(Line(MathText("node shading: |∂\(net.notation.loss)/∂\(net.notation.preactivation)|, from 0 (left) to the largest (right)"), role: .note))
+        notes.append(Legend.Entry(MathText("node shading: |∂\(net.notation.loss)/∂\(net.notation.preactivation)|, from 0 (left) to the largest (right)"), swatch: .shading))
         let legend = Legend(keys: legendKeys(largest: largest, smallest: smallestNonZero, zeros: drawn.contains { $0.value == 0 }),
                             entries: notes, smallest: smallestNonZero, largest: largest, logarithmic: options.scale == .log)
         return Diagram(title: net.name.map { MathText($0 + " — gradient flow") } ?? MathText("Gradient flow"), headers: headers,

@@ -82,7 +82,7 @@ struct LayerSummary: Sendable {
         var keys = [Legend.Key(.magnitude, MathText("edge width ∝ \(weights) of the layer it enters, from 0 (the widest: \(f.string(largest)))"))]
         let zeros = norms.dropFirst().filter { $0 == 0 }.count
         if zeros > 0 { keys.append(Legend.Key(.zero, MathText("\(weights) = 0 exactly: no gradient reaches the layer's weights"))) }
-        let legend = Legend(keys: keys, entries: [Line(MathText("nodes: statistics of ∂\(loss)/∂\(net.notation.preactivation) over the layer's units"), role: .note)],
+        let legend = Legend(keys: keys, entries: [Legend.Entry(MathText("nodes: statistics of ∂\(loss)/∂\(net.notation.preactivation) over the layer's units"))],
                             smallest: 0, largest: largest, logarithmic: false)
         return Diagram(title: MathText((net.name.map { $0 + " — " } ?? "") + "gradients by layer"), headers: headers, nodes: nodes, edges: edges, legend: legend)
     }

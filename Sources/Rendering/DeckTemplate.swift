@@ -84,7 +84,7 @@ struct DeckTemplate {
         marked.markers = markers
         marked.labels.lineSizes = layout.lineSizes
         let deckTheme = renderer.theme
-        let legend = base.legend.map { LegendBuilder(theme: deckTheme, lineSizes: layout.lineSizes, textWidth: layout.legendTextWidth).html($0, shaded: base.nodes.contains { $0.shade != nil }) }
+        let legend = base.legend.map { LegendBuilder(theme: deckTheme, lineSizes: layout.lineSizes, textWidth: layout.legendTextWidth).html($0) }
         let graph = marked.graph(base, geometry: layout.geometry, legend: legend, dpi: nil)
         let svg = try GraphvizEngine.render(graph, engine: .pinned, format: .svg)
         template = Array(SVGTypography.process(String(decoding: svg, as: UTF8.self), fontFamily: deckTheme.fontFamily).utf8)

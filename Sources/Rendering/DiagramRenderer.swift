@@ -66,7 +66,7 @@ public struct DiagramRenderer: Sendable {
         let builder = GraphBuilder(theme: theme)
         var legendBuilder = LegendBuilder(theme: theme)
         legendBuilder.textWidth = try first.legend.map { try legendBuilder.browserTextWidth($0) }
-        let legend = first.legend.map { legendBuilder.html($0, shaded: first.nodes.contains { $0.shade != nil }) }
+        let legend = first.legend.map { legendBuilder.html($0) }
         let (measured, lineSizes) = try builder.measure(diagrams, legend: legend)
         // The view declares its geometry; both kinds are drawn by the same pinned renderer.
         let geometry: DiagramGeometry
@@ -84,7 +84,7 @@ public struct DiagramRenderer: Sendable {
         try theme.validate()
         let layout = try layout ?? self.layout(diagram)
         let style: LabelBuilder.ScriptStyle = scriptTags ? .tags : .faces
-        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style, lineSizes: layout.lineSizes, textWidth: layout.legendTextWidth).html($0, shaded: diagram.nodes.contains { $0.shade != nil }) }
+        let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style, lineSizes: layout.lineSizes, textWidth: layout.legendTextWidth).html($0) }
         var builder = GraphBuilder(theme: theme, scripts: style)
         builder.labels.lineSizes = layout.lineSizes
         return builder.graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)

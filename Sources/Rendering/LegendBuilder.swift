@@ -12,24 +12,16 @@ struct LegendBuilder {
     /// nil leaves it to Graphviz's own measure.
     var textWidth: Int?
 
-    /// `shaded`: the diagram shades its nodes (the flow view); the last legend entry, which
-    /// explains the shading, then gets swatches of the fills actually drawn.
-    func html(_ legend: Legend, shaded: Bool = false) -> HTML {
+    /// The legend: each key's stroke sample beside what it means, then the notes, each with
+    /// its swatch when it explains how something is drawn.
+    func html(_ legend: Legend) -> HTML {
         let texts = self.texts(legend)
         var rows: [[HTML.Cell]] = []
         for (key, text) in zip(legend.keys, texts) {
             rows.append([HTML.Cell(.table(sample(key.stroke))), textCell(text)])
         }
-        for (i, text) in texts.dropFirst(legend.keys.count).enumerated() {
-            var swatch = HTML.Cell(.text(" "))
-            if shaded && i == legend.entries.count - 1 {
-                // From no gradient to the largest, as GraphBuilder fills the nodes.
-                let painter = GraphBuilder(theme: theme)
-                let cells = [0.0, 0.5, 1.0].map { HTML.Cell(.text(" "), attributes: ["BGCOLOR": painter.shadeFill($0), "WIDTH": "9", "HEIGHT": "9"]) }
-                swatch = HTML.Cell(.table(HTML.Table(rows: [cells], attributes: ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0",
-                                                                                   "COLOR": theme.color("node_border")])))
-            }
-            rows.append([swatch, textCell(text)])
+        for (entry, text) in zip(legend.entries, texts.dropFirst(legend.keys.count)) {
+            rows.append([entry.swatch.map { HTML.Cell(.table(swatch($0))) } ?? HTML.Cell(.text(" ")), textCell(text)])
         }
         return .table(HTML.Table(rows: rows, attributes: ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "2", "CELLPADDING": String(Self.padding),
                                                           "COLOR": theme.color("dimmed"), "BGCOLOR": theme.color("background")]))
@@ -53,6 +45,47 @@ struct LegendBuilder {
         var attributes = ["ALIGN": "LEFT", "BGCOLOR": theme.color("background")]
         if let textWidth { attributes["WIDTH"] = String(textWidth) }
         return HTML.Cell(content, attributes: attributes)
+    }
+
+    /// An entry's swatch, painted by the functions that paint the nodes (GraphBuilder): the
+    /// shading from no gradient to the largest, in three cells; or a small node of a unit
+    /// with that health — a dead ReLU's tinted fill and grey dashed border, a saturated
+    /// unit's dashed border — its border held to 3 : 1 against the legend as a graphic.
+    func swatch(_ swatch: Legend.Entry.Swatch) -> HTML.Table {
+        let painter = GraphBuilder(theme: theme)
+        let plain = ["BORDER": "1", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0"]
+        switch swatch {
+        case .shading:
+            let cells = [0.0, 0.5, 1.0].map { HTML.Cell(.text(" "), attributes: ["BGCOLOR": painter.shadeFill($0), "WIDTH": "9", "HEIGHT": "9"]) }
+            return HTML.Table(rows: [cells], attributes: plain.merging(["COLOR": theme.color("node_border")]) { _, b in b })
+        case .node(let health):
+            var unit = DiagramNode(id: NodeID("legend_swatch"), kind: .neuron, column: 0, row: 0, lines: [], tooltip: "")
+            unit.health = health
+            let paint = painter.nodePaint(unit)
+            // The border drawn in cells, as the stroke samples are: Graphviz 2.43's JSON
+            // output crashes on a table with a dashed STYLE. Dashed top and bottom when the
+            // node's border is dashed, solid sides.
+            let dashed = paint.style.split(separator: ",").contains("dashed")
+            let edge: [(Int, Int, String?)] = dashed ? [(4, 1, paint.border), (2, 1, nil), (4, 1, paint.border), (2, 1, nil), (5, 1, paint.border), (2, 1, nil),
+                                                        (4, 1, paint.border), (2, 1, nil), (4, 1, paint.border)] : [(29, 1, paint.border)]
+            let body: [(Int, Int, String?)] = [(1, 11, paint.border), (27, 11, paint.fill), (1, 11, paint.border)]
+            return HTML.Table(rows: [edge, body, edge].map { [HTML.Cell(.table(strip($0)))] },
+                              attributes: ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0"])
+        }
+    }
+
+    /// A row of cells of fixed sizes, each painted in its colour or left empty, fixed at its
+    /// own size: a table in a wider column would otherwise be stretched, and Graphviz would
+    /// spread the stretch as gaps between the pieces.
+    func strip(_ pieces: [(width: Int, height: Int, color: String?)]) -> HTML.Table {
+        let cells = pieces.map { width, height, color in
+            var attributes = ["WIDTH": String(width), "HEIGHT": String(height), "FIXEDSIZE": "TRUE"]
+            if let color { attributes["BGCOLOR"] = color }
+            return HTML.Cell(.text(""), attributes: attributes)
+        }
+        let width = pieces.reduce(0) { $0 + $1.width }, height = pieces.map(\.height).max() ?? 1
+        return HTML.Table(rows: [cells], attributes: ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0",
+                                                      "FIXEDSIZE": "TRUE", "WIDTH": String(width), "HEIGHT": String(height)])
     }
 
     // MARK: - Room for browsers
@@ -128,15 +161,6 @@ struct LegendBuilder {
         case .zero: pieces = [(3, 3, true), (3, 3, false), (3, 3, true), (3, 3, false), (3, 3, true), (3, 3, false), (4, 3, true)]
         case .magnitude: pieces = [(8, 1, true), (4, 1, false), (10, 5, true)]
         }
-        let cells = pieces.map { width, height, painted in
-            var attributes = ["WIDTH": String(width), "HEIGHT": String(height), "FIXEDSIZE": "TRUE"]
-            if painted { attributes["BGCOLOR"] = color }
-            return HTML.Cell(.text(""), attributes: attributes)
-        }
-        // Fixed at its own size: a table in a wider column would otherwise be stretched, and
-        // Graphviz would spread the stretch as gaps between the pieces.
-        let width = pieces.reduce(0) { $0 + $1.0 }, height = pieces.map(\.1).max() ?? 1
-        return HTML.Table(rows: [cells], attributes: ["BORDER": "0", "CELLBORDER": "0", "CELLSPACING": "0", "CELLPADDING": "0",
-                                                      "FIXEDSIZE": "TRUE", "WIDTH": String(width), "HEIGHT": String(height)])
+        return strip(pieces.map { ($0.0, $0.1, $0.2 ? color : nil) })
     }
 }

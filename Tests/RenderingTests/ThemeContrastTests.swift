@@ -127,6 +127,69 @@ final class ThemeContrastTests: XCTestCase {
         }
     }
 
+    /// A legend's rows as the SVG draws them: each text with the shapes drawn since the text
+    /// before it (its row's swatch or sample, then its own background), as (fill, stroke, dashed).
+    static func legendRows(in svg: Data) throws -> [(text: String, shapes: [(fill: String?, stroke: String?, dashed: Bool)])] {
+        let doc = try XMLDocument(data: svg)
+        guard let legend = try doc.nodes(forXPath: "//*[@id='legend']").first as? XMLElement else { return [] }
+        var rows: [(String, [(String?, String?, Bool)])] = []
+        var shapes: [(String?, String?, Bool)] = []
+        for case let element as XMLElement in try legend.nodes(forXPath: ".//*") {
+            func color(_ name: String) -> String? { attribute(element, name).flatMap { $0.hasPrefix("#") ? $0.lowercased() : nil } }
+            switch element.localName {
+            case "polygon", "path", "rect": shapes.append((color("fill"), color("stroke"), attribute(element, "stroke-dasharray") != nil))
+            case "text":
+                let text = (element.stringValue ?? "").replacingOccurrences(of: "\u{A0}", with: "").trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty { rows.append((text, shapes)); shapes = [] }
+            default: break
+            }
+        }
+        return rows
+    }
+
+    /// The dead ReLU's entry shows a dead node as the diagram draws it — its fill, and its
+    /// border's colour and dashes — beside its text, the border (the swatch's graphic) at
+    /// 3 : 1 against the legend in every theme.
+    func testDeadReLUEntryHasASwatchOfADeadNodeWithContrastInEveryTheme() throws {
+        let annotator = Annotator(solution: try NetworkFile.load(path: TestSupport.sample("dead-relu.yaml")).solve())
+        let diagram = FlowAnnotator(annotator: annotator).diagram()
+        let dead = try XCTUnwrap(diagram.nodes.first { $0.health == .dead }).id.raw
+        for theme in try Theme.builtIns() {
+            let svg = try DiagramRenderer(theme: theme).render(diagram, format: .svg)
+            let doc = try XMLDocument(data: svg)
+            let node = try doc.nodes(forXPath: "//*[@id='\(dead)']//*[local-name()='path' or local-name()='polygon']").compactMap { $0 as? XMLElement }
+            let border = try XCTUnwrap(node.first { Self.attribute($0, "stroke-dasharray") != nil }.flatMap { Self.attribute($0, "stroke")?.lowercased() },
+                                       "\(theme.name): the dead node's border is dashed")
+            let fill = try XCTUnwrap(node.compactMap { Self.attribute($0, "fill")?.lowercased() }.first { $0.hasPrefix("#") })
+            let row = try XCTUnwrap(try Self.legendRows(in: svg).first { $0.text.contains("dead ReLU") }, "\(theme.name): the entry is drawn")
+            // The swatch's border is drawn in cells of the border's colour (Graphviz cannot draw
+            // a table's border dashed in every format): dashes above and below, two sides.
+            XCTAssertGreaterThanOrEqual(row.shapes.filter { $0.fill == border }.count, 12, "\(theme.name): the swatch's border is the dead node's, dashed: \(row.shapes)")
+            XCTAssertTrue(row.shapes.contains { $0.fill == fill }, "\(theme.name): the swatch is filled as the dead node: \(row.shapes)")
+            let ratio = Self.contrast(border, theme.color("background"))
+            XCTAssertGreaterThanOrEqual(ratio, 3, "\(theme.name): the dead swatch's border \(border) is \(ratio) : 1 against the legend")
+        }
+    }
+
+    /// Every entry that explains how something is drawn has its swatch beside it, also in a
+    /// training run's legend, which adds a note after the shading's.
+    func testSwatchesSitBesideTheirEntries() throws {
+        let theme = try Theme.named("classroom")
+        let solution = try NetworkFile.load(path: TestSupport.sample("dead-relu.yaml")).solve()
+        let flow = FlowAnnotator(annotator: Annotator(solution: solution)).diagram()
+        let run = try XCTUnwrap(TrainingFrames.diagrams([.init(step: 0, solution: solution)], totalSteps: 1).first)
+        for (name, diagram) in [("flow", flow), ("training frame", run)] {
+            let rows = try Self.legendRows(in: DiagramRenderer(theme: theme).render(diagram, format: .svg))
+            let shading = try XCTUnwrap(rows.first { $0.text.hasPrefix("node shading") }, name)
+            XCTAssertEqual(shading.shapes.filter { $0.fill != nil && $0.fill != theme.color("background") }.count, 3, "\(name): three shades beside the shading's entry")
+            let dead = try XCTUnwrap(rows.first { $0.text.contains("dead ReLU") }, name)
+            XCTAssertGreaterThanOrEqual(dead.shapes.filter { $0.fill == theme.color("dead") }.count, 12, "\(name): the dead ReLU's swatch")
+            for row in rows where row.text.hasPrefix("widths and shading on one scale") {
+                XCTAssertFalse(row.shapes.contains { $0.stroke != nil || ($0.fill != nil && $0.fill != theme.color("background")) }, "\(name): a note without a swatch")
+            }
+        }
+    }
+
     /// The same requirement on the theme files themselves, for every colour drawn as text on
     /// every plain fill, so a theme edit is caught even where no sample shows the pair.
     func testThemeTextColoursAgainstTheirFills() throws {

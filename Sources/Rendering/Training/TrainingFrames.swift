@@ -54,15 +54,15 @@ public enum TrainingFrames {
         }
         // One legend: every frame's notes, except the per-frame ratios of vanishing or
         // exploding layers (the layer headers say it in each frame), plus the shared scale.
-        var entries: [Line] = []
+        var entries: [Legend.Entry] = []
         for d in diagrams {
-            for line in d.legend?.entries ?? [] where !entries.contains(line) {
-                let text = line.text.plain
+            for entry in d.legend?.entries ?? [] where !entries.contains(entry) {
+                let text = entry.text.plain
                 if text.hasPrefix("layer "), text.contains("× the output layer's") { continue }
-                entries.append(line)
+                entries.append(entry)
             }
         }
-        entries.append(Line(MathText("widths and shading on one scale for all \(frames.count) frames of the run"), role: .note))
+        entries.append(Legend.Entry(MathText("widths and shading on one scale for all \(frames.count) frames of the run")))
         // Every frame's stroke keys (their widths already on the shared range), in one order.
         let strokes: [Flow.Stroke] = [.positive, .negative, .zero, .magnitude]
         var keys: [Legend.Key] = []
