@@ -96,15 +96,28 @@ public enum GraphvizEngine {
     /// its size is the node's width and height as `-Tdot` would write them, read from the node
     /// itself. Labels go to Graphviz in batches, so the memory of parsed labels stays that of
     /// one batch however many labels there are (a labelled 32-64-64-10 measures ~20,000).
+    /// With the text-metrics cache on, a label measured before (in this process or, from the
+    /// cache file, in an earlier one) is not given to Graphviz again: its size is remembered.
     public static func measure(_ labels: [Value], nodeAttributes: Attributes) throws -> [Size] {
         let defaults = nodeAttributes.merging(["pos": "0,0!", "width": "0", "height": "0"]) { a, _ in a }
-        var sizes: [Size] = []
-        sizes.reserveCapacity(labels.count)
+        try checkSetup()  // starts the runtime, which loads the cache
+        var keys: [TextMetricsCache.Key]?
+        if TextMetricsCache.remembersLabels {
+            var prefix = ""
+            DOT.attributeList(defaults, into: &prefix)
+            keys = labels.map { label in
+                var description = prefix
+                DOT.value(label, into: &description)
+                return TextMetricsCache.labelKey(description)
+            }
+        }
+        var sizes = keys.map(TextMetricsCache.labelSizes) ?? Array(repeating: nil, count: labels.count)
+        let missing = sizes.indices.filter { sizes[$0] == nil }
         var start = 0
-        while start < labels.count {
-            let end = min(labels.count, start + measureBatch)
+        while start < missing.count {
+            let end = min(missing.count, start + measureBatch)
             var graph = Graph(name: "measure", nodeDefaults: defaults)
-            for i in start..<end { graph.addNode("m\(i - start)", ["label": labels[i]]) }
+            for j in start..<end { graph.addNode("m\(j - start)", ["label": labels[missing[j]]]) }
             let batch = try withLaidOutGraph(.graph(prepared(graph, for: .pinned)), engine: .pinned, drawnByCairo: false, warnings: nil) { _, g -> [Size] in
                 var batch: [Size] = []
                 batch.reserveCapacity(end - start)
@@ -114,15 +127,17 @@ public enum GraphvizEngine {
                     batch.append(Size(width: bpviz_node_width_inches(node) * 72, height: bpviz_node_height_inches(node) * 72))
                     n = agnxtnode(g, node)
                 }
+                // Inside the conversation, so that they are saved with the spans it measured.
+                if let keys, batch.count == end - start { TextMetricsCache.remember(zip((start..<end).map { keys[missing[$0]] }, batch)) }
                 return batch
             }
             guard batch.count == end - start else {
                 throw GraphvizError(stage: .layout, messages: ["measured \(batch.count) of \(end - start) labels"])
             }
-            sizes += batch
+            for (j, size) in zip(start..<end, batch) { sizes[missing[j]] = size }
             start = end
         }
-        return sizes
+        return sizes.map { $0! }
     }
 
     /// A length in points as `measure` gives it: Graphviz writes a node's size in inches to

@@ -47,6 +47,9 @@ enum TextMetricsCache {
         /// Entries measured since the table was last saved.
         var unsaved = 0
         var store: TextMetricsStore?
+        /// Whether the plugin is installed (not disabled, Pango's plugin found): only then
+        /// are whole labels' sizes remembered as well.
+        var active = false
         var pango: PangoTextLayout.Resolution = .missing
         var hits = 0
         var misses = 0
@@ -76,6 +79,7 @@ enum TextMetricsCache {
         let table = store?.load() ?? [:]
         state.withLock { state in
             state.pango = .notTried(plugin: plugin)
+            state.active = true
             state.store = store
             state.table = table
         }
@@ -101,6 +105,60 @@ enum TextMetricsCache {
     /// Hits and misses since the process started (for tests and the benchmark).
     static var statistics: (hits: Int, misses: Int) {
         state.withLock { ($0.hits, $0.misses) }
+    }
+
+    // MARK: - Whole labels
+
+    /// Most of a warm render was Graphviz parsing and sizing the HTML labels it had sized the
+    /// run before (nested tables of stacked scripts each cost a little network simplex), so
+    /// `GraphvizEngine.measure` remembers the size it got for each label in the same table
+    /// and file as the spans, under the same fingerprint: the size is a function of the
+    /// label's text, the node attributes and the text metrics, and the fingerprint covers
+    /// what the metrics depend on. A label's key holds two unrelated 64-bit hashes of its DOT
+    /// text, with a font name and flags no span has, so the entries stay small.
+    static let labelFont = "bpviz label size"
+    static let labelFlags = UInt32.max
+
+    /// The key of a label described by `description` (its node attributes and label as DOT).
+    static func labelKey(_ description: String) -> Key {
+        let bytes = description.utf8
+        func hex(_ v: UInt64) -> String {
+            let digits = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return Key(font: labelFont, size: 0, flags: labelFlags, text: hex(Fingerprint.hash(bytes)) + hex(Fingerprint.mixHash(bytes)))
+    }
+
+    /// Whether label sizes are remembered (the cache is on).
+    static var remembersLabels: Bool { state.withLock { $0.active } }
+
+    /// The remembered size of each label, nil where there is none.
+    static func labelSizes(_ keys: [Key]) -> [Size?] {
+        let now = UInt32(clamping: time(nil))
+        return state.withLock { state in
+            keys.map { key -> Size? in
+                guard let entry = state.table[key] else { return nil }
+                state.hits += 1
+                if entry.lastUsed != now { state.table[key]?.lastUsed = now }
+                return Size(width: entry.metrics.width, height: entry.metrics.height)
+            }
+        }
+    }
+
+    /// Remembers labels' sizes; saved with the spans at the end of the Graphviz conversation
+    /// this is called in (see `during`).
+    static func remember<S: Sequence>(_ sizes: S) where S.Element == (Key, Size) {
+        let now = UInt32(clamping: time(nil))
+        state.withLock { state in
+            guard state.active else { return }
+            for (key, size) in sizes {
+                let metrics = Metrics(width: size.width, height: size.height, baseline: 0, centerline: 0, measured: true)
+                if state.table[key]?.metrics != metrics {
+                    state.table[key] = Entry(metrics: metrics, lastUsed: now)
+                    state.unsaved += 1
+                }
+            }
+        }
     }
 
     /// The plugin's answer for one span.

@@ -57,6 +57,9 @@ enum Fingerprint {
               let dir = opendir(path) else { return }
         var names: [String] = []
         while let entry = readdir(dir) {
+            // A font directory holds hundreds of font files: when only directories count, the
+            // entry's type (where the file system gives it) spares a stat of each file.
+            if !files && entry.pointee.d_type == UInt8(DT_REG) { continue }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
@@ -77,12 +80,25 @@ enum Fingerprint {
     }
 
     /// FNV-1a, 64 bits: stable across runs and platforms (Swift's Hasher is seeded per process).
-    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             h ^= UInt64(byte)
             h = h &* 0x0000_0100_0000_01b3
         }
         return h
+    }
+
+    /// A second 64-bit hash, unrelated to FNV-1a (a multiply–xorshift per byte and
+    /// MurmurHash3's final mix), so that a pair of them names a label without its text.
+    static func mixHash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        var h: UInt64 = 0x9e37_79b9_7f4a_7c15
+        for byte in bytes {
+            h = (h ^ UInt64(byte)) &* 0xff51_afd7_ed55_8ccd
+            h ^= h >> 29
+        }
+        h ^= h >> 33
+        h = h &* 0xc4ce_b9fe_1a85_ec53
+        return h ^ (h >> 33)
     }
 }
