@@ -41,7 +41,9 @@ enum TextMetricsCache {
     }
 
     struct State {
+        /// Entries measured or used in this process; the file's others stay in `stored`.
         var table: [Key: Entry] = [:]
+        var stored: TextMetricsStore.Table?
         /// Set while a graph that cairo will draw is laid out.
         var needsLayouts = false
         /// Entries measured since the table was last saved.
@@ -53,6 +55,15 @@ enum TextMetricsCache {
         var pango: PangoTextLayout.Resolution = .missing
         var hits = 0
         var misses = 0
+
+        /// The entry for `key`, from this process's table or the file (then copied into
+        /// the table, which records its use).
+        mutating func entry(_ key: Key) -> Entry? {
+            if let entry = table[key] { return entry }
+            guard let entry = stored?.lookup(key) else { return nil }
+            table[key] = entry
+            return entry
+        }
     }
 
     static let state = Mutex(State())
@@ -76,12 +87,12 @@ enum TextMetricsCache {
         }
         let store = TextMetricsStore.standard(graphvizVersion: gvcVersion(context).map { String(cString: $0) } ?? "",
                                               pluginDirectory: directory)
-        let table = store?.load() ?? [:]
+        let stored = store?.openTable()
         state.withLock { state in
             state.pango = .notTried(plugin: plugin)
             state.active = true
             state.store = store
-            state.table = table
+            state.stored = stored
         }
         return context
     }
@@ -137,7 +148,7 @@ enum TextMetricsCache {
         let now = UInt32(clamping: time(nil))
         return state.withLock { state in
             keys.map { key -> Size? in
-                guard let entry = state.table[key] else { return nil }
+                guard let entry = state.entry(key) else { return nil }
                 state.hits += 1
                 if entry.lastUsed != now { state.table[key]?.lastUsed = now }
                 return Size(width: entry.metrics.width, height: entry.metrics.height)
@@ -153,7 +164,7 @@ enum TextMetricsCache {
             guard state.active else { return }
             for (key, size) in sizes {
                 let metrics = Metrics(width: size.width, height: size.height, baseline: 0, centerline: 0, measured: true)
-                if state.table[key]?.metrics != metrics {
+                if state.entry(key)?.metrics != metrics {
                     state.table[key] = Entry(metrics: metrics, lastUsed: now)
                     state.unsaved += 1
                 }
@@ -167,7 +178,7 @@ enum TextMetricsCache {
         let key = Key(font: String(cString: name), size: font.pointee.size, flags: UInt32(font.pointee.flags), text: String(cString: text))
         let now = UInt32(clamping: time(nil))
         return state.withLock { state -> bpviz_layout_answer in
-            if !state.needsLayouts, let entry = state.table[key] {
+            if !state.needsLayouts, let entry = state.entry(key) {
                 state.hits += 1
                 if entry.lastUsed != now { state.table[key]?.lastUsed = now }
                 span.pointee.size = pointf(x: entry.metrics.width, y: entry.metrics.height)
@@ -184,7 +195,7 @@ enum TextMetricsCache {
             let metrics = Metrics(width: span.pointee.size.x, height: span.pointee.size.y,
                                   baseline: span.pointee.yoffset_layout, centerline: span.pointee.yoffset_centerline,
                                   measured: bpviz_layout_answer_measured(measured) != 0)
-            if state.table[key]?.metrics != metrics {
+            if state.entry(key)?.metrics != metrics {
                 state.table[key] = Entry(metrics: metrics, lastUsed: now)
                 state.unsaved += 1
             }

@@ -50,6 +50,28 @@ final class TextMetricsStoreTests: XCTestCase {
         XCTAssertEqual(s.load(), [:])
     }
 
+    func testLookupsDecodeOnlyWhatTheyAskForAndADamagedEntryIsAMiss() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let s = store(dir)
+        var table: [Key: Entry] = [:]
+        for i in 0..<50 { table[key("text \(i)", flags: UInt32(i % 3))] = entry(Double(i), usedAt: UInt32(i)) }
+        s.save(table)
+        let file = try XCTUnwrap(s.openTable())
+        for (k, e) in table { XCTAssertEqual(file.lookup(k), e, k.text) }
+        XCTAssertNil(file.lookup(key("text 50")))
+        XCTAssertNil(file.lookup(key("text 1", flags: 2)), "another style is another key")
+        XCTAssertNil(store(dir, fingerprint: 43).openTable(), "another font setup or library version")
+        // A flipped bit in one entry's text: that entry is a miss, the others still answer.
+        var bytes = try XCTUnwrap(TextMetricsStore.readFile(s.path))
+        let target = Array("text 7".utf8)
+        let at = try XCTUnwrap((0...(bytes.count - target.count)).first { Array(bytes[$0..<$0 + target.count]) == target })
+        bytes[at + 5] ^= 0x01
+        let damaged = try XCTUnwrap(TextMetricsStore.Table(bytes: bytes, fingerprint: 42, capacity: 100))
+        XCTAssertNil(damaged.lookup(key("text 7", flags: 1)))
+        XCTAssertEqual(damaged.lookup(key("text 8", flags: 2)), table[key("text 8", flags: 2)])
+        XCTAssertNil(s.decode(bytes), "the whole file no longer decodes")
+    }
+
     func testSaveMergesWithTheFileAndEvictsTheLeastRecentlyUsed() throws {
         let dir = try TestSupport.temporaryDirectory()
         let s = store(dir, capacity: 3)
