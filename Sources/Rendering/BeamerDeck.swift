@@ -1,4 +1,6 @@
 import Annotation
+import Foundation
+import Synchronization
 
 /// A slide deck as LaTeX Beamer: `deck.tex`, one frame per frame of the SVG deck in the same
 /// order, each `\input`ting its picture (`NNN-name.tex`, the SVG frame's name) — the frame's
@@ -15,9 +17,18 @@ struct BeamerDeck {
         var files: [(name: String, text: String)] = []
         var document = Self.preamble(title: title)
         let options = TikZWriter.Options(caption: false, title: false)
-        for frame in deck.frames {
+        // Each picture is pure computation on immutable data: use every core, as the SVG deck
+        // does for its frames. Each is stored in its own slot; the files keep the frames' order.
+        let frames = deck.frames, writer = self.writer
+        let pictures = Mutex([String](repeating: "", count: frames.count))
+        DispatchQueue.concurrentPerform(iterations: frames.count) { i in
+            let picture = writer.picture(frames[i].diagram, layout: layout, options: options)
+            pictures.withLock { $0[i] = picture }
+        }
+        let drawn = pictures.withLock { $0 }
+        for (frame, picture) in zip(frames, drawn) {
             let file = frame.name + ".tex"
-            files.append((file, writer.picture(frame.diagram, layout: layout, options: options)))
+            files.append((file, picture))
             document += "\n\\begin{frame}[t]{\(LaTeX.inline(MathText(unicode: frame.title)))}\n"
             document += "\\bpvizcaption{%\n"
             document += frame.diagram.caption.map { line in
