@@ -99,18 +99,14 @@ public enum GraphvizEngine {
     /// With the text-metrics cache on, a label measured before (in this process or, from the
     /// cache file, in an earlier one) is not given to Graphviz again: its size is remembered.
     public static func measure(_ labels: [Value], nodeAttributes: Attributes) throws -> [Size] {
-        let defaults = nodeAttributes.merging(["pos": "0,0!", "width": "0", "height": "0"]) { a, _ in a }
+        let defaults = measureDefaults(nodeAttributes)
         try checkSetup()  // starts the runtime, which loads the cache
-        var keys: [TextMetricsCache.Key]?
-        if TextMetricsCache.remembersLabels {
-            var prefix = ""
-            DOT.attributeList(defaults, into: &prefix)
-            keys = labels.map { label in
-                var description = prefix
-                DOT.value(label, into: &description)
-                return TextMetricsCache.labelKey(description)
-            }
-        }
+        // Only a call of at most `rememberedLabelLimit` labels is remembered: a large labelled
+        // net measures ~20,000 labels, which would crowd the text sizes out of the cache's
+        // bounded table and make every save of it (one per Graphviz conversation) rewrite
+        // megabytes — its cold render took 5.0 → 7.3 s CPU when they were remembered.
+        let keys = TextMetricsCache.remembersLabels && labels.count <= rememberedLabelLimit
+            ? labelKeys(labels, defaults: defaults) : nil
         var sizes = keys.map(TextMetricsCache.labelSizes) ?? Array(repeating: nil, count: labels.count)
         let missing = sizes.indices.filter { sizes[$0] == nil }
         var start = 0
@@ -149,6 +145,25 @@ public enum GraphvizEngine {
 
     /// Labels measured per Graphviz graph.
     static let measureBatch = 1024
+
+    /// The most labels one `measure` call remembers in the text-metrics cache (see there).
+    static let rememberedLabelLimit = 2_000
+
+    /// The text-metrics cache's key of each label, measured with node defaults `defaults`.
+    static func labelKeys(_ labels: [Value], defaults: Attributes) -> [TextMetricsCache.Key] {
+        var prefix = ""
+        DOT.attributeList(defaults, into: &prefix)
+        return labels.map { label in
+            var description = prefix
+            DOT.value(label, into: &description)
+            return TextMetricsCache.labelKey(description)
+        }
+    }
+
+    /// `measure`'s node defaults for `nodeAttributes`: each label a node pinned at the origin.
+    static func measureDefaults(_ nodeAttributes: Attributes) -> Attributes {
+        nodeAttributes.merging(["pos": "0,0!", "width": "0", "height": "0"]) { a, _ in a }
+    }
 
     /// Reads DOT text into a Graph: nodes, edges, subgraphs and every attribute that differs
     /// from its default.

@@ -116,4 +116,21 @@ final class InProcessTextMetricsTests: XCTestCase {
         XCTAssertEqual(first[0], first[2])
         XCTAssertGreaterThan(first[1].width, first[0].width)
     }
+
+    /// A large call's labels are measured but not remembered (they would crowd the text
+    /// sizes out of the bounded cache); a small call's are.
+    func testOnlySmallCallsRememberTheirLabels() throws {
+        guard !TextMetricsCache.isDisabled else { throw XCTSkip("BPVIZ_NO_CACHE is set") }
+        let attributes: Attributes = ["fontname": "DejaVu Sans", "fontsize": "14", "shape": "plaintext"]
+        let defaults = GraphvizEngine.measureDefaults(attributes)
+        let run = UUID().uuidString
+        let small: [Value] = (0..<3).map { .text("small \($0) \(run)") }
+        let large: [Value] = (0...GraphvizEngine.rememberedLabelLimit).map { .text("l\($0) \(run)") }
+        let sizes = try GraphvizEngine.measure(large, nodeAttributes: attributes)
+        XCTAssertEqual(sizes.count, large.count)
+        XCTAssertTrue(sizes.allSatisfy { $0.width > 0 }, "every label measured")
+        _ = try GraphvizEngine.measure(small, nodeAttributes: attributes)
+        XCTAssertTrue(TextMetricsCache.labelSizes(GraphvizEngine.labelKeys(large, defaults: defaults)).allSatisfy { $0 == nil })
+        XCTAssertTrue(TextMetricsCache.labelSizes(GraphvizEngine.labelKeys(small, defaults: defaults)).allSatisfy { $0 != nil })
+    }
 }
