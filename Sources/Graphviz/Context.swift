@@ -31,15 +31,17 @@ final class GraphvizRuntime: Sendable {
         // Debian loads plugins on demand from config6a; without it no layout engine exists.
         // A trial layout of an empty graph asks for the engine the way every render will
         // (gvPluginList would tell as well, but its parameters differ between Graphviz versions).
+        // The engine tried is the pinned one every diagram is drawn with, so its plugin is
+        // loaded once and no other (`dot`'s layout plugin, which a render never uses).
         // Its messages are captured like any other operation's, so nothing reaches stderr.
-        let (hasDot, _, _) = collectingMessages { () -> Bool in
+        let (hasLayout, _, _) = collectingMessages { () -> Bool in
             guard let g = agmemread("digraph {}") else { return false }
             defer { agclose(g) }
-            guard gvLayout(context, g, "dot") == 0 else { return false }
+            guard gvLayout(context, g, LayoutEngine.pinned.name) == 0 else { return false }
             gvFreeLayout(context, g)
             return true
         }
-        if hasDot {
+        if hasLayout {
             return State(context: context, setupFailure: nil)
         }
         return State(context: context, setupFailure: GraphvizError(stage: .setup, messages: [

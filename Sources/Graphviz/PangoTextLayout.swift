@@ -36,9 +36,18 @@ enum PangoTextLayout {
 
     /// The pango plugin's file: `libgvplugin_pango.so.N` as Graphviz installs it.
     static func pluginPath(in directory: String) -> String? {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
-        let candidates = names.filter { $0.hasPrefix("libgvplugin_pango.so") }
-            .sorted { ($0.count, $0) < ($1.count, $1) }
+        // readdir rather than FileManager: Graphviz's plugin directory holds ~50 files, and
+        // this runs at every start.
+        guard let dir = opendir(directory) else { return nil }
+        var candidates: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name.hasPrefix("libgvplugin_pango.so") { candidates.append(name) }
+        }
+        closedir(dir)
+        candidates.sort { ($0.count, $0) < ($1.count, $1) }
         // Prefer the versioned name the config lists (".so.6") over the development link.
         let chosen = candidates.first { $0.split(separator: ".").count == 3 } ?? candidates.first
         return chosen.map { directory + "/" + $0 }

@@ -86,7 +86,7 @@ enum TextMetricsCache {
             return gvContext()
         }
         let store = TextMetricsStore.standard(graphvizVersion: gvcVersion(context).map { String(cString: $0) } ?? "",
-                                              pluginDirectory: directory)
+                                              pluginDirectory: directory, plugin: plugin)
         let stored = store?.openTable()
         state.withLock { state in
             state.pango = .notTried(plugin: plugin)

@@ -18,12 +18,13 @@ enum Fingerprint {
         "libfontconfig.so.1", "libfreetype.so.6", "libharfbuzz.so.0", "libgvc.so.6",
     ]
 
-    static func current(graphvizVersion: String, pluginDirectory: String) -> UInt64 {
+    /// `plugin`: the Pango plugin's path in `pluginDirectory` (`PangoTextLayout.pluginPath`).
+    static func current(graphvizVersion: String, pluginDirectory: String, plugin: String?) -> UInt64 {
         let env = ProcessInfo.processInfo.environment
         var text = version + "\n" + graphvizVersion + "\n"
         for key in environmentKeys { text += key + "=" + (env[key] ?? "-") + "\n" }
         text += describe(pluginDirectory + "/config6a")
-        if let plugin = PangoTextLayout.pluginPath(in: pluginDirectory) { text += describe(plugin) }
+        if let plugin { text += describe(plugin) }
         let libraries = PangoTextLayout.sharedLibraryDirectory(pluginDirectory)
         for name in self.libraries { text += describe(libraries + "/" + name) }
         let home = env["HOME"] ?? ""
@@ -45,17 +46,29 @@ enum Fingerprint {
     static func describe(_ path: String) -> String {
         var info = stat()
         guard stat(path, &info) == 0 else { return path + " -\n" }
-        return "\(path) \(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_mode)\n"
+        return describe(path, info)
+    }
+
+    static func describe(_ path: String, _ info: stat) -> String {
+        "\(path) \(info.st_dev) \(info.st_ino) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec) \(info.st_mode)\n"
     }
 
     /// Describes `path` and what lies below it (directories only unless `files`), in name
     /// order, to a bounded depth and count.
-    static func walk(_ path: String, files: Bool, depth: Int = 0, into text: inout String) {
-        text += describe(path)
+    static func walk(_ path: String, files: Bool, into text: inout String) {
         var info = stat()
-        guard depth < 8, stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, text.utf8.count < 1 << 20,
+        guard stat(path, &info) == 0 else { text += path + " -\n"; return }
+        walk(path, info, files: files, depth: 0, into: &text)
+    }
+
+    /// `walk` of a path already stat'ed: each entry is stat'ed once, relative to its
+    /// directory (this runs on every render, warm or cold, and was mostly system calls).
+    private static func walk(_ path: String, _ info: stat, files: Bool, depth: Int, into text: inout String) {
+        text += describe(path, info)
+        guard depth < 8, (info.st_mode & S_IFMT) == S_IFDIR, text.utf8.count < 1 << 20,
               let dir = opendir(path) else { return }
-        var names: [String] = []
+        var children: [(name: String, info: stat?)] = []
+        let fd = dirfd(dir)
         while let entry = readdir(dir) {
             // A font directory holds hundreds of font files: when only directories count, the
             // entry's type (where the file system gives it) spares a stat of each file.
@@ -64,17 +77,17 @@ enum Fingerprint {
                 String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
             }
             if name == "." || name == ".." { continue }
-            names.append(name)
+            var childInfo = stat()
+            children.append((name, fstatat(fd, name, &childInfo, 0) == 0 ? childInfo : nil))
         }
         closedir(dir)
-        for name in names.sorted() {
+        for (name, childInfo) in children.sorted(by: { $0.name < $1.name }) {
             let child = path + "/" + name
-            var childInfo = stat()
-            guard stat(child, &childInfo) == 0 else { text += child + " -\n"; continue }
+            guard let childInfo else { text += child + " -\n"; continue }
             if (childInfo.st_mode & S_IFMT) == S_IFDIR {
-                walk(child, files: files, depth: depth + 1, into: &text)
+                walk(child, childInfo, files: files, depth: depth + 1, into: &text)
             } else if files {
-                text += describe(child)
+                text += describe(child, childInfo)
             }
         }
     }

@@ -31,7 +31,7 @@ struct TextMetricsStore: Sendable {
     static let magic = Array("BPVZTXT2".utf8)
 
     /// The standard location, or nil when there is no cache directory to use.
-    static func standard(graphvizVersion: String, pluginDirectory: String) -> TextMetricsStore? {
+    static func standard(graphvizVersion: String, pluginDirectory: String, plugin: String?) -> TextMetricsStore? {
         let env = ProcessInfo.processInfo.environment
         let directory: String
         if let own = env["BPVIZ_CACHE_DIR"], own.hasPrefix("/") {
@@ -43,7 +43,7 @@ struct TextMetricsStore: Sendable {
         } else {
             return nil
         }
-        let fingerprint = Fingerprint.current(graphvizVersion: graphvizVersion, pluginDirectory: pluginDirectory)
+        let fingerprint = Fingerprint.current(graphvizVersion: graphvizVersion, pluginDirectory: pluginDirectory, plugin: plugin)
         return TextMetricsStore(path: directory + "/text-metrics", fingerprint: fingerprint)
     }
 

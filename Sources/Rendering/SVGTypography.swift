@@ -36,7 +36,7 @@ public enum SVGTypography {
         while i < input.count {
             if input[i] == UInt8(ascii: "<") {
                 if input.starts(with: textOpen, at: i), let end = input.firstIndex(of: UInt8(ascii: ">"), from: i) {
-                    out += rewriteTextTag(Array(input[i...end]), fonts: fonts)
+                    appendTextTag(input, i..<end + 1, fonts: fonts, to: &out)
                     i = end + 1
                     if let close = input.firstIndex(of: textClose, from: i) {
                         out += keepEdgeSpaces(input[i..<close])
@@ -60,7 +60,7 @@ public enum SVGTypography {
 
     /// The font-family values the label builder uses as markers, and what replaces them.
     struct FontMarkers {
-        let plain, sub, sup, bold, replacement: [UInt8]
+        let plain, sub, sup, bold, replacement, boldReplacement: [UInt8]
         init(family: String) {
             plain = Array("font-family=\"\(family)\"".utf8)
             sub = Array("font-family=\"\(family)\(LabelBuilder.subFace)\"".utf8)
@@ -68,6 +68,7 @@ public enum SVGTypography {
             bold = Array("font-family=\"\(family)\(LabelBuilder.boldFace)\"".utf8)
             // Themes are validated to plain names; escaped all the same, as every attribute.
             replacement = Array("font-family=\"\(MathText.htmlEscape(family)), Verdana, Arial, sans-serif\"".utf8)
+            boldReplacement = replacement + Array(" font-weight=\"bold\"".utf8)
         }
     }
 
@@ -82,8 +83,23 @@ public enum SVGTypography {
         return leading + content[start..<end] + trailing
     }
 
+    static let subShift = Array(" baseline-shift=\"sub\"".utf8), supShift = Array(" baseline-shift=\"super\"".utf8)
+
+    /// `rewriteTextTag(input[range])` appended to `out`. Most tags carry no script: their
+    /// font marker is replaced while copying, without making the tag an array of its own.
+    static func appendTextTag(_ input: [UInt8], _ range: Range<Int>, fonts: FontMarkers, to out: inout [UInt8]) {
+        let scripted = input.firstIndex(of: fonts.sub, in: range) != nil || input.firstIndex(of: fonts.sup, in: range) != nil
+            || input.firstIndex(of: subShift, in: range) != nil || input.firstIndex(of: supShift, in: range) != nil
+        if scripted {
+            out += rewriteTextTag(Array(input[range]), fonts: fonts)
+        } else if input.firstIndex(of: fonts.bold, in: range) != nil {
+            input.appendReplacing(fonts.bold, with: fonts.boldReplacement, in: range, to: &out)
+        } else {
+            input.appendReplacing(fonts.plain, with: fonts.replacement, in: range, to: &out)
+        }
+    }
+
     static func rewriteTextTag(_ tag: [UInt8], fonts: FontMarkers) -> [UInt8] {
-        let subShift = Array(" baseline-shift=\"sub\"".utf8), supShift = Array(" baseline-shift=\"super\"".utf8)
         var t = tag
         var shift = 0.0
         if t.firstIndex(of: fonts.sub, from: 0) != nil {
@@ -93,7 +109,7 @@ public enum SVGTypography {
             shift = -superscriptRise
             t = t.replacing(fonts.sup, with: fonts.replacement)
         } else if t.firstIndex(of: fonts.bold, from: 0) != nil {
-            t = t.replacing(fonts.bold, with: fonts.replacement + Array(" font-weight=\"bold\"".utf8))
+            t = t.replacing(fonts.bold, with: fonts.boldReplacement)
         } else {
             t = t.replacing(fonts.plain, with: fonts.replacement)
         }
@@ -142,6 +158,33 @@ extension Array where Element == UInt8 {
             i += 1
         }
         return nil
+    }
+
+    /// The first `needle` that lies wholly inside `range`.
+    func firstIndex(of needle: [UInt8], in range: Range<Int>) -> Int? {
+        guard !needle.isEmpty, range.upperBound <= count else { return nil }
+        var i = range.lowerBound
+        while i + needle.count <= range.upperBound {
+            if self[i] == needle[0] && starts(with: needle, at: i) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// `Array(self[range]).replacing(needle, with: replacement)`, appended to `out`.
+    func appendReplacing(_ needle: [UInt8], with replacement: [UInt8], in range: Range<Int>, to out: inout [UInt8]) {
+        var i = range.lowerBound, copied = i
+        while i + needle.count <= range.upperBound {
+            if self[i] == needle[0] && starts(with: needle, at: i) {
+                out += self[copied..<i]
+                out += replacement
+                i += needle.count
+                copied = i
+            } else {
+                i += 1
+            }
+        }
+        out += self[copied..<range.upperBound]
     }
 
     func replacing(_ needle: [UInt8], with replacement: [UInt8]) -> [UInt8] {
