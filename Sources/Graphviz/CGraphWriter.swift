@@ -65,24 +65,30 @@ enum CGraphWriter {
     /// Attribute symbols by kind and name, declared on first use as the DOT parser does.
     struct Symbols {
         let graph: UnsafeMutablePointer<Agraph_t>
-        var declared: [Int32: [String: UnsafeMutablePointer<Agsym_t>]] = [:]
+        /// Node and edge symbols apart: one hash lookup per attribute set (a labelled
+        /// 32-64-64-10 sets ~100,000).
+        var nodeSymbols: [String: UnsafeMutablePointer<Agsym_t>] = [:]
+        var edgeSymbols: [String: UnsafeMutablePointer<Agsym_t>] = [:]
+        /// Bytes of the value being stored, reused from one attribute to the next.
+        var buffer: [UInt8] = []
 
         init(graph: UnsafeMutablePointer<Agraph_t>) { self.graph = graph }
 
         mutating func symbol(_ name: String, kind: Int32) -> UnsafeMutablePointer<Agsym_t>? {
-            if let s = declared[kind]?[name] { return s }
+            if let s = kind == AGNODE ? nodeSymbols[name] : edgeSymbols[name] { return s }
             let s = name.withCString { n -> UnsafeMutablePointer<Agsym_t>? in
                 let n = UnsafeMutablePointer(mutating: n)
                 return agattr(graph, kind, n, nil) ?? "".withCString { agattr(graph, kind, n, UnsafeMutablePointer(mutating: $0)) }
             }
-            declared[kind, default: [:]][name] = s
+            if kind == AGNODE { nodeSymbols[name] = s } else { edgeSymbols[name] = s }
             return s
         }
 
         mutating func set(_ attributes: Attributes, on object: UnsafeMutableRawPointer, kind: Int32) {
             for (key, value) in attributes {
                 guard let sym = symbol(key, kind: kind) else { continue }
-                if case .html(let html) = value {
+                switch value {
+                case .html(let html):
                     // An HTML string, as the lexer makes one for `<…>`; agxset then finds it
                     // by its text and keeps its HTML mark.
                     html.markup.withCString { m in
@@ -90,11 +96,46 @@ enum CGraphWriter {
                         _ = agxset(object, sym, h)
                         _ = agstrfree(graph, h)
                     }
-                } else {
-                    _ = CGraphWriter.stored(key, value).withCString { agxset(object, sym, UnsafeMutablePointer(mutating: $0)) }
+                case .text(let text):
+                    CGraphWriter.storeBytes(text, tooltip: CGraphWriter.isTooltip(key), into: &buffer)
+                    buffer.withUnsafeMutableBufferPointer { b in
+                        b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { _ = agxset(object, sym, $0) }
+                    }
+                case .escaped(let text):
+                    _ = text.withCString { agxset(object, sym, UnsafeMutablePointer(mutating: $0)) }
                 }
             }
         }
+    }
+
+    /// Whether Graphviz unescapes the attribute's value twice (see `stored(_:_:)`).
+    static func isTooltip(_ key: String) -> Bool {
+        key.utf8.count >= 7 && key.utf8.suffix(7).elementsEqual("tooltip".utf8)
+    }
+
+    /// `stored(key, .text(text))` as NUL-terminated UTF-8 in `buffer`, written byte by byte
+    /// (every byte of a multi-byte character is 0x80 or above, so none is taken for a
+    /// backslash or a control character): `tooltip` doubles the backslashes once more.
+    static func storeBytes(_ text: String, tooltip: Bool, into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        var text = text
+        text.withUTF8 { bytes in
+            buffer.reserveCapacity(bytes.count + 1)
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "\\"):
+                    buffer.append(b); buffer.append(b)
+                    if tooltip { buffer.append(b); buffer.append(b) }
+                case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): break
+                case 0x09: buffer.append(b)
+                case 0..<0x20: buffer.append(0xE2); buffer.append(0x90); buffer.append(0x80 + b)  // U+2400 + b
+                case 0x7F: buffer.append(0xE2); buffer.append(0x90); buffer.append(0xA1)          // U+2421
+                default: buffer.append(b)
+                }
+            }
+        }
+        buffer.append(0)
     }
 
     /// What the DOT lexer keeps of the value `DOT.attributeList` writes for `key`.

@@ -1,6 +1,6 @@
 import Foundation
 import FoundationXML
-import Graphviz
+@testable import Graphviz
 import Synchronization
 import TestSupport
 import XCTest
@@ -44,6 +44,29 @@ final class GraphvizTests: XCTestCase {
         // agwrite's canonical form reads back to the same nodes and edges.
         let canonical = try GraphvizEngine.canonicalDOT(original.dot)
         XCTAssertEqual(try GraphvizEngine.read(dot: canonical).nodes.map(\.id), original.nodes.map(\.id))
+    }
+
+    func testGraphsMadeThroughCGraphEqualTheirDOTRead() throws {
+        // Backslashes, line breaks, returns, tabs, other controls, DEL and non-ASCII text, in
+        // tooltips (unescaped twice by Graphviz) and other attributes, on nodes and edges.
+        let tricky = "a\\N b\\\\ \"q\" line\nnext\r tab\t bell\u{07} esc\u{1B} del\u{7F} ∂w₂₁ é"
+        var g = Graph(name: "made", nodeDefaults: ["shape": "box", "fontname": "DejaVu Sans"], edgeDefaults: ["arrowsize": "0.7"])
+        g.addNode("a", ["label": .text(tricky), "tooltip": .text(tricky), "pos": "10,20!"])
+        g.addNode("b", ["label": .html(.sequence([.text(tricky), .sub(.text("1"))])), "tooltip": "plain", "id": .text(tricky), "pos": "200,20!"])
+        g.addNode("c", ["label": .text(""), "labeltooltip": .text(tricky), "pos": "100,120!"])
+        g.addEdge("a", "b", ["label": .text(tricky), "edgetooltip": .text(tricky), "tooltip": .text(tricky), "color": "red"])
+        g.addEdge("b", "c", ["label": .html(.font(.text(tricky), color: "blue", size: 10)), "headtooltip": .text("\\")])
+        XCTAssertTrue(CGraphWriter.canWrite(g))
+        for format in [OutputFormat.dot, .svg] {
+            let made = try GraphvizEngine.render(g, engine: .pinned, format: format)
+            let read = try GraphvizEngine.render(dot: GraphvizEngine.prepared(g, for: .pinned).dot, engine: .pinned, formats: [format])[0]
+            XCTAssertEqual(String(decoding: made, as: UTF8.self), String(decoding: read, as: UTF8.self), "\(format)")
+        }
+        for (key, text) in [("tooltip", tricky), ("edgetooltip", tricky), ("label", tricky), ("id", "plain"), ("tooltip", "")] {
+            var bytes: [UInt8] = []
+            CGraphWriter.storeBytes(text, tooltip: CGraphWriter.isTooltip(key), into: &bytes)
+            XCTAssertEqual(bytes, Array(CGraphWriter.stored(key, .text(text)).utf8) + [0], key)
+        }
     }
 
     func testUserTextRendersLiterally() throws {
