@@ -61,46 +61,62 @@ public indirect enum HTML: Hashable, Sendable {
 
     /// The label body, without the enclosing `<` `>` of DOT.
     public var markup: String {
-        var out = ""
+        // Labels in a graph are usually markup already: no copy.
+        if case .raw(let s) = self { return s }
+        var out = MarkupBytes()
         write(to: &out)
-        return out
+        return out.string
+    }
+
+    /// The label body as UTF-8 bytes (`markup`'s), without making a String.
+    public var markupBytes: [UInt8] {
+        var out = MarkupBytes()
+        write(to: &out)
+        return out.bytes
     }
 
     func write(to out: inout String) {
+        if case .raw(let s) = self { out += s } else { out += markup }
+    }
+
+    /// Writes the markup as bytes: a large net's labels are tens of megabytes of markup, and
+    /// appending byte runs to one array costs a fraction of appending Strings (each append a
+    /// capacity check, a copy and often a reallocation through String's storage).
+    public func write(to out: inout MarkupBytes) {
         switch self {
-        case .text(let s): out += HTML.escape(s, backslashes: true)
-        case .raw(let s): out += s
-        case .sub(let h): out += "<SUB>"; h.write(to: &out); out += "</SUB>"
-        case .sup(let h): out += "<SUP>"; h.write(to: &out); out += "</SUP>"
-        case .bold(let h): out += "<B>"; h.write(to: &out); out += "</B>"
-        case .italic(let h): out += "<I>"; h.write(to: &out); out += "</I>"
+        case .text(let s): out.appendEscaped(s, backslashes: true)
+        case .raw(let s): out.append(s)
+        case .sub(let h): out.append("<SUB>"); h.write(to: &out); out.append("</SUB>")
+        case .sup(let h): out.append("<SUP>"); h.write(to: &out); out.append("</SUP>")
+        case .bold(let h): out.append("<B>"); h.write(to: &out); out.append("</B>")
+        case .italic(let h): out.append("<I>"); h.write(to: &out); out.append("</I>")
         case let .font(h, color, size, face):
-            out += "<FONT"
-            if let color { out += " COLOR=\"\(HTML.escape(color))\"" }
-            if let size { out += " POINT-SIZE=\"\(HTML.number(size))\"" }
-            if let face { out += " FACE=\"\(HTML.escape(face))\"" }
-            out += ">"
+            out.append("<FONT")
+            if let color { out.append(" COLOR=\""); out.appendEscaped(color, backslashes: false); out.append("\"") }
+            if let size { out.append(" POINT-SIZE=\""); out.append(HTML.number(size)); out.append("\"") }
+            if let face { out.append(" FACE=\""); out.appendEscaped(face, backslashes: false); out.append("\"") }
+            out.append(">")
             h.write(to: &out)
-            out += "</FONT>"
+            out.append("</FONT>")
         case .lineBreak(let align):
-            out += align.map { "<BR ALIGN=\"\($0.rawValue)\"/>" } ?? "<BR/>"
+            if let align { out.append("<BR ALIGN=\""); out.append(align.rawValue); out.append("\"/>") } else { out.append("<BR/>") }
         case .sequence(let parts): for p in parts { p.write(to: &out) }
         case .table(let t):
-            out += "<TABLE"
-            for key in t.attributes.keys.sorted() { out += " \(key)=\"\(HTML.escape(t.attributes[key]!))\"" }
-            out += ">"
+            out.append("<TABLE")
+            out.appendAttributes(t.attributes)
+            out.append(">")
             for row in t.rows {
-                out += "<TR>"
+                out.append("<TR>")
                 for cell in row {
-                    out += "<TD"
-                    for key in cell.attributes.keys.sorted() { out += " \(key)=\"\(HTML.escape(cell.attributes[key]!))\"" }
-                    out += ">"
+                    out.append("<TD")
+                    out.appendAttributes(cell.attributes)
+                    out.append(">")
                     cell.content.write(to: &out)
-                    out += "</TD>"
+                    out.append("</TD>")
                 }
-                out += "</TR>"
+                out.append("</TR>")
             }
-            out += "</TABLE>"
+            out.append("</TABLE>")
         }
     }
 
@@ -112,22 +128,9 @@ public indirect enum HTML: Hashable, Sendable {
     public static func escape(_ s: String, backslashes: Bool = false) -> String {
         // Most text has nothing to escape: a scan of its bytes, and the string as it is.
         if !s.utf8.contains(where: { needsEscape($0, backslashes: backslashes) }) { return s }
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\\" where backslashes: out += "\\\\"
-            // Graphviz drops tabs and line breaks in label text: show them.
-            case _ where backslashes && (c == "\t" || c == "\n" || c == "\r"): out.unicodeScalars.append(Unicode.Scalar(0x2400 + c.value)!)
-            default: out.unicodeScalars.append(controlPicture(c))
-            }
-        }
-        return out
+        var out = MarkupBytes()
+        out.appendEscaped(s, backslashes: backslashes)
+        return out.string
     }
 
     /// Whether a byte of UTF-8 text is one `escape` rewrites: an XML special, a control
@@ -154,5 +157,73 @@ public indirect enum HTML: Hashable, Sendable {
 
     static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(x)
+    }
+}
+
+/// A growing run of UTF-8 markup bytes: what `HTML.write` appends to.
+public struct MarkupBytes: Sendable {
+    /// The bytes so far.
+    public private(set) var bytes: [UInt8] = []
+
+    /// An empty buffer with room for a typical label.
+    public init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+
+    /// The bytes as a String (they are valid UTF-8: every append keeps whole characters).
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// A literal, copied as bytes.
+    @inline(__always)
+    public mutating func append(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// A String's UTF-8, copied as it is.
+    @inline(__always)
+    public mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// `HTML.escape(s, backslashes:)`'s bytes, written without making the escaped String:
+    /// runs of bytes that need no escaping are copied whole. Every byte of a multi-byte
+    /// character is 0x80 or above, so none is ever taken for a special.
+    public mutating func appendEscaped(_ s: String, backslashes: Bool) {
+        var s = s
+        s.withUTF8 { text in
+            var start = 0
+            for i in 0..<text.count {
+                let b = text[i]
+                guard HTML.needsEscape(b, backslashes: backslashes) else { continue }
+                if start < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<i])) }
+                start = i + 1
+                switch b {
+                case UInt8(ascii: "&"): append("&amp;")
+                case UInt8(ascii: "<"): append("&lt;")
+                case UInt8(ascii: ">"): append("&gt;")
+                case UInt8(ascii: "\""): append("&quot;")
+                case UInt8(ascii: "'"): append("&#39;")
+                case UInt8(ascii: "\\"): append("\\\\")
+                // Graphviz drops tabs and line breaks in label text: show them (XML keeps
+                // them in attribute values).
+                case 0x09, 0x0A, 0x0D: if backslashes { bytes.append(contentsOf: [0xE2, 0x90, 0x80 + b] as [UInt8]) } else { bytes.append(b) }
+                // U+2400 + b (control pictures), U+2421 for DEL: E2 90 80+b, E2 90 A1.
+                case 0x7F: bytes.append(contentsOf: [0xE2, 0x90, 0xA1] as [UInt8])
+                default: bytes.append(contentsOf: [0xE2, 0x90, 0x80 + b] as [UInt8])
+                }
+            }
+            if start < text.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[start...])) }
+        }
+    }
+
+    /// Attributes in the order of their names, each ` NAME="value"` with the value escaped.
+    mutating func appendAttributes(_ attributes: [String: String]) {
+        if attributes.isEmpty { return }
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+            append(" ")
+            append(key)
+            append("=\"")
+            appendEscaped(value, backslashes: false)
+            append("\"")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Annotation
+import Foundation
 import Graphviz
 
 /// Turns the annotation's lines into Graphviz HTML-like labels in a theme's fonts and
@@ -102,7 +103,8 @@ struct LabelBuilder {
     /// The key of a stacked line's size: its markup without colours, or nil for any other HTML.
     static func sizeKey(_ html: HTML) -> MarkupKey? {
         guard case .table(let table) = html, isStackedLine(table) else { return nil }
-        return MarkupKey(withoutColors(html.markup))
+        let markup = html.markupBytes
+        return MarkupKey(markup.withUnsafeBufferPointer { String(decoding: withoutColors(bytes: $0), as: UTF8.self) })
     }
 
     static func isStackedLine(_ table: HTML.Table) -> Bool {
@@ -116,23 +118,27 @@ struct LabelBuilder {
     /// The markup without its ` COLOR="…"` attributes, scanned as bytes (the pattern and the
     /// quote are ASCII, so no character is ever cut).
     static func withoutColors(_ markup: String) -> String {
-        let pattern = Array(" COLOR=\"".utf8)
-        let bytes = Array(markup.utf8)
+        var markup = markup
+        return markup.withUTF8 { String(decoding: withoutColors(bytes: $0), as: UTF8.self) }
+    }
+
+    static func withoutColors(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        let pattern: StaticString = " COLOR=\""
+        let m = pattern.utf8CodeUnitCount, n = bytes.count
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        let n = bytes.count, m = pattern.count
-        while i < n {
-            guard bytes[i] == pattern[0], i + m <= n, bytes[i..<i + m].elementsEqual(pattern) else {
-                out.append(bytes[i])
-                i += 1
-                continue
-            }
+        out.reserveCapacity(n)
+        guard let base = bytes.baseAddress else { return out }
+        var i = 0, copied = 0
+        while i + m <= n {
+            guard base[i] == UInt8(ascii: " "), memcmp(base + i, pattern.utf8Start, m) == 0 else { i += 1; continue }
+            out.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: i - copied))
             i += m
             // The value up to its closing quote (a value without one is kept).
             if let close = bytes[i...].firstIndex(of: UInt8(ascii: "\"")) { i = close + 1 }
+            copied = i
         }
-        return String(decoding: out, as: UTF8.self)
+        out.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: n - copied))
+        return out
     }
 
     /// Every stacked line in a label, without colours, each with its size key: what
@@ -291,12 +297,18 @@ struct LabelBuilder {
 
 /// Label markup as a dictionary key, hashed and compared by its UTF-8 bytes: String's own
 /// hashing and comparison normalise non-ASCII text (∂, ⁽…) to NFC first, which cost more than
-/// building the labels when a large net's ~20,000 were told apart.
+/// building the labels when a large net's ~20,000 were told apart. Equal keys are found
+/// often (a deck repeats its labels), so equality is one memcmp, not a walk over UTF8View.
 struct MarkupKey: Hashable {
     let markup: String
     init(_ markup: String) { self.markup = markup }
 
-    static func == (a: MarkupKey, b: MarkupKey) -> Bool { a.markup.utf8.elementsEqual(b.markup.utf8) }
+    static func == (a: MarkupKey, b: MarkupKey) -> Bool {
+        var x = a.markup, y = b.markup
+        return x.withUTF8 { p in
+            y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+        }
+    }
 
     func hash(into hasher: inout Hasher) {
         var markup = markup
