@@ -1,3 +1,5 @@
+import Foundation
+
 /// A builder for Graphviz's HTML-like labels. Text given to `.text` always appears exactly
 /// as given: entity-escaped (`<`, `&`, `"`), its backslashes doubled (Graphviz rewrites `\N`,
 /// `\G`, `\\`… in label text), and characters XML cannot hold shown as control pictures.
@@ -85,14 +87,14 @@ public indirect enum HTML: Hashable, Sendable {
     public func write(to out: inout MarkupBytes) {
         switch self {
         case .text(let s): out.appendEscaped(s, backslashes: true)
-        case .raw(let s): out.append(s)
+        case .raw(let s): out.omitsColors ? out.appendWithoutColors(s) : out.append(s)
         case .sub(let h): out.append("<SUB>"); h.write(to: &out); out.append("</SUB>")
         case .sup(let h): out.append("<SUP>"); h.write(to: &out); out.append("</SUP>")
         case .bold(let h): out.append("<B>"); h.write(to: &out); out.append("</B>")
         case .italic(let h): out.append("<I>"); h.write(to: &out); out.append("</I>")
         case let .font(h, color, size, face):
             out.append("<FONT")
-            if let color { out.append(" COLOR=\""); out.appendEscaped(color, backslashes: false); out.append("\"") }
+            if let color, !out.omitsColors { out.append(" COLOR=\""); out.appendEscaped(color, backslashes: false); out.append("\"") }
             if let size { out.append(" POINT-SIZE=\""); out.append(HTML.number(size)); out.append("\"") }
             if let face { out.append(" FACE=\""); out.appendEscaped(face, backslashes: false); out.append("\"") }
             out.append(">")
@@ -102,20 +104,8 @@ public indirect enum HTML: Hashable, Sendable {
             if let align { out.append("<BR ALIGN=\""); out.append(align.rawValue); out.append("\"/>") } else { out.append("<BR/>") }
         case .sequence(let parts): for p in parts { p.write(to: &out) }
         case .table(let t):
-            out.append("<TABLE")
-            out.appendAttributes(t.attributes)
-            out.append(">")
-            for row in t.rows {
-                out.append("<TR>")
-                for cell in row {
-                    out.append("<TD")
-                    out.appendAttributes(cell.attributes)
-                    out.append(">")
-                    cell.content.write(to: &out)
-                    out.append("</TD>")
-                }
-                out.append("</TR>")
-            }
+            t.writeStart(to: &out)
+            for row in t.rows { _ = HTML.Table.write(row: row, to: &out) }
             out.append("</TABLE>")
         }
     }
@@ -160,13 +150,84 @@ public indirect enum HTML: Hashable, Sendable {
     }
 }
 
+extension HTML.Table {
+    /// `<TABLE` and its attributes `>`: with the rows and `</TABLE>`, the table's markup.
+    /// Written in parts so a label's rows can be written once and reused (see
+    /// GraphBuilder.measure, which measures a label's rows apart).
+    public func writeStart(to out: inout MarkupBytes) {
+        out.append("<TABLE")
+        out.appendAttributes(attributes)
+        out.append(">")
+    }
+
+    /// One row, `<TR>…</TR>`; returns where each cell's content is in `out.bytes`.
+    @discardableResult
+    public static func write(row: [HTML.Cell], to out: inout MarkupBytes) -> [Range<Int>] {
+        var contents: [Range<Int>] = []
+        contents.reserveCapacity(row.count)
+        out.append("<TR>")
+        for cell in row {
+            out.append("<TD")
+            out.appendAttributes(cell.attributes)
+            out.append(">")
+            let start = out.bytes.count
+            cell.content.write(to: &out)
+            contents.append(start..<out.bytes.count)
+            out.append("</TD>")
+        }
+        out.append("</TR>")
+        return contents
+    }
+}
+
 /// A growing run of UTF-8 markup bytes: what `HTML.write` appends to.
 public struct MarkupBytes: Sendable {
     /// The bytes so far.
     public private(set) var bytes: [UInt8] = []
 
+    /// Whether ` COLOR="…"` attributes are left out: the markup then is `withoutColors` of
+    /// the markup with them, written in one pass (values and text are escaped, so the
+    /// pattern is found only where a colour is written, and in raw markup, which is scanned).
+    public var omitsColors = false
+
     /// An empty buffer with room for a typical label.
-    public init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 512, omitsColors: Bool = false) {
+        bytes.reserveCapacity(capacity)
+        self.omitsColors = omitsColors
+    }
+
+    /// Bytes, copied as they are.
+    @inline(__always)
+    public mutating func append(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+
+    /// Another buffer's bytes in `range`.
+    public mutating func append(_ other: MarkupBytes, range: Range<Int>) {
+        other.bytes.withUnsafeBufferPointer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Markup without its ` COLOR="…"` attributes (see `withoutColors`).
+    public mutating func appendWithoutColors(_ s: String) {
+        var s = s
+        s.withUTF8 { MarkupBytes.withoutColors($0, into: &self) }
+    }
+
+    /// `markup`, without its ` COLOR="…"` attributes, appended to `out`: a scan of its bytes
+    /// (the pattern and the quote are ASCII, so no character is ever cut). A value without
+    /// its closing quote is kept.
+    public static func withoutColors(_ markup: UnsafeBufferPointer<UInt8>, into out: inout MarkupBytes) {
+        let pattern: StaticString = " COLOR=\""
+        let m = pattern.utf8CodeUnitCount, n = markup.count
+        guard let base = markup.baseAddress else { return }
+        var i = 0, copied = 0
+        while i + m <= n {
+            guard base[i] == UInt8(ascii: " "), memcmp(base + i, pattern.utf8Start, m) == 0 else { i += 1; continue }
+            out.append(UnsafeBufferPointer(start: base + copied, count: i - copied))
+            i += m
+            if let close = markup[i...].firstIndex(of: UInt8(ascii: "\"")) { i = close + 1 }
+            copied = i
+        }
+        out.append(UnsafeBufferPointer(start: base + copied, count: n - copied))
+    }
 
     /// The bytes as a String (they are valid UTF-8: every append keeps whole characters).
     public var string: String { String(decoding: bytes, as: UTF8.self) }
@@ -218,7 +279,7 @@ public struct MarkupBytes: Sendable {
     /// Attributes in the order of their names, each ` NAME="value"` with the value escaped.
     mutating func appendAttributes(_ attributes: [String: String]) {
         if attributes.isEmpty { return }
-        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) where !(omitsColors && key == "COLOR") {
             append(" ")
             append(key)
             append("=\"")

@@ -95,24 +95,50 @@ struct GraphBuilder {
             }
         }
         func add(_ label: HTML) {
-            let markup = label.markup
-            let key = MarkupKey(markup)
-            if let i = firstIndex[key] { slots.append(i); return }
-            firstIndex[key] = recipes.count
-            slots.append(recipes.count)
             guard case .table(let table) = label, let rows = Self.rowsMeasuredApart(table) else {
+                let markup = label.markup
+                let key = MarkupKey(markup)
+                if let i = firstIndex[key] { slots.append(i); return }
+                firstIndex[key] = recipes.count
+                slots.append(recipes.count)
                 recipes.append(.whole(measured(markup)))
                 collect(label)
                 return
             }
-            var indices: [Int] = []
+            // Each row is written once: the label's markup, each row alone in a table of the
+            // label's attributes, and each stacked line's key are put together from the rows'
+            // bytes (writing the label three times was most of measuring a large net).
+            var start = MarkupBytes(capacity: 128)
+            table.writeStart(to: &start)
+            var body = MarkupBytes(capacity: 1024)
+            var rowRanges: [Range<Int>] = [], contents: [Range<Int>] = []
             for row in rows {
-                let i = measured(row.alone.markup)
+                let from = body.bytes.count
+                contents.append(HTML.Table.write(row: row.cells, to: &body)[0])
+                rowRanges.append(from..<body.bytes.count)
+            }
+            var whole = start
+            whole.append(body, range: 0..<body.bytes.count)
+            whole.append("</TABLE>")
+            let key = MarkupKey(whole.string)
+            if let i = firstIndex[key] { slots.append(i); return }
+            firstIndex[key] = recipes.count
+            slots.append(recipes.count)
+            var indices: [Int] = []
+            for (r, row) in rows.enumerated() {
+                var alone = start
+                alone.append(body, range: rowRanges[r])
+                alone.append("</TABLE>")
+                let i = measured(alone.string)
                 indices.append(i)
-                if let line = row.stackedLine, let lineKey = LabelBuilder.sizeKey(line) {
+                if row.stacked {
+                    // The line's size key: its markup without colours (`LabelBuilder.sizeKey`).
+                    var line = MarkupBytes(omitsColors: true)
+                    body.bytes.withUnsafeBufferPointer { MarkupBytes.withoutColors(UnsafeBufferPointer(rebasing: $0[contents[r]]), into: &line) }
+                    let lineKey = MarkupKey(line.string)
                     if seen.insert(lineKey).inserted { lineRecipes.append((lineKey, .inCell(i, padding: row.padding))) }
                 } else {
-                    collect(row.content)
+                    collect(row.cells[0].content)
                 }
             }
             recipes.append(.rows(indices))
@@ -201,23 +227,23 @@ struct GraphBuilder {
         }
     }
 
-    /// A label of lines (`LabelBuilder.lines`) with stacked lines in it, cut into its rows,
-    /// each alone in a table of the label's attributes; nil for any other label. Graphviz
+    /// A label of lines (`LabelBuilder.lines`) with stacked lines in it, cut into its rows
+    /// (each measured alone in a table of the label's attributes), each with whether its line
+    /// is stacked and the cells' padding; nil for any other label. Graphviz
     /// sizes such a table as the widest row by the sum of the rows (one column, no spacing,
     /// no borders), and each row's cell as its content plus the padding on each side, so the
     /// rows measured apart give the label's size and each stacked line's: Graphviz parses
     /// every line once instead of twice (in its label, and alone for `lineSizes`).
-    static func rowsMeasuredApart(_ table: HTML.Table) -> [(alone: HTML, content: HTML, stackedLine: HTML?, padding: Int)]? {
+    static func rowsMeasuredApart(_ table: HTML.Table) -> [(cells: [HTML.Cell], stacked: Bool, padding: Int)]? {
         let a = table.attributes
         guard a["BORDER"] == "0", a["CELLBORDER"] == "0", a["CELLSPACING"] == "0", let padding = a["CELLPADDING"].flatMap({ Int($0) }),
               Set(a.keys).isSubset(of: ["BORDER", "CELLBORDER", "CELLSPACING", "CELLPADDING", "BGCOLOR"]),
               table.rows.allSatisfy({ $0.count == 1 && Set($0[0].attributes.keys).isSubset(of: ["ALIGN"]) }) else { return nil }
         var anyStacked = false
-        let rows = table.rows.map { row -> (alone: HTML, content: HTML, stackedLine: HTML?, padding: Int) in
-            let content = row[0].content
-            var stacked: HTML?
-            if case .table(let line) = content, LabelBuilder.isStackedLine(line) { stacked = content; anyStacked = true }
-            return (.table(HTML.Table(rows: [row], attributes: a)), content, stacked, padding)
+        let rows = table.rows.map { row -> (cells: [HTML.Cell], stacked: Bool, padding: Int) in
+            var stacked = false
+            if case .table(let line) = row[0].content, LabelBuilder.isStackedLine(line) { stacked = true; anyStacked = true }
+            return (row, stacked, padding)
         }
         return anyStacked ? rows : nil
     }

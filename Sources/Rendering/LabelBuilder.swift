@@ -103,8 +103,10 @@ struct LabelBuilder {
     /// The key of a stacked line's size: its markup without colours, or nil for any other HTML.
     static func sizeKey(_ html: HTML) -> MarkupKey? {
         guard case .table(let table) = html, isStackedLine(table) else { return nil }
-        let markup = html.markupBytes
-        return MarkupKey(markup.withUnsafeBufferPointer { String(decoding: withoutColors(bytes: $0), as: UTF8.self) })
+        // Written without its colours in one pass: what `withoutColors(html.markup)` gives.
+        var out = MarkupBytes(omitsColors: true)
+        html.write(to: &out)
+        return MarkupKey(out.string)
     }
 
     static func isStackedLine(_ table: HTML.Table) -> Bool {
@@ -115,30 +117,11 @@ struct LabelBuilder {
         }
     }
 
-    /// The markup without its ` COLOR="…"` attributes, scanned as bytes (the pattern and the
-    /// quote are ASCII, so no character is ever cut).
+    /// The markup without its ` COLOR="…"` attributes (see `MarkupBytes.withoutColors`).
     static func withoutColors(_ markup: String) -> String {
-        var markup = markup
-        return markup.withUTF8 { String(decoding: withoutColors(bytes: $0), as: UTF8.self) }
-    }
-
-    static func withoutColors(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        let pattern: StaticString = " COLOR=\""
-        let m = pattern.utf8CodeUnitCount, n = bytes.count
-        var out: [UInt8] = []
-        out.reserveCapacity(n)
-        guard let base = bytes.baseAddress else { return out }
-        var i = 0, copied = 0
-        while i + m <= n {
-            guard base[i] == UInt8(ascii: " "), memcmp(base + i, pattern.utf8Start, m) == 0 else { i += 1; continue }
-            out.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: i - copied))
-            i += m
-            // The value up to its closing quote (a value without one is kept).
-            if let close = bytes[i...].firstIndex(of: UInt8(ascii: "\"")) { i = close + 1 }
-            copied = i
-        }
-        out.append(contentsOf: UnsafeBufferPointer(start: base + copied, count: n - copied))
-        return out
+        var out = MarkupBytes(omitsColors: true)
+        out.appendWithoutColors(markup)
+        return out.string
     }
 
     /// Every stacked line in a label, without colours, each with its size key: what
