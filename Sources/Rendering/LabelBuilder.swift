@@ -38,6 +38,8 @@ struct LabelBuilder {
     /// the label's box has the stacked width.
     /// `align`: where a line of a known size sits in a wider cell (LEFT, CENTER or RIGHT).
     /// `stack`: false sets scripts one after the other (see `lines`).
+    /// With `lineSizes` (drawing, not measuring), a stacked line drawn with faces comes back
+    /// as its markup (`.raw`), not as a tree: nothing looks into a label drawn at known sizes.
     func math(_ text: MathText, color: String, size: Double, bold: Bool = false, value: String? = nil, valueColor: String? = nil,
               align: String? = nil, stack: Bool = true) -> HTML {
         let small = (size * 0.72).rounded()
@@ -75,25 +77,40 @@ struct LabelBuilder {
             }
         }
         var table = HTML.Table(rows: [cells], attributes: Self.lineAttributes)
-        // Sizes are measured with faces, without colours and with the value in the text's
-        // last run (see `sizeKey`): PNG's tags and a deck's marker colours draw the same
-        // glyphs at the same size.
-        // Drawn with faces and the value in the last run (SVG), the line is that markup
-        // already, but for its colours.
-        func key() -> MarkupKey? {
-            if style == .faces && valueColor == nil { return Self.sizeKey(.table(table)) }
-            var measured = self
-            measured.style = .faces
-            measured.lineSizes = [:]
-            return Self.sizeKey(measured.math(text, color: "#000000", size: size, bold: bold, value: value))
-        }
-        if !lineSizes.isEmpty, let key = key(), let known = lineSizes[key] {
+        guard !lineSizes.isEmpty else { return .table(table) }
+        func fix(_ known: Size) {
             table.attributes["FIXEDSIZE"] = "TRUE"
             table.attributes["WIDTH"] = String(Int(known.width.rounded(.up)))
             table.attributes["HEIGHT"] = String(Int(known.height.rounded(.up)))
             if let align { table.attributes["ALIGN"] = align }
         }
-        return .table(table)
+        // Sizes are measured with faces, without colours and with the value in the text's
+        // last run (see `sizeKey`): PNG's tags and a deck's marker colours draw the same
+        // glyphs at the same size.
+        guard style == .faces && valueColor == nil else {
+            var measured = self
+            measured.style = .faces
+            measured.lineSizes = [:]
+            if let key = Self.sizeKey(measured.math(text, color: "#000000", size: size, bold: bold, value: value)), let known = lineSizes[key] { fix(known) }
+            return .table(table)
+        }
+        // Drawn with faces and the value in the last run (SVG), the line is that markup
+        // already, but for its colours: written once, its key scanned out of it, and the line
+        // kept as that markup with its start tag rewritten to fix the size (a large net's
+        // lines were written twice, for the key and in their label).
+        var line = MarkupBytes()
+        table.writeStart(to: &line)
+        let startLength = line.bytes.count
+        for row in table.rows { HTML.Table.write(row: row, to: &line) }
+        line.append("</TABLE>")
+        var key = MarkupBytes(capacity: line.bytes.count, omitsColors: true)
+        line.bytes.withUnsafeBufferPointer { MarkupBytes.withoutColors($0, into: &key) }
+        guard let known = lineSizes[MarkupKey(key.string)] else { return .raw(line.string) }
+        fix(known)
+        var fixed = MarkupBytes(capacity: line.bytes.count + 64)
+        table.writeStart(to: &fixed)
+        fixed.append(line, range: startLength..<line.bytes.count)
+        return .raw(fixed.string)
     }
 
     /// A line with stacked scripts is a one-row table with these attributes (and a stack in
