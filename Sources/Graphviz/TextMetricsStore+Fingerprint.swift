@@ -94,6 +94,22 @@ enum Fingerprint {
 
     /// FNV-1a, 64 bits: stable across runs and platforms (Swift's Hasher is seeded per process).
     static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        contiguous(bytes, hashBytes)
+    }
+
+    /// A second 64-bit hash, unrelated to FNV-1a (a multiply–xorshift per byte and
+    /// MurmurHash3's final mix), so that a pair of them names a label without its text.
+    static func mixHash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        contiguous(bytes, mixHashBytes)
+    }
+
+    /// `body` over the bytes in memory: a label's DOT is kilobytes, and walking a String's
+    /// UTF-8 view through its iterator cost several times the hashing itself.
+    private static func contiguous<Bytes: Sequence<UInt8>>(_ bytes: Bytes, _ body: (UnsafeBufferPointer<UInt8>) -> UInt64) -> UInt64 {
+        bytes.withContiguousStorageIfAvailable(body) ?? Array(bytes).withUnsafeBufferPointer(body)
+    }
+
+    private static func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             h ^= UInt64(byte)
@@ -102,9 +118,7 @@ enum Fingerprint {
         return h
     }
 
-    /// A second 64-bit hash, unrelated to FNV-1a (a multiply–xorshift per byte and
-    /// MurmurHash3's final mix), so that a pair of them names a label without its text.
-    static func mixHash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+    private static func mixHashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0x9e37_79b9_7f4a_7c15
         for byte in bytes {
             h = (h ^ UInt64(byte)) &* 0xff51_afd7_ed55_8ccd

@@ -61,6 +61,7 @@ public enum SVGTypography {
     /// The font-family values the label builder uses as markers, and what replaces them.
     struct FontMarkers {
         let plain, sub, sup, bold, replacement, boldReplacement: [UInt8]
+        let familyKey = Array("font-family=\"".utf8)
         init(family: String) {
             plain = Array("font-family=\"\(family)\"".utf8)
             sub = Array("font-family=\"\(family)\(LabelBuilder.subFace)\"".utf8)
@@ -88,16 +89,30 @@ public enum SVGTypography {
     /// `rewriteTextTag(input[range])` appended to `out`. Most tags carry no script: their
     /// font marker is replaced while copying, without making the tag an array of its own.
     static func appendTextTag(_ input: [UInt8], _ range: Range<Int>, fonts: FontMarkers, to out: inout [UInt8]) {
-        let scripted = input.firstIndex(of: fonts.sub, in: range) != nil || input.firstIndex(of: fonts.sup, in: range) != nil
-            || input.firstIndex(of: subShift, in: range) != nil || input.firstIndex(of: supShift, in: range) != nil
+        // One look at each byte: every marker starts `font-family="`, every shift ` baseline-shift="`.
+        let family = UInt8(ascii: "f"), space = UInt8(ascii: " ")
+        var scripted = false, bold = false
+        var i = range.lowerBound
+        while i < range.upperBound && !scripted {
+            let byte = input[i]
+            if byte == family, input.starts(with: fonts.familyKey, at: i) {
+                scripted = input.fits(fonts.sub, at: i, before: range.upperBound) || input.fits(fonts.sup, at: i, before: range.upperBound)
+                bold = bold || input.fits(fonts.bold, at: i, before: range.upperBound)
+            } else if byte == space, input.starts(with: shiftKey, at: i) {
+                scripted = input.fits(subShift, at: i, before: range.upperBound) || input.fits(supShift, at: i, before: range.upperBound)
+            }
+            i += 1
+        }
         if scripted {
             out += rewriteTextTag(Array(input[range]), fonts: fonts)
-        } else if input.firstIndex(of: fonts.bold, in: range) != nil {
+        } else if bold {
             input.appendReplacing(fonts.bold, with: fonts.boldReplacement, in: range, to: &out)
         } else {
             input.appendReplacing(fonts.plain, with: fonts.replacement, in: range, to: &out)
         }
     }
+
+    static let shiftKey = Array(" baseline-shift=\"".utf8)
 
     static func rewriteTextTag(_ tag: [UInt8], fonts: FontMarkers) -> [UInt8] {
         var t = tag
@@ -160,15 +175,9 @@ extension Array where Element == UInt8 {
         return nil
     }
 
-    /// The first `needle` that lies wholly inside `range`.
-    func firstIndex(of needle: [UInt8], in range: Range<Int>) -> Int? {
-        guard !needle.isEmpty, range.upperBound <= count else { return nil }
-        var i = range.lowerBound
-        while i + needle.count <= range.upperBound {
-            if self[i] == needle[0] && starts(with: needle, at: i) { return i }
-            i += 1
-        }
-        return nil
+    /// Whether `needle` starts at `index` and ends at or before `end`.
+    func fits(_ needle: [UInt8], at index: Int, before end: Int) -> Bool {
+        index + needle.count <= end && starts(with: needle, at: index)
     }
 
     /// `Array(self[range]).replacing(needle, with: replacement)`, appended to `out`.
