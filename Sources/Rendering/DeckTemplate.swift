@@ -24,14 +24,32 @@ struct DeckTemplate {
         var tooltips: [String: String] = [:]
     }
 
-    private struct TextMarker { var owner: String; var line: Int; var isValue: Bool }
+    /// A node or edge whose lines, stroke and tooltip frames set, by its index in the frames'
+    /// nodes or edges (every frame has the base's nodes and edges, in its order).
+    private enum Owner { case node(Int), edge(Int) }
+    private struct TextMarker { var owner: Int; var line: Int; var isValue: Bool }
+
+    /// What a frame changes in the template, in the template's order; the bytes between two
+    /// edits are the same in every frame and are copied whole.
+    private enum Edit {
+        /// A `<text>` element from its start: the marker colour's seven bytes at `color` take
+        /// the line's colour; the content (after the tag's end, up to `close`) may become "?".
+        case text(marker: Int, color: Int, tagEnd: Int, close: Int)
+        /// A stroke marker `"#ppxxxx"` and, when `width` is true, the ` stroke-width="…"` after it.
+        case stroke(owner: Int, width: Bool)
+        /// A tooltip marker `@@Tn@@`.
+        case tooltip(owner: Int)
+    }
+    /// Each edit with where it starts and where the template's bytes resume after it.
+    private struct Step { var start: Int; var resume: Int; var edit: Edit }
 
     private let template: [UInt8]
     private let textPrefix: String
     private let strokePrefix: String
+    private let owners: [Owner]
     private let textMarkers: [TextMarker]
-    private let strokeOwners: [String]
-    private let tooltipOwners: [String]
+    private let steps: [Step]
+    private let palette: Palette
     private let builder: GraphBuilder
     private let layout: DiagramRenderer.Layout
     private let theme: Theme
@@ -58,24 +76,24 @@ struct DeckTemplate {
 
         var markers = Markers()
         var texts: [TextMarker] = []
-        var strokes: [String] = []
-        var tooltips: [String] = []
-        func mark(_ owner: String, _ lines: [Line]) {
-            markers.lines[owner] = lines.indices.map { k in
-                texts.append(TextMarker(owner: owner, line: k, isValue: false))
+        var owners: [Owner] = []
+        // Each owner has one stroke and one tooltip marker, numbered as the owners are.
+        func mark(_ id: String, _ owner: Owner, _ lines: [Line]) {
+            let o = owners.count
+            owners.append(owner)
+            markers.lines[id] = lines.indices.map { k in
+                texts.append(TextMarker(owner: o, line: k, isValue: false))
                 let symbol = DeckTemplate.color(textPrefix, texts.count - 1)
                 guard lines[k].value != nil else { return (symbol, nil) }
-                texts.append(TextMarker(owner: owner, line: k, isValue: true))
+                texts.append(TextMarker(owner: o, line: k, isValue: true))
                 return (symbol, DeckTemplate.color(textPrefix, texts.count - 1))
             }
-            markers.strokes[owner] = DeckTemplate.color(strokePrefix, strokes.count)
-            strokes.append(owner)
-            markers.tooltips[owner] = "@@T\(tooltips.count)@@"
-            tooltips.append(owner)
+            markers.strokes[id] = DeckTemplate.color(strokePrefix, o)
+            markers.tooltips[id] = "@@T\(o)@@"
         }
-        for node in base.nodes { mark(node.id.raw, node.lines) }
-        for edge in base.edges { mark(edge.id.raw, edge.lines) }
-        guard texts.count < 0xFFFF, strokes.count < 0xFFFF else { return nil }
+        for (i, node) in base.nodes.enumerated() { mark(node.id.raw, .node(i), node.lines) }
+        for (i, edge) in base.edges.enumerated() { mark(edge.id.raw, .edge(i), edge.lines) }
+        guard texts.count < 0xFFFF, owners.count < 0xFFFF else { return nil }
         base.caption = []
         for i in base.nodes.indices { base.nodes[i].emphasis = Emphasis() }
         for i in base.edges.indices { base.edges[i].emphasis = Emphasis() }
@@ -91,14 +109,96 @@ struct DeckTemplate {
         // Every marker must have reached the SVG, or a frame would silently keep the base's
         // colours, values or tooltips somewhere: without them all, frames are drawn one by one.
         let found = DeckTemplate.markersFound(in: template, textPrefix: textPrefix, strokePrefix: strokePrefix)
-        guard found.texts == Set(texts.indices), found.strokes == Set(strokes.indices), found.tooltips == Set(tooltips.indices) else {
+        guard found.texts == Set(texts.indices), found.strokes == Set(owners.indices), found.tooltips == Set(owners.indices) else {
             return nil
         }
         textMarkers = texts
-        strokeOwners = strokes
+        self.owners = owners
         self.textPrefix = textPrefix
         self.strokePrefix = strokePrefix
-        tooltipOwners = tooltips
+        steps = DeckTemplate.steps(in: template, textPrefix: textPrefix, strokePrefix: strokePrefix, texts: texts.count, owners: owners.count)
+        palette = Palette(LabelBuilder(theme: theme))
+    }
+
+    /// The colours of lines by role (LabelBuilder.color), looked up once for the deck.
+    private struct Palette {
+        let dimmed, title, value, gradient, note, update: [UInt8]
+
+        init(_ labels: LabelBuilder) {
+            func of(_ role: Line.Role, hidden: Bool = false) -> [UInt8] { Array(labels.color(for: Line(MathText(""), role: role, hidden: hidden)).utf8) }
+            dimmed = of(.value, hidden: true)
+            title = of(.title)
+            value = of(.value)
+            gradient = of(.gradient)
+            note = of(.note)
+            update = of(.update)
+        }
+
+        func color(for line: Line) -> [UInt8] {
+            if line.hidden { return dimmed }
+            switch line.role {
+            case .title: return title
+            case .value: return value
+            case .gradient: return gradient
+            case .note: return note
+            case .update: return update
+            }
+        }
+    }
+
+    /// Where a frame changes the template: found once for the deck, so a frame is its runs of
+    /// the template's bytes copied whole with the edits' bytes between them.
+    private static func steps(in input: [UInt8], textPrefix: String, strokePrefix: String, texts: Int, owners: Int) -> [Step] {
+        var steps: [Step] = []
+        let textOpen = Array("<text ".utf8), textClose = Array("</text>".utf8)
+        let textFill = Array("fill=\"\(textPrefix)".utf8)
+        let strokeMark = Array("\"\(strokePrefix)".utf8), widthKey = Array(" stroke-width=\"".utf8)
+        let tipMark = Array("@@T".utf8)
+        /// The first `needle` that lies wholly inside `range`.
+        func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
+            var k = range.lowerBound
+            while k + needle.count <= range.upperBound {
+                if input[k] == needle[0] && input.starts(with: needle, at: k) { return k }
+                k += 1
+            }
+            return nil
+        }
+        var i = 0
+        while i < input.count {
+            let byte = input[i]
+            guard byte == UInt8(ascii: "<") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "@") else { i += 1; continue }
+            if byte == UInt8(ascii: "<"), input.starts(with: textOpen, at: i),
+               let end = input.firstIndex(of: UInt8(ascii: ">"), from: i),
+               let close = input.firstIndex(of: textClose, from: end) {
+                // The marker's four digits and closing quote lie inside the tag.
+                if let at = find(textFill, in: i..<(end + 1)), at + textFill.count + 4 <= end,
+                   let index = DeckTemplate.hex(input, at: at + textFill.count), index < texts {
+                    steps.append(Step(start: i, resume: close, edit: .text(marker: index, color: at + 6, tagEnd: end + 1, close: close)))
+                }
+                i = close
+                continue
+            }
+            if byte == UInt8(ascii: "\""), input.starts(with: strokeMark, at: i), let index = DeckTemplate.hex(input, at: i + 4), index < owners {
+                let start = i
+                var width = false
+                i += 4 + 4 + 1
+                if input.starts(with: widthKey, at: i), let q = input.firstIndex(of: UInt8(ascii: "\""), from: i + widthKey.count) {
+                    width = true
+                    i = q + 1
+                }
+                steps.append(Step(start: start, resume: i, edit: .stroke(owner: index, width: width)))
+                continue
+            }
+            if byte == UInt8(ascii: "@"), input.starts(with: tipMark, at: i),
+               let end = input.firstIndex(of: Array("@@".utf8), from: i + 3),
+               let index = Int(String(decoding: input[(i + 3)..<end], as: UTF8.self)), index < owners {
+                steps.append(Step(start: i, resume: end + 2, edit: .tooltip(owner: index)))
+                i = end + 2
+                continue
+            }
+            i += 1
+        }
+        return steps
     }
 
     /// The indices of the text, stroke and tooltip markers an SVG contains.
@@ -150,112 +250,78 @@ struct DeckTemplate {
         String(decoding: bytes(for: frame), as: UTF8.self)
     }
 
-    /// The SVG of one frame, as bytes: one pass over the template.
+    /// The SVG of one frame, as bytes: the template's runs between its edits (see `steps`)
+    /// copied whole, and each edit's bytes for this frame. `frame` is one of the frames the
+    /// template was made for.
     func bytes(for frame: Diagram) -> [UInt8] {
-        var nodes: [String: DiagramNode] = [:], edges: [String: DiagramEdge] = [:]
-        for n in frame.nodes { nodes[n.id.raw] = n }
-        for e in frame.edges { edges[e.id.raw] = e }
-        func lines(_ owner: String) -> ([Line], Bool) {
-            if let n = nodes[owner] { return (n.lines, n.emphasis.dimmed) }
-            if let e = edges[owner] { return (e.lines, e.emphasis.dimmed) }
-            return ([], false)
+        func lines(_ owner: Int) -> ([Line], Bool) {
+            switch owners[owner] {
+            case .node(let i): return i < frame.nodes.count ? (frame.nodes[i].lines, frame.nodes[i].emphasis.dimmed) : ([], false)
+            case .edge(let i): return i < frame.edges.count ? (frame.edges[i].lines, frame.edges[i].emphasis.dimmed) : ([], false)
+            }
         }
         // Each owner's stroke in this frame, computed once.
-        let strokes: [(String, String)] = strokeOwners.map { owner in
-            if let n = nodes[owner] {
-                let paint = builder.nodePaint(n)
-                return (paint.border, builder.f(paint.penwidth))
+        let strokes: [(color: [UInt8], width: [UInt8])] = owners.map { owner in
+            switch owner {
+            case .node(let i) where i < frame.nodes.count:
+                let paint = builder.nodePaint(frame.nodes[i])
+                return (Array(paint.border.utf8), Array(builder.f(paint.penwidth).utf8))
+            case .edge(let i) where i < frame.edges.count:
+                let paint = builder.edgePaint(frame.edges[i])
+                return (Array(paint.color.utf8), Array(builder.f(paint.penwidth, digits: 3).utf8))
+            default:
+                return (Array(theme.color("edge").utf8), Array("1".utf8))
             }
-            if let e = edges[owner] {
-                let paint = builder.edgePaint(e)
-                return (paint.color, builder.f(paint.penwidth, digits: 3))
-            }
-            return (theme.color("edge"), "1")
         }
-        func tooltip(_ owner: String) -> String {
+        func tooltip(_ owner: Int) -> String {
             // A literal newline in an attribute reads as a space (XML attribute normalisation);
             // Graphviz writes &#10;, and so does htmlEscape.
-            MathText.htmlEscape(nodes[owner]?.tooltip ?? edges[owner]?.tooltip ?? "")
+            switch owners[owner] {
+            case .node(let i): return i < frame.nodes.count ? MathText.htmlEscape(frame.nodes[i].tooltip) : ""
+            case .edge(let i): return i < frame.edges.count ? MathText.htmlEscape(frame.edges[i].tooltip) : ""
+            }
         }
 
         let input = template
         var out: [UInt8] = []
         out.reserveCapacity(input.count + 4096)
-        let textOpen = Array("<text ".utf8), textClose = Array("</text>".utf8)
-        let textFill = Array("fill=\"\(textPrefix)".utf8)
-        let strokeMark = Array("\"\(strokePrefix)".utf8), widthKey = Array(" stroke-width=\"".utf8)
-        let tipMark = Array("@@T".utf8)
-        // Bytes the frame keeps are copied in runs, from `copied` up to the next change.
-        var i = 0, copied = 0
-        func flush() { out += input[copied..<i] }
-        /// The first `needle` that lies wholly inside `range`.
-        func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
-            var k = range.lowerBound
-            while k + needle.count <= range.upperBound {
-                if input[k] == needle[0] && input.starts(with: needle, at: k) { return k }
-                k += 1
-            }
-            return nil
-        }
-        while i < input.count {
-            let byte = input[i]
-            guard byte == UInt8(ascii: "<") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "@") else { i += 1; continue }
-            if byte == UInt8(ascii: "<"), input.starts(with: textOpen, at: i),
-               let end = input.firstIndex(of: UInt8(ascii: ">"), from: i),
-               let close = input.firstIndex(of: textClose, from: end) {
-                // The marker's four digits and closing quote lie inside the tag.
-                if let at = find(textFill, in: i..<(end + 1)), at + textFill.count + 4 <= end,
-                   let index = DeckTemplate.hex(input, at: at + textFill.count), index < textMarkers.count {
-                    var tag = Array(input[i...end])
-                    var content = Array(input[(end + 1)..<close])
-                    let marker = textMarkers[index]
-                    let (frameLines, dimmed) = lines(marker.owner)
-                    let color: String
-                    if marker.line < frameLines.count {
-                        let line = frameLines[marker.line]
-                        color = line.hidden || dimmed ? theme.color("dimmed") : LabelBuilder(theme: theme).color(for: line)
-                        // Graphviz writes the run's leading space as &#160;.
-                        if marker.isValue, line.hidden, let value = line.valueText {
-                            content = Array(("&#160;" + MathText.htmlEscape(String(value.dropFirst()))).utf8)
-                        }
-                    } else {
-                        color = "none"
+        let widthKey = Array(" stroke-width=\"".utf8), none = Array("none".utf8)
+        var copied = 0
+        for step in steps {
+            out += input[copied..<step.start]
+            copied = step.resume
+            switch step.edit {
+            case let .text(index, color, tagEnd, close):
+                let marker = textMarkers[index]
+                let (frameLines, dimmed) = lines(marker.owner)
+                out += input[step.start..<color]
+                var content: [UInt8]?
+                if marker.line < frameLines.count {
+                    let line = frameLines[marker.line]
+                    out += dimmed ? palette.dimmed : palette.color(for: line)
+                    // Graphviz writes the run's leading space as &#160;.
+                    if marker.isValue, line.hidden, let value = line.valueText {
+                        content = Array(("&#160;" + MathText.htmlEscape(String(value.dropFirst()))).utf8)
                     }
-                    let valueStart = at - i + 6   // after fill="
-                    tag.replaceSubrange(valueStart..<(valueStart + 7), with: Array(color.utf8))
-                    flush()
-                    out += tag
-                    out += content
-                    copied = close
+                } else {
+                    out += none
                 }
-                i = close
-                continue
-            }
-            if byte == UInt8(ascii: "\""), input.starts(with: strokeMark, at: i), let index = DeckTemplate.hex(input, at: i + 4),
-               index < strokeOwners.count {
-                flush()
-                let (color, width) = strokes[index]
-                out += Array("\"\(color)\"".utf8)
-                i += 4 + 4 + 1
-                if input.starts(with: widthKey, at: i), let q = input.firstIndex(of: UInt8(ascii: "\""), from: i + widthKey.count) {
-                    out += widthKey + Array(width.utf8) + [UInt8(ascii: "\"")]
-                    i = q + 1
+                out += input[(color + 7)..<tagEnd]
+                if let content { out += content } else { out += input[tagEnd..<close] }
+            case let .stroke(owner, width):
+                out.append(UInt8(ascii: "\""))
+                out += strokes[owner].color
+                out.append(UInt8(ascii: "\""))
+                if width {
+                    out += widthKey
+                    out += strokes[owner].width
+                    out.append(UInt8(ascii: "\""))
                 }
-                copied = i
-                continue
+            case .tooltip(let owner):
+                out += Array(tooltip(owner).utf8)
             }
-            if byte == UInt8(ascii: "@"), input.starts(with: tipMark, at: i),
-               let end = input.firstIndex(of: Array("@@".utf8), from: i + 3),
-               let index = Int(String(decoding: input[(i + 3)..<end], as: UTF8.self)), index < tooltipOwners.count {
-                flush()
-                out += Array(tooltip(tooltipOwners[index]).utf8)
-                i = end + 2
-                copied = i
-                continue
-            }
-            i += 1
         }
-        flush()
+        out += input[copied...]
         // The caption goes inside the graph's group, just before the document closes.
         let tail = Array("</g>\n</svg>\n".utf8)
         if !frame.caption.isEmpty, let box = layout.geometry.caption, out.count >= tail.count, Array(out.suffix(tail.count)) == tail {
