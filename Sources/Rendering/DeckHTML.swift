@@ -30,7 +30,12 @@ enum DeckHTML {
         <div class="caption">\(caption)</div>
         </section>
         """
-        return Array(head.utf8) + inline + Array(tail.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(head.utf8.count + inline.count + tail.utf8.count)
+        out += head.utf8
+        out += inline
+        out += tail.utf8
+        return out
     }
 
     /// Graphviz's SVG without its XML prologue, with ids made unique per frame.
@@ -40,7 +45,7 @@ enum DeckHTML {
 
     static func inlineSVG(_ bytes: [UInt8], prefix: String) -> [UInt8] {
         // Byte-level: Foundation's replacingOccurrences is slow on large strings.
-        let start = bytes.firstIndex(of: Array("<svg".utf8), from: 0) ?? 0
+        let start = bytes.firstRun(of: Array("<svg".utf8)) ?? 0
         return bytes.replacingRuns(of: Array(" id=\"".utf8), with: Array(" id=\"\(prefix)".utf8), from: start)
     }
 
@@ -93,7 +98,7 @@ enum DeckHTML {
     static func withoutGroups(_ svg: [UInt8], ids: [String]) -> [UInt8] {
         var bytes = svg
         for id in ids {
-            guard let start = bytes.firstIndex(of: Array("<g id=\"\(id)\"".utf8), from: 0) else { continue }
+            guard let start = bytes.firstRun(of: Array("<g id=\"\(id)\"".utf8)) else { continue }
             let open = Array("<g".utf8), close = Array("</g>".utf8)
             var depth = 0, i = start
             while i < bytes.count {
@@ -122,7 +127,7 @@ enum DeckHTML {
 
     /// Only the `<svg>` tag changes; the bytes around it are copied once.
     static func cropped(_ svg: [UInt8], to r: Rect) -> [UInt8] {
-        guard let open = svg.firstIndex(of: Array("<svg ".utf8), from: 0),
+        guard let open = svg.firstRun(of: Array("<svg ".utf8)),
               let end = svg.firstIndex(of: UInt8(ascii: ">"), from: open) else { return svg }
         var tag = Array(svg[open...end])
         for name in ["width", "height", "viewBox"] {
@@ -283,6 +288,24 @@ enum DeckHTML {
 }
 
 extension Array where Element == UInt8 {
+    /// Where `needle` first occurs, its first byte found with memchr: a frame's page section
+    /// looks for its title and caption groups in some fifty kilobytes of SVG.
+    func firstRun(of needle: [UInt8]) -> Int? {
+        guard !needle.isEmpty, needle.count <= count else { return nil }
+        return withUnsafeBufferPointer { hay -> Int? in
+            let base = hay.baseAddress!
+            let last = count - needle.count
+            var i = 0
+            while i <= last {
+                guard let hit = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
+                let j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + j, needle, needle.count) == 0 { return j }
+                i = j + 1
+            }
+            return nil
+        }
+    }
+
     /// The bytes from `start` on with every `needle` replaced, left to right; what lies
     /// between matches is found with memchr and copied whole.
     func replacingRuns(of needle: [UInt8], with replacement: [UInt8], from start: Int = 0) -> [UInt8] {

@@ -156,6 +156,8 @@ struct GraphBuilder {
             known[id, default: []].append(lines)
             return true
         }
+        var lastHeaders: (value: [MathText], slots: ArraySlice<Int>)?, lastTitle: (value: MathText?, slots: ArraySlice<Int>)?
+        var lastCaption: (value: [Line], slots: ArraySlice<Int>)?
         for (d, diagram) in diagrams.enumerated() {
             for n in diagram.nodes where bestNode[n.id]?.0 == d {
                 if diagrams.count > 1 { _ = isNew(n.lines, of: n.id, in: &nodeLines) }
@@ -165,9 +167,17 @@ struct GraphBuilder {
                 if diagrams.count > 1 { _ = isNew(e.lines, of: e.id, in: &edgeLines) }
                 add(edgeLabel(e))
             }
-            for header in diagram.headers { add(headerLabel(header)) }
-            if let title = diagram.title { add(titleLabel(title)) }
-            if !diagram.caption.isEmpty { add(captionLabel(diagram.caption)) }
+            // Headers, title and caption mostly repeat the previous frame's: the same labels, so
+            // the same slots, without building their markup again.
+            func repeated<T: Equatable>(_ value: T, _ last: inout (value: T, slots: ArraySlice<Int>)?, _ labels: () -> Void) {
+                if let last, last.value == value { slots += last.slots; return }
+                let first = slots.count
+                labels()
+                last = (value, slots[first...])
+            }
+            repeated(diagram.headers, &lastHeaders) { for header in diagram.headers { add(headerLabel(header)) } }
+            repeated(diagram.title, &lastTitle) { if let title = diagram.title { add(titleLabel(title)) } }
+            repeated(diagram.caption, &lastCaption) { if !diagram.caption.isEmpty { add(captionLabel(diagram.caption)) } }
         }
         if let legend { add(legend) }
         firstIndex = [:]
