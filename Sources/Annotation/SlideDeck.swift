@@ -53,7 +53,7 @@ public struct SlideDeck: Sendable {
         init(solution: Solution, format: NumberFormat) {
             self.solution = solution
             self.format = format
-            annotator = Annotator(solution: solution, format: format)
+            annotator = Annotator(solution: solution, format: format).remembering()
             deriver = Deriver(solution: solution)
             forward = ForwardArithmetic(solution: solution)
         }
