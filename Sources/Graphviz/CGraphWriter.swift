@@ -30,10 +30,11 @@ enum CGraphWriter {
         return graph.nodes.allSatisfy { plain($0.attributes) } && graph.edges.allSatisfy { plain($0.attributes) }
     }
 
-    /// The graph, or nil when cgraph could not make it. The caller closes it (`agclose`).
+    /// The graph, or nil when cgraph could not make it. The caller closes it (`agclose`),
+    /// which frees its memory at once (see `bpviz_arena_discipline` in shim.h).
     /// Call only inside the Graphviz lock.
     static func make(_ graph: Graph) -> UnsafeMutablePointer<Agraph_t>? {
-        guard let g = stored(graph.name).withCString({ agopen(UnsafeMutablePointer(mutating: $0), bpviz_graph_kind(graph.directed ? 1 : 0), nil) }) else {
+        guard let g = stored(graph.name).withCString({ agopen(UnsafeMutablePointer(mutating: $0), bpviz_graph_kind(graph.directed ? 1 : 0), bpviz_arena_discipline()) }) else {
             return nil
         }
         for (kind, defaults) in [(AGRAPH, graph.attributes), (AGNODE, graph.nodeDefaults), (AGEDGE, graph.edgeDefaults)] {
