@@ -19,6 +19,10 @@ func now() -> Double {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count >= 2, arguments[1] == "--stages" {
+    try stages(Array(arguments.dropFirst(2)))
+    exit(0)
+}
 guard arguments.count >= 2 else {
     FileHandle.standardError.write(Data("usage: bpviz-bench NETWORK\n".utf8))
     exit(2)
