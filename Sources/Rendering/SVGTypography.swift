@@ -32,14 +32,17 @@ public enum SVGTypography {
         let textOpen = Array("<text ".utf8), textClose = Array("</text>".utf8)
         let anchorOpen = Array("<a xlink:title=\"".utf8)
         let fonts = FontMarkers(family: fontFamily)
+        let tagStart = UInt8(ascii: "<"), space = UInt8(ascii: " ")
         var i = 0
         while i < input.count {
-            if input[i] == UInt8(ascii: "<") {
+            var next = i
+            if input[i] == tagStart {
                 if input.starts(with: textOpen, at: i), let end = input.firstIndex(of: UInt8(ascii: ">"), from: i) {
                     appendTextTag(input, i..<end + 1, fonts: fonts, to: &out)
                     i = end + 1
                     if let close = input.firstIndex(of: textClose, from: i) {
-                        out += keepEdgeSpaces(input[i..<close])
+                        let content = input[i..<close]
+                        if content.first == space || content.last == space { out += keepEdgeSpaces(content) } else { out += content }
                         i = close
                     }
                     continue
@@ -51,9 +54,12 @@ public enum SVGTypography {
                     i = end + 1
                     continue
                 }
+                next = i + 1
             }
-            out.append(input[i])
-            i += 1
+            // Everything up to the next tag is copied as it is, in one piece.
+            next = input.firstIndex(of: tagStart, from: next) ?? input.count
+            out += input[i..<next]
+            i = next
         }
         return out
     }
