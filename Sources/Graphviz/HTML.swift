@@ -278,13 +278,33 @@ public struct MarkupBytes: Sendable {
 
     /// Attributes in the order of their names, each ` NAME="value"` with the value escaped.
     mutating func appendAttributes(_ attributes: [String: String]) {
-        if attributes.isEmpty { return }
-        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) where !(omitsColors && key == "COLOR") {
-            append(" ")
-            append(key)
-            append("=\"")
-            appendEscaped(value, backslashes: false)
-            append("\"")
+        // A label's cells and tables have a handful of attributes each: sorted in place on
+        // the stack, not in an array allocated for each.
+        let n = attributes.count
+        if n == 0 { return }
+        if n == 1 { let (key, value) = attributes.first!; appendAttribute(key, value); return }
+        withUnsafeTemporaryAllocation(of: (key: String, value: String).self, capacity: n) { pairs in
+            var count = 0
+            for pair in attributes {
+                // Insertion sort by name.
+                var j = count
+                while j > 0 && pair.key < pairs[j - 1].key { j -= 1 }
+                if j < count { (pairs.baseAddress! + j + 1).moveInitialize(from: pairs.baseAddress! + j, count: count - j) }
+                (pairs.baseAddress! + j).initialize(to: pair)
+                count += 1
+            }
+            for pair in pairs { appendAttribute(pair.key, pair.value) }
+            _ = pairs.deinitialize()
         }
+    }
+
+    @inline(__always)
+    mutating func appendAttribute(_ key: String, _ value: String) {
+        if omitsColors && key == "COLOR" { return }
+        append(" ")
+        append(key)
+        append("=\"")
+        appendEscaped(value, backslashes: false)
+        append("\"")
     }
 }

@@ -168,7 +168,7 @@ struct LabelBuilder {
         var runs: [MathText.Span] = []
         var i = 0
         while i < spans.count {
-            if i + 1 < spans.count, Set([spans[i].position, spans[i + 1].position]) == [.sub, .sup] {
+            if i + 1 < spans.count, Self.isScriptPair(spans[i].position, spans[i + 1].position) {
                 if !runs.isEmpty { pieces.append(.runs(runs)); runs = [] }
                 let (a, b) = (spans[i], spans[i + 1])
                 pieces.append(a.position == .sub ? .stack(sub: a.text, sup: b.text) : .stack(sub: b.text, sup: a.text))
@@ -180,6 +180,12 @@ struct LabelBuilder {
         }
         if !runs.isEmpty { pieces.append(.runs(runs)) }
         return pieces
+    }
+
+    /// A subscript and a superscript, in either order (compared directly: a Set of the two
+    /// for every span was a tenth of building a large net's labels).
+    static func isScriptPair(_ a: MathText.Position, _ b: MathText.Position) -> Bool {
+        (a == .sub && b == .sup) || (a == .sup && b == .sub)
     }
 
     /// Spans drawn one after another, lone scripts smaller and shifted, and the value after.
@@ -299,19 +305,27 @@ struct LabelBuilder {
 /// hashing and comparison normalise non-ASCII text (∂, ⁽…) to NFC first, which cost more than
 /// building the labels when a large net's ~20,000 were told apart. Equal keys are found
 /// often (a deck repeats its labels), so equality is one memcmp, not a walk over UTF8View.
+/// The bytes are hashed once, when the key is made: a growing dictionary rehashes every key
+/// it holds, and a large net's keys are megabytes of markup.
 struct MarkupKey: Hashable {
     let markup: String
-    init(_ markup: String) { self.markup = markup }
+    let hash: Int
+
+    init(_ markup: String) {
+        var markup = markup
+        var hasher = Hasher()
+        markup.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        self.markup = markup
+        hash = hasher.finalize()
+    }
 
     static func == (a: MarkupKey, b: MarkupKey) -> Bool {
+        guard a.hash == b.hash else { return false }
         var x = a.markup, y = b.markup
         return x.withUTF8 { p in
             y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
         }
     }
 
-    func hash(into hasher: inout Hasher) {
-        var markup = markup
-        markup.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }
