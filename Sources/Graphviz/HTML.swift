@@ -70,13 +70,6 @@ public indirect enum HTML: Hashable, Sendable {
         return out.string
     }
 
-    /// The label body as UTF-8 bytes (`markup`'s), without making a String.
-    public var markupBytes: [UInt8] {
-        var out = MarkupBytes()
-        write(to: &out)
-        return out.bytes
-    }
-
     func write(to out: inout String) {
         if case .raw(let s) = self { out += s } else { out += markup }
     }

@@ -120,7 +120,7 @@ struct LabelBuilder {
     /// The key of a stacked line's size: its markup without colours, or nil for any other HTML.
     static func sizeKey(_ html: HTML) -> MarkupKey? {
         guard case .table(let table) = html, isStackedLine(table) else { return nil }
-        // Written without its colours in one pass: what `withoutColors(html.markup)` gives.
+        // Written without its colours in one pass: what `MarkupBytes.withoutColors` of its markup gives.
         var out = MarkupBytes(omitsColors: true)
         html.write(to: &out)
         return MarkupKey(out.string)
@@ -132,13 +132,6 @@ struct LabelBuilder {
             if case .table(let inner) = cell.content { return isStack(inner) }
             return false
         }
-    }
-
-    /// The markup without its ` COLOR="…"` attributes (see `MarkupBytes.withoutColors`).
-    static func withoutColors(_ markup: String) -> String {
-        var out = MarkupBytes(omitsColors: true)
-        out.appendWithoutColors(markup)
-        return out.string
     }
 
     /// Every stacked line in a label, without colours, each with its size key: what
