@@ -103,7 +103,7 @@ enum DeckHTML {
             var depth = 0, i = start
             while i < bytes.count {
                 if bytes[i] != UInt8(ascii: "<") {
-                    i += 1
+                    i = bytes.firstIndex(of: UInt8(ascii: "<"), from: i) ?? bytes.count
                 } else if bytes.starts(with: close, at: i) {
                     depth -= 1
                     i += close.count
@@ -132,7 +132,7 @@ enum DeckHTML {
         var tag = Array(svg[open...end])
         for name in ["width", "height", "viewBox"] {
             let key = Array(" \(name)=\"".utf8)
-            if let a = tag.firstIndex(of: key, from: 0), let q = tag.firstIndex(of: UInt8(ascii: "\""), from: a + key.count) {
+            if let a = tag.firstRun(of: key), let q = tag.firstIndex(of: UInt8(ascii: "\""), from: a + key.count) {
                 tag.removeSubrange(a...q)
             }
         }
@@ -284,52 +284,5 @@ enum DeckHTML {
         """
         let split = page.components(separatedBy: marker)
         return (split[0], split[1])
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// Where `needle` first occurs, its first byte found with memchr: a frame's page section
-    /// looks for its title and caption groups in some fifty kilobytes of SVG.
-    func firstRun(of needle: [UInt8]) -> Int? {
-        guard !needle.isEmpty, needle.count <= count else { return nil }
-        return withUnsafeBufferPointer { hay -> Int? in
-            let base = hay.baseAddress!
-            let last = count - needle.count
-            var i = 0
-            while i <= last {
-                guard let hit = memchr(base + i, Int32(needle[0]), last - i + 1) else { return nil }
-                let j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if memcmp(base + j, needle, needle.count) == 0 { return j }
-                i = j + 1
-            }
-            return nil
-        }
-    }
-
-    /// The bytes from `start` on with every `needle` replaced, left to right; what lies
-    /// between matches is found with memchr and copied whole.
-    func replacingRuns(of needle: [UInt8], with replacement: [UInt8], from start: Int = 0) -> [UInt8] {
-        guard !needle.isEmpty, start < count else { return [] }
-        return withUnsafeBufferPointer { hay -> [UInt8] in
-            let base = hay.baseAddress!
-            var out: [UInt8] = []
-            out.reserveCapacity(count - start + (count - start) / 16)
-            var i = start, copied = start
-            let last = count - needle.count
-            while i <= last {
-                guard let hit = memchr(base + i, Int32(needle[0]), last - i + 1) else { break }
-                let j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if memcmp(base + j, needle, needle.count) == 0 {
-                    out.append(contentsOf: hay[copied..<j])
-                    out += replacement
-                    i = j + needle.count
-                    copied = i
-                } else {
-                    i = j + 1
-                }
-            }
-            out.append(contentsOf: hay[copied...])
-            return out
-        }
     }
 }

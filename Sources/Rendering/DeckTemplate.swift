@@ -154,24 +154,15 @@ struct DeckTemplate {
         let textFill = Array("fill=\"\(textPrefix)".utf8)
         let strokeMark = Array("\"\(strokePrefix)".utf8), widthKey = Array(" stroke-width=\"".utf8)
         let tipMark = Array("@@T".utf8)
-        /// The first `needle` that lies wholly inside `range`.
-        func find(_ needle: [UInt8], in range: Range<Int>) -> Int? {
-            var k = range.lowerBound
-            while k + needle.count <= range.upperBound {
-                if input[k] == needle[0] && input.starts(with: needle, at: k) { return k }
-                k += 1
-            }
-            return nil
-        }
         var i = 0
         while i < input.count {
             let byte = input[i]
             guard byte == UInt8(ascii: "<") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "@") else { i += 1; continue }
             if byte == UInt8(ascii: "<"), input.starts(with: textOpen, at: i),
                let end = input.firstIndex(of: UInt8(ascii: ">"), from: i),
-               let close = input.firstIndex(of: textClose, from: end) {
+               let close = input.firstRun(of: textClose, from: end) {
                 // The marker's four digits and closing quote lie inside the tag.
-                if let at = find(textFill, in: i..<(end + 1)), at + textFill.count + 4 <= end,
+                if let at = input.firstRun(of: textFill, in: i..<(end + 1)), at + textFill.count + 4 <= end,
                    let index = DeckTemplate.hex(input, at: at + textFill.count), index < texts {
                     steps.append(Step(start: i, resume: close, edit: .text(marker: index, color: at + 6, tagEnd: end + 1, close: close)))
                 }
@@ -190,7 +181,7 @@ struct DeckTemplate {
                 continue
             }
             if byte == UInt8(ascii: "@"), input.starts(with: tipMark, at: i),
-               let end = input.firstIndex(of: Array("@@".utf8), from: i + 3),
+               let end = input.firstRun(of: Array("@@".utf8), from: i + 3),
                let index = Int(String(decoding: input[(i + 3)..<end], as: UTF8.self)), index < owners {
                 steps.append(Step(start: i, resume: end + 2, edit: .tooltip(owner: index)))
                 i = end + 2
@@ -213,7 +204,7 @@ struct DeckTemplate {
             case UInt8(ascii: "\"") where svg.starts(with: strokeMark, at: i):
                 if let index = hex(svg, at: i + strokeMark.count) { strokes.insert(index) }
             case UInt8(ascii: "@") where svg.starts(with: tipMark, at: i):
-                if let end = svg.firstIndex(of: Array("@@".utf8), from: i + 3),
+                if let end = svg.firstRun(of: Array("@@".utf8), from: i + 3),
                    let index = Int(String(decoding: svg[(i + 3)..<end], as: UTF8.self)) { tooltips.insert(index) }
             default: break
             }

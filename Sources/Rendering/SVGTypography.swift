@@ -40,7 +40,7 @@ public enum SVGTypography {
                 if input.starts(with: textOpen, at: i), let end = input.firstIndex(of: UInt8(ascii: ">"), from: i) {
                     appendTextTag(input, i..<end + 1, fonts: fonts, to: &out)
                     i = end + 1
-                    if let close = input.firstIndex(of: textClose, from: i) {
+                    if let close = input.firstRun(of: textClose, from: i) {
                         let content = input[i..<close]
                         if content.first == space || content.last == space { out += keepEdgeSpaces(content) } else { out += content }
                         i = close
@@ -112,9 +112,9 @@ public enum SVGTypography {
         if scripted {
             out += rewriteTextTag(Array(input[range]), fonts: fonts)
         } else if bold {
-            input.appendReplacing(fonts.bold, with: fonts.boldReplacement, in: range, to: &out)
+            input.appendReplacingRuns(of: fonts.bold, with: fonts.boldReplacement, in: range, to: &out)
         } else {
-            input.appendReplacing(fonts.plain, with: fonts.replacement, in: range, to: &out)
+            input.appendReplacingRuns(of: fonts.plain, with: fonts.replacement, in: range, to: &out)
         }
     }
 
@@ -123,20 +123,20 @@ public enum SVGTypography {
     static func rewriteTextTag(_ tag: [UInt8], fonts: FontMarkers) -> [UInt8] {
         var t = tag
         var shift = 0.0
-        if t.firstIndex(of: fonts.sub, from: 0) != nil {
+        if t.firstRun(of: fonts.sub) != nil {
             shift = subscriptDrop
-            t = t.replacing(fonts.sub, with: fonts.replacement)
-        } else if t.firstIndex(of: fonts.sup, from: 0) != nil {
+            t = t.replacingRuns(of: fonts.sub, with: fonts.replacement)
+        } else if t.firstRun(of: fonts.sup) != nil {
             shift = -superscriptRise
-            t = t.replacing(fonts.sup, with: fonts.replacement)
-        } else if t.firstIndex(of: fonts.bold, from: 0) != nil {
-            t = t.replacing(fonts.bold, with: fonts.boldReplacement)
+            t = t.replacingRuns(of: fonts.sup, with: fonts.replacement)
+        } else if t.firstRun(of: fonts.bold) != nil {
+            t = t.replacingRuns(of: fonts.bold, with: fonts.boldReplacement)
         } else {
-            t = t.replacing(fonts.plain, with: fonts.replacement)
+            t = t.replacingRuns(of: fonts.plain, with: fonts.replacement)
         }
         // Labels drawn with <SUB>/<SUP> tags (DOT from elsewhere) carry baseline-shift.
-        if t.firstIndex(of: subShift, from: 0) != nil { shift = subscriptDrop; t = t.replacing(subShift, with: []) }
-        if t.firstIndex(of: supShift, from: 0) != nil { shift = -superscriptRise; t = t.replacing(supShift, with: []) }
+        if t.firstRun(of: subShift) != nil { shift = subscriptDrop; t = t.replacingRuns(of: subShift, with: []) }
+        if t.firstRun(of: supShift) != nil { shift = -superscriptRise; t = t.replacingRuns(of: supShift, with: []) }
         guard shift != 0 else { return t }
         let size = attribute("font-size", in: t).flatMap(Double.init) ?? 10
         if let range = attributeRange("y", in: t), let y = Double(String(decoding: t[range], as: UTF8.self)) {
@@ -147,7 +147,7 @@ public enum SVGTypography {
 
     static func attributeRange(_ name: String, in tag: [UInt8]) -> Range<Int>? {
         let key = Array(" \(name)=\"".utf8)
-        guard let start = tag.firstIndex(of: key, from: 0) else { return nil }
+        guard let start = tag.firstRun(of: key) else { return nil }
         let valueStart = start + key.count
         guard let close = tag.firstIndex(of: UInt8(ascii: "\""), from: valueStart) else { return nil }
         return valueStart..<close
@@ -155,60 +155,5 @@ public enum SVGTypography {
 
     static func attribute(_ name: String, in tag: [UInt8]) -> String? {
         attributeRange(name, in: tag).map { String(decoding: tag[$0], as: UTF8.self) }
-    }
-}
-
-extension Array where Element == UInt8 {
-    func starts(with prefix: [UInt8], at index: Int) -> Bool {
-        guard index + prefix.count <= count else { return false }
-        for k in 0..<prefix.count where self[index + k] != prefix[k] { return false }
-        return true
-    }
-
-    func firstIndex(of byte: UInt8, from start: Int) -> Int? {
-        var i = start
-        while i < count { if self[i] == byte { return i }; i += 1 }
-        return nil
-    }
-
-    func firstIndex(of needle: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, needle.count <= count else { return nil }
-        var i = start
-        while i + needle.count <= count {
-            if self[i] == needle[0] && starts(with: needle, at: i) { return i }
-            i += 1
-        }
-        return nil
-    }
-
-    /// Whether `needle` starts at `index` and ends at or before `end`.
-    func fits(_ needle: [UInt8], at index: Int, before end: Int) -> Bool {
-        index + needle.count <= end && starts(with: needle, at: index)
-    }
-
-    /// `Array(self[range]).replacing(needle, with: replacement)`, appended to `out`.
-    func appendReplacing(_ needle: [UInt8], with replacement: [UInt8], in range: Range<Int>, to out: inout [UInt8]) {
-        var i = range.lowerBound, copied = i
-        while i + needle.count <= range.upperBound {
-            if self[i] == needle[0] && starts(with: needle, at: i) {
-                out += self[copied..<i]
-                out += replacement
-                i += needle.count
-                copied = i
-            } else {
-                i += 1
-            }
-        }
-        out += self[copied..<range.upperBound]
-    }
-
-    func replacing(_ needle: [UInt8], with replacement: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(count)
-        var i = 0
-        while i < count {
-            if self[i] == needle[0] && starts(with: needle, at: i) { out += replacement; i += needle.count } else { out.append(self[i]); i += 1 }
-        }
-        return out
     }
 }
