@@ -12,12 +12,37 @@ enum PangoTextLayout {
         case found(Function)
         case missing
 
-        /// The function, looking for it the first time.
+        /// The function, looking for it the first time, after any warm-up is done with Pango
+        /// (this is the one way to the function).
         mutating func engine() -> Function? {
-            if case .notTried(let plugin) = self { self = PangoTextLayout.find(plugin: plugin).map { .found($0) } ?? .missing }
+            if case .notTried(let plugin) = self {
+                PangoWarmUp.finish()
+                self = PangoTextLayout.find(plugin: plugin).map { .found($0) } ?? .missing
+            }
             if case .found(let function) = self { return function }
             return nil
         }
+    }
+
+    /// Where Graphviz's plugins are before there is a context to ask (see `PangoWarmUp`),
+    /// found as `gvconfig_libdir` finds them: `$GVBINDIR`, else `graphviz/` beside the libgvc
+    /// that `/proc/self/maps` shows mapped.
+    static func graphvizLibraryDirectoryBeforeStart() -> String? {
+        if let own = getenv("GVBINDIR") { return String(cString: own) }
+        guard let maps = fopen("/proc/self/maps", "r") else { return nil }
+        defer { fclose(maps) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        while getline(&line, &capacity, maps) > 0, let line {
+            let text = String(cString: line)
+            guard text.contains(" r-xp "), let slash = text.firstIndex(of: "/"),
+                  let library = text[slash...].range(of: "/libgvc.") else { continue }
+            let directory = text[slash..<library.lowerBound]
+            if directory.hasSuffix("/.libs") { continue }  // a build tree's, as Graphviz skips it
+            return directory + "/graphviz"
+        }
+        return nil
     }
 
     /// Where Graphviz looks for its plugins (`$GVBINDIR`, else `graphviz/` beside libgvc), as

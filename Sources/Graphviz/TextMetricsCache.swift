@@ -105,6 +105,9 @@ enum TextMetricsCache {
     /// Runs `body` (one Graphviz conversation) knowing whether cairo will draw its text,
     /// then saves what it measured. Called with the Graphviz lock held.
     static func during<T>(drawnByCairo: Bool, _ body: () throws -> T) rethrows -> T {
+        // Graphviz may use Pango in this conversation without asking the cache (cairo draws
+        // through the same plugin; with the cache off it measures through it).
+        PangoWarmUp.finish()
         state.withLock { $0.needsLayouts = drawnByCairo }
         defer {
             state.withLock { state in
@@ -116,6 +119,18 @@ enum TextMetricsCache {
             }
         }
         return try body()
+    }
+
+    /// Starts Pango on a thread of its own (see `PangoWarmUp`) with `fonts`, most used first,
+    /// when this process will ask it: the cache is on and has no file (a stale file, one for
+    /// other fonts or libraries, is not worth the cost of computing its fingerprint here).
+    /// Needs no Graphviz context, so the runtime's start can overlap it too.
+    static func warmUp(_ fonts: [PangoWarmUp.Font]) {
+        guard !isDisabled else { return }
+        if let path = TextMetricsStore.standardPath(), access(path, F_OK) == 0 { return }
+        guard let directory = PangoTextLayout.graphvizLibraryDirectoryBeforeStart(),
+              let plugin = PangoTextLayout.pluginPath(in: directory) else { return }
+        PangoWarmUp.start(plugin: plugin, fonts: fonts)
     }
 
     /// Hits and misses since the process started (for tests and the benchmark).

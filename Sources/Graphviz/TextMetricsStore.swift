@@ -32,19 +32,18 @@ struct TextMetricsStore: Sendable {
 
     /// The standard location, or nil when there is no cache directory to use.
     static func standard(graphvizVersion: String, pluginDirectory: String, plugin: String?) -> TextMetricsStore? {
-        let env = ProcessInfo.processInfo.environment
-        let directory: String
-        if let own = env["BPVIZ_CACHE_DIR"], own.hasPrefix("/") {
-            directory = own
-        } else if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-            directory = xdg + "/bpviz"
-        } else if let home = env["HOME"], home.hasPrefix("/") {
-            directory = home + "/.cache/bpviz"
-        } else {
-            return nil
-        }
+        guard let path = standardPath() else { return nil }
         let fingerprint = Fingerprint.current(graphvizVersion: graphvizVersion, pluginDirectory: pluginDirectory, plugin: plugin)
-        return TextMetricsStore(path: directory + "/text-metrics", fingerprint: fingerprint)
+        return TextMetricsStore(path: path, fingerprint: fingerprint)
+    }
+
+    /// The standard file's path, or nil when there is no cache directory to use.
+    static func standardPath() -> String? {
+        let env = ProcessInfo.processInfo.environment
+        if let own = env["BPVIZ_CACHE_DIR"], own.hasPrefix("/") { return own + "/text-metrics" }
+        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/bpviz/text-metrics" }
+        if let home = env["HOME"], home.hasPrefix("/") { return home + "/.cache/bpviz/text-metrics" }
+        return nil
     }
 
     // MARK: - Reading

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Graphviz
 import NetworkModel
 import Rendering
 
@@ -23,13 +24,17 @@ struct BPViz: ParsableCommand {
         }
         // Before any thread starts: ^C and kill remove the files being written.
         StagingFiles.removeOnInterrupt()
+        TextLayoutWarmUp.start(Array(CommandLine.arguments.dropFirst()))
         mainWithOptionHints()
+        GraphvizEngine.finishTextLayoutWarmUp()
     }
 
     /// ArgumentParser's own errors quote the command line (`--theme $'\e]0;…'`): their first
     /// line goes through the same one-line filter as every other message; the usage lines
     /// it adds are its own text. Help and version print as they are.
     static func exit(reporting error: Error) -> Never {
+        // No exit under Pango's warm-up thread (an input error found after it started).
+        GraphvizEngine.finishTextLayoutWarmUp()
         let code = exitCode(for: error)
         guard code != .success, !(error is ExitCode) else { exit(withError: error) }
         let message = self.message(for: error)

@@ -90,4 +90,69 @@ final class TextMetricsCacheTests: XCTestCase {
         XCTAssertEqual(leftovers, ["text-metrics"], "no temporary file is left behind")
         try? FileManager.default.removeItem(atPath: root)
     }
+
+    /// A cold process (no cache file) starts Pango on a second thread at once (see
+    /// `PangoWarmUp`); every render of it is the same as without the cache, byte for byte,
+    /// including cairo's PNG and PDF, which draw through Pango after waiting for that thread.
+    func testColdProcessesWithPangosWarmUpAreByteIdentical() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cache = root + "/cache"
+        let runs: [(String, [String])] = [
+            ("full.svg", ["render", q1, "--view", "full"]), ("full.png", ["render", q1, "--view", "full", "--dpi", "48"]),
+            ("full.pdf", ["render", q1, "--view", "full"]), ("flow.svg", ["render", q1, "--view", "flow"]),
+            ("chalkboard.png", ["render", q1, "--theme=chalkboard", "--dpi", "40"]),
+            ("ops.dot", ["render", q1, "--view", "ops"]), ("deck", ["slides", q1, "--format", "png", "--steps", "layer", "--dpi", "30"]),
+        ]
+        func contents(_ path: String) throws -> [String: Data] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                return ["": try undated(path)]
+            }
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: path) {
+                files[name] = try undated(path + "/" + name)
+            }
+            return files
+        }
+        // Cairo stamps each PDF with the time it was made.
+        func undated(_ path: String) throws -> Data {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            guard path.hasSuffix(".pdf"), let start = data.firstRange(of: Data("/CreationDate (".utf8)),
+                  let end = data[start.upperBound...].firstIndex(of: UInt8(ascii: ")")) else { return data }
+            return data[..<start.lowerBound] + data[(end + 1)...]
+        }
+        for (name, arguments) in runs {
+            let stock = try TestSupport.run(arguments + ["-o", root + "/stock-" + name], environment: ["BPVIZ_NO_CACHE": "1"])
+            XCTAssertEqual(stock.status, 0, stock.stderr)
+            try? FileManager.default.removeItem(atPath: cache + "/text-metrics")
+            let cold = try TestSupport.run(arguments + ["-o", root + "/cold-" + name], environment: ["BPVIZ_CACHE_DIR": cache])
+            XCTAssertEqual(cold.status, 0, cold.stderr)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: cache + "/text-metrics"), name)
+            XCTAssertEqual(try contents(root + "/cold-" + name), try contents(root + "/stock-" + name), name)
+        }
+    }
+
+    /// A cold process that fails after the warm-up started waits for it before exiting (no
+    /// library is finalised under it): one clear line and the usual status, every time.
+    func testColdProcessesThatFailExitCleanly() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let environment = ["BPVIZ_CACHE_DIR": root + "/cache"]
+        for _ in 0..<3 {
+            let missing = try TestSupport.run(["render", root + "/missing.yaml", "-o", root + "/x.svg"], environment: environment)
+            XCTAssertEqual(missing.status, 1, missing.stderr)
+            XCTAssertTrue(missing.stderr.contains("missing.yaml"), missing.stderr)
+            let badOption = try TestSupport.run(["render", q1, "--view", "sideways"], environment: environment)
+            XCTAssertEqual(badOption.status, 64, badOption.stderr)
+            let negative = try TestSupport.run(["render", q1, "--learning-rate", "-1"], environment: environment)
+            XCTAssertEqual(negative.status, 64, negative.stderr)
+            let help = try TestSupport.run(["slides", "--help"], environment: environment)
+            XCTAssertEqual(help.status, 0, help.stderr)
+            let badTheme = try TestSupport.run(["render", q1, "--theme", root + "/none.yaml", "-o", root + "/x.svg"], environment: environment)
+            XCTAssertEqual(badTheme.status, 1, badTheme.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/x.svg"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/cache/text-metrics"), "nothing was measured")
+    }
 }

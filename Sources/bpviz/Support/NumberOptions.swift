@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Graphviz
 
 /// Parses a whole-number option so that its error says what is wrong: ArgumentParser's own
 /// Int parsing answers "is invalid" for both `four` and a number past Int.max.
@@ -29,6 +30,7 @@ extension BPViz {
         } catch {
             if let hint = negativeValueHint(arguments, message: fullMessage(for: error)) {
                 printError(hint)
+                GraphvizEngine.finishTextLayoutWarmUp()
                 Foundation.exit(ExitCode.validationFailure.rawValue)
             }
             exit(reporting: error)

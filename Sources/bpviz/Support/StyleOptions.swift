@@ -9,7 +9,8 @@ extension DiagramRenderer.Format: ExpressibleByArgument {}
 
 /// Options every drawing command shares.
 struct StyleOptions: ParsableArguments {
-    @Option(name: .customLong("theme"), help: "A built-in theme (see `bpviz themes`) or a theme file.") var themeName: String = "classroom"
+    @Option(name: .customLong("theme"), help: "A built-in theme (see `bpviz themes`) or a theme file.") var themeName: String = StyleOptions.defaultTheme
+    static let defaultTheme = "classroom"
     @Option(help: "Significant digits of values that are not integers.", transform: wholeNumber) var precision: Int = 4
     @Option(help: "Resolution of PNG output (default: fills a 1080p slide's width).") var dpi: Double?
     @Option(help: "LR or TB: overrides the theme's direction.") var direction: String?
