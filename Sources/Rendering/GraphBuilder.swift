@@ -1,6 +1,7 @@
 import Annotation
 import Foundation
 import Graphviz
+import Synchronization
 
 /// Builds the Graphviz graph of a diagram on a fixed geometry: every node pinned, every edge
 /// drawn as a straight segment with its label at a computed spot. Graphviz (engine `nop2`)
@@ -286,7 +287,7 @@ struct GraphBuilder {
                                      "fontname": .text(theme.fontFamily), "penwidth": "1.2"],
                       edgeDefaults: ["arrowsize": "0.7", "fontname": .text(theme.fontFamily)])
 
-        func pos(_ p: Point) -> Value { let q = geometry.graphvizPoint(p); return .text("\(f(q.x)),\(f(q.y))!") }
+        func pos(_ p: Point) -> Value { position(p, geometry: geometry) }
 
         // Two invisible corner points fix the canvas: Graphviz sizes the drawing by its
         // content, and frames of a deck must all have the same size. A point is at least
@@ -308,25 +309,9 @@ struct GraphBuilder {
             guard let box = geometry.nodes[node.id] else { continue }
             g.addNode(node.id.raw, nodeAttributes(node, box: box, position: pos(box.center)))
         }
-        for edge in diagram.edges {
-            guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
-            var attributes = edgeAttributes(edge)
-            if let route = geometry.edgeRoutes[edge.id], route.points.count >= 4 {
-                attributes["pos"] = .text(spline(route, geometry: geometry))
-            } else {
-                attributes["pos"] = .text(spline(from: tail, to: head, geometry: geometry, arrow: 10 * 0.7))
-            }
-            g.addEdge(edge.tail.raw, edge.head.raw, attributes)
-            // An edge's label is a node of its own, `<edge id>__label`: Graphviz draws an edge
-            // label together with its edge, so later edges would cross it; nodes come after
-            // every edge, so the label's background masks the lines behind it.
-            if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
-                let id = Self.labelID(edge)
-                g.addNode(id, Self.plainText.merging([
-                    "label": Self.markup(edgeLabel(edge)), "pos": pos(lp), "id": .text(id),
-                    "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip),
-                ]) { _, b in b })
-            }
+        for (edge, label) in drawnEdges(diagram.edges, geometry: geometry) {
+            g.add(edge)
+            if let label { g.add(label) }
         }
         if !diagram.caption.isEmpty, let box = geometry.caption {
             g.addNode("caption", Self.plainText.merging(["label": Self.markup(captionLabel(diagram.caption)), "pos": pos(box.center), "id": "caption"]) { _, b in b })
@@ -335,6 +320,56 @@ struct GraphBuilder {
             g.addNode("legend", Self.plainText.merging(["label": Self.markup(legend), "pos": pos(box.center), "id": "legend"]) { _, b in b })
         }
         return g
+    }
+
+    /// Each edge of the picture with the node of its label, in the diagram's order: the
+    /// labels are most of a large labelled net's graph (a 32-64-64-10 has 6,784 of them,
+    /// ~0.3 s to build) and each is pure computation on immutable data, so above a few
+    /// hundred edges they are built on every core, a chunk at a time, each chunk into its slot.
+    /// `chunks` (for tests) overrides how many pieces the edges are cut into.
+    func drawnEdges(_ edges: [DiagramEdge], geometry: DiagramGeometry, chunks: Int? = nil) -> [(edge: Edge, label: Node?)] {
+        let chunks = chunks ?? (edges.count < Self.parallelEdges ? 1 : 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+        guard chunks > 1 else { return edges.compactMap { drawn($0, geometry: geometry) } }
+        let size = (edges.count + chunks - 1) / chunks
+        let slots = Mutex([[(edge: Edge, label: Node?)]](repeating: [], count: chunks))
+        let builder = self
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let part = edges[min(edges.count, c * size)..<min(edges.count, (c + 1) * size)].compactMap { builder.drawn($0, geometry: geometry) }
+            slots.withLock { $0[c] = part }
+        }
+        return slots.withLock { $0 }.flatMap { $0 }
+    }
+
+    /// Below this many edges a graph is built on one thread: waking the others costs more.
+    static let parallelEdges = 512
+
+    /// An edge from border to border (or along its route), and the node of its label when it
+    /// has lines: an edge's label is a node of its own, `<edge id>__label`, because Graphviz
+    /// draws an edge label together with its edge, so later edges would cross it; nodes come
+    /// after every edge, so the label's background masks the lines behind it.
+    func drawn(_ edge: DiagramEdge, geometry: DiagramGeometry) -> (edge: Edge, label: Node?)? {
+        guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { return nil }
+        var attributes = edgeAttributes(edge)
+        if let route = geometry.edgeRoutes[edge.id], route.points.count >= 4 {
+            attributes["pos"] = .text(spline(route, geometry: geometry))
+        } else {
+            attributes["pos"] = .text(spline(from: tail, to: head, geometry: geometry, arrow: 10 * 0.7))
+        }
+        var label: Node?
+        if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
+            let id = Self.labelID(edge)
+            label = Node(id, Self.plainText.merging([
+                "label": Self.markup(edgeLabel(edge)), "pos": position(lp, geometry: geometry), "id": .text(id),
+                "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip),
+            ]) { _, b in b })
+        }
+        return (Edge(edge.tail.raw, edge.head.raw, attributes), label)
+    }
+
+    /// A pinned position (`x,y!`, in points, y up) of a point of the geometry.
+    func position(_ p: Point, geometry: DiagramGeometry) -> Value {
+        let q = geometry.graphvizPoint(p)
+        return .text("\(f(q.x)),\(f(q.y))!")
     }
 
     /// How a node is painted: fill, border, border width and line style.
