@@ -108,3 +108,46 @@ static inline Agdisc_t *bpviz_arena_discipline(void) {
     discipline.io = &AgIoDisc;
     return &discipline;
 }
+
+// A stream collecting what Graphviz writes, for MemoryStream. Graphviz writes a rendering a
+// few bytes at a time, one fwrite for each number and each piece of a tag (~700,000 for a
+// labelled 32-64-64-10's 16 MB of SVG). open_memstream copies short writes byte by byte and
+// locks the stream for each (the process has threads); this one fills stdio's own 64 kB
+// buffer, is not locked by stdio (Graphviz's lock is held while it is written), and appends
+// whole buffers to one growing block, which MemoryStream then hands over without a copy.
+// fopencookie is declared here under its own name: glibc declares it only with _GNU_SOURCE.
+#include <stdio_ext.h>
+#include <sys/types.h>
+typedef struct {
+    ssize_t (*read)(void *, char *, size_t);
+    ssize_t (*write)(void *, const char *, size_t);
+    int (*seek)(void *, long long *, int);
+    int (*close)(void *);
+} bpviz_cookie_io_functions;
+extern FILE *bpviz_fopencookie(void *cookie, const char *mode, bpviz_cookie_io_functions io) __asm__("fopencookie");
+
+typedef struct { char *bytes; size_t count, capacity; int failed; } bpviz_collector;
+
+static inline ssize_t bpviz_collector_write(void *cookie, const char *bytes, size_t n) {
+    bpviz_collector *c = cookie;
+    if (n > c->capacity - c->count) {
+        size_t capacity = c->capacity ? c->capacity : (size_t)1 << 16;
+        while (n > capacity - c->count) capacity *= 2;
+        char *grown = realloc(c->bytes, capacity);
+        if (!grown) { c->failed = 1; return 0; }  // 0: stdio reports the write failed
+        c->bytes = grown;
+        c->capacity = capacity;
+    }
+    memcpy(c->bytes + c->count, bytes, n);
+    c->count += n;
+    return (ssize_t)n;
+}
+
+static inline FILE *bpviz_collector_open(bpviz_collector *c) {
+    bpviz_cookie_io_functions io = { NULL, bpviz_collector_write, NULL, NULL };
+    FILE *f = bpviz_fopencookie(c, "w", io);
+    if (!f) return NULL;
+    setvbuf(f, NULL, _IOFBF, (size_t)1 << 16);
+    __fsetlocking(f, FSETLOCKING_BYCALLER);
+    return f;
+}
