@@ -33,21 +33,23 @@ enum PangoWarmUp {
         var size: Double
     }
 
-    /// What the thread works on. `function` is written by the thread and read only after it
-    /// was joined; `stop` is how `finish` asks it to skip the fonts it has not reached.
-    private final class Work: @unchecked Sendable {
+    /// What the thread works on: the plugin, then the fonts, which the caller hands over
+    /// (`warm`) while the thread loads the plugin. `stop` is how `finish` asks it to skip
+    /// the fonts it has not reached.
+    private final class Work: Sendable {
         let plugin: String
-        let fonts: [Font]
+        let fonts = Mutex<[Font]>([])
+        let fontsGiven = DispatchSemaphore(value: 0)
         let stop = Atomic<Bool>(false)
 
-        init(plugin: String, fonts: [Font]) {
+        init(plugin: String) {
             self.plugin = plugin
-            self.fonts = fonts
         }
 
         func run() {
             guard let function = PangoTextLayout.find(plugin: plugin) else { return }
-            for font in fonts where !stop.load(ordering: .relaxed) {
+            fontsGiven.wait()
+            for font in fonts.withLock({ $0 }) where !stop.load(ordering: .relaxed) {
                 PangoWarmUp.layOut(font, with: function)
             }
         }
@@ -63,14 +65,14 @@ enum PangoWarmUp {
 
     private static let phase = Mutex(Phase.notStarted)
 
-    /// Starts loading `plugin` and laying out text in `fonts` (most used first) on a new
-    /// thread, unless a warm-up was started before or Pango was used already. Without a
+    /// Starts loading `plugin` on a new thread, which then lays out text in the fonts `warm`
+    /// gives it, unless a warm-up was started before or Pango was used already. Without a
     /// thread, Pango starts when it is first needed, as it always did.
-    static func start(plugin: String, fonts: [Font]) {
+    static func start(plugin: String) {
         phase.withLock { phase in
             guard case .notStarted = phase else { return }
             _ = exitHandler  // registered before the thread exists
-            let work = Work(plugin: plugin, fonts: fonts)
+            let work = Work(plugin: plugin)
             let context = Unmanaged.passRetained(work).toOpaque()
             var handle = pthread_t()
             guard pthread_create(&handle, nil, { context in
@@ -85,12 +87,22 @@ enum PangoWarmUp {
         }
     }
 
+    /// Gives the running warm-up the fonts to lay out text in, most used first.
+    static func warm(_ fonts: [Font]) {
+        phase.withLock { phase in
+            guard case .running(_, let work) = phase else { return }
+            work.fonts.withLock { $0 = fonts }
+            work.fontsGiven.signal()
+        }
+    }
+
     /// Waits for the warm-up, if one is running: it stops after the font it is on. Called
     /// by every user of Pango before it uses it, from any thread, any number of times.
     static func finish() {
         phase.withLock { phase in
             if case .running(let handle, let work) = phase {
                 work.stop.store(true, ordering: .relaxed)
+                work.fontsGiven.signal()  // fonts or not, it goes on
                 pthread_join(handle, nil)
             }
             phase = .finished

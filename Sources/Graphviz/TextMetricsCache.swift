@@ -74,7 +74,7 @@ enum TextMetricsCache {
     static let state = Mutex(State())
 
     static var isDisabled: Bool {
-        guard let value = ProcessInfo.processInfo.environment["BPVIZ_NO_CACHE"] else { return false }
+        guard let value = getenv("BPVIZ_NO_CACHE").map({ String(cString: $0) }) else { return false }
         return !value.isEmpty && value != "0"
     }
 
@@ -121,16 +121,18 @@ enum TextMetricsCache {
         return try body()
     }
 
-    /// Starts Pango on a thread of its own (see `PangoWarmUp`) with `fonts`, most used first,
-    /// when this process will ask it: the cache is on and has no file (a stale file, one for
-    /// other fonts or libraries, is not worth the cost of computing its fingerprint here).
-    /// Needs no Graphviz context, so the runtime's start can overlap it too.
-    static func warmUp(_ fonts: [PangoWarmUp.Font]) {
+    /// Starts Pango on a thread of its own (see `PangoWarmUp`) when this process will ask it:
+    /// the cache is on and has no file (a stale file, one for other fonts or libraries, is
+    /// not worth the cost of computing its fingerprint here); then, while the thread loads
+    /// the plugin, asks `fonts` for the fonts to warm, most used first. Needs no Graphviz
+    /// context, so the runtime's start can overlap it too.
+    static func warmUp(_ fonts: () -> [PangoWarmUp.Font]) {
         guard !isDisabled else { return }
         if let path = TextMetricsStore.standardPath(), access(path, F_OK) == 0 { return }
         guard let directory = PangoTextLayout.graphvizLibraryDirectoryBeforeStart(),
               let plugin = PangoTextLayout.pluginPath(in: directory) else { return }
-        PangoWarmUp.start(plugin: plugin, fonts: fonts)
+        PangoWarmUp.start(plugin: plugin)
+        PangoWarmUp.warm(fonts())
     }
 
     /// Hits and misses since the process started (for tests and the benchmark).

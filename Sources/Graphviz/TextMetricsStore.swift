@@ -39,10 +39,11 @@ struct TextMetricsStore: Sendable {
 
     /// The standard file's path, or nil when there is no cache directory to use.
     static func standardPath() -> String? {
-        let env = ProcessInfo.processInfo.environment
-        if let own = env["BPVIZ_CACHE_DIR"], own.hasPrefix("/") { return own + "/text-metrics" }
-        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/bpviz/text-metrics" }
-        if let home = env["HOME"], home.hasPrefix("/") { return home + "/.cache/bpviz/text-metrics" }
+        // getenv: this runs first thing in a cold run (see `PangoWarmUp`).
+        func env(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+        if let own = env("BPVIZ_CACHE_DIR"), own.hasPrefix("/") { return own + "/text-metrics" }
+        if let xdg = env("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return xdg + "/bpviz/text-metrics" }
+        if let home = env("HOME"), home.hasPrefix("/") { return home + "/.cache/bpviz/text-metrics" }
         return nil
     }
 

@@ -1,12 +1,13 @@
 import Graphviz
 
 extension DiagramRenderer {
-    /// Starts Pango on a second thread for this theme's fonts when the process will need it
-    /// (a cold run: see `GraphvizEngine.warmUpTextLayout`), so its start-up overlaps reading
-    /// and solving the network and building the labels. Call it as early as the theme is
-    /// known; before exiting without a render, call `GraphvizEngine.finishTextLayoutWarmUp()`.
-    public func warmUpTextLayout() {
-        GraphvizEngine.warmUpTextLayout(fonts: Self.labelFonts(theme))
+    /// Starts Pango on a second thread for the fonts of the theme `theme` gives, when the
+    /// process will need it (a cold run: see `GraphvizEngine.warmUpTextLayout`), so its
+    /// start-up overlaps reading and solving the network and building the labels. `theme`
+    /// is called only in a cold run, while the thread loads Pango. Call it first thing; before
+    /// exiting without a render, call `GraphvizEngine.finishTextLayoutWarmUp()`.
+    public static func warmUpTextLayout(theme: () -> Theme?) {
+        GraphvizEngine.warmUpTextLayout { theme().map(labelFonts) ?? [] }
     }
 
     /// The fonts labels ask Pango for, most used first: each kind of label's size (node

@@ -14,8 +14,7 @@ enum TextLayoutWarmUp {
         // A theme file is read once, by the command (it may be a pipe): its fonts are
         // guessed to be the default theme's, which built-in themes share.
         let name = themeName(arguments).flatMap { Theme.builtInNames.contains($0) ? $0 : nil } ?? StyleOptions.defaultTheme
-        guard let theme = try? Theme.named(name) else { return }
-        DiagramRenderer(theme: theme).warmUpTextLayout()
+        DiagramRenderer.warmUpTextLayout { try? Theme.named(name) }
     }
 
     /// The last `--theme NAME` or `--theme=NAME` before a `--`, as ArgumentParser reads it.
