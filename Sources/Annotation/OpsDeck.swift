@@ -30,13 +30,15 @@ struct OpsDeck {
         var known = Set<Int>()
         let loss = graph.position(of: .quantity(.loss))!
         let lossSymbol = ops.symbols.loss
+        // Every frame is the whole graph with some gradients hidden: printed once for the deck.
+        let printed = ops.printed(), notes = ops.notes()
 
         func add(_ slug: String, _ title: String, caption: [Line], nodes: Set<NodeID> = [], edges: Set<EdgeID> = [], everything: Bool = false) {
             let snapshot = known
-            var d = ops.diagram(knownGradient: { everything || snapshot.contains($0) })
+            var d = printed.diagram(knownGradient: { everything || snapshot.contains($0) })
             for i in d.nodes.indices where nodes.contains(d.nodes[i].id) { d.nodes[i].emphasis.highlighted = true }
             for i in d.edges.indices where edges.contains(d.edges[i].id) { d.edges[i].emphasis.highlighted = true }
-            d.caption = caption + ops.notes()
+            d.caption = caption + notes
             frames.append(SlideDeck.Frame(name: "\(String.padded(frames.count + 1))-\(slug)", title: title, diagram: d))
         }
 

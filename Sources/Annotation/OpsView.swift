@@ -144,18 +144,42 @@ package struct OpsAnnotator: Sendable {
 
     // MARK: - The diagram
 
-    /// `knownGradient` says which values' gradients are shown (all, unless a deck is being built).
-    func diagram(knownGradient: (Int) -> Bool = { _ in true }) -> Diagram {
+    /// The diagram with every gradient shown (a deck's frames: `Printed.diagram(knownGradient:)`).
+    func diagram() -> Diagram { printed().whole }
+
+    /// The diagram with every gradient shown, and each value's tooltip without its gradient:
+    /// a deck's frames differ only in which gradients they show, so it prints the labels and
+    /// tooltips once (printing them for every frame was most of the deck's annotation time).
+    struct Printed: Sendable {
+        let whole: Diagram
+        /// Per value, in the order of the graph's values (which are the diagram's first nodes).
+        let valueTooltips: [String]
+
+        /// The whole diagram with the gradients `knownGradient` does not know hidden.
+        func diagram(knownGradient: (Int) -> Bool) -> Diagram {
+            var d = whole
+            for v in valueTooltips.indices where d.nodes[v].lines.count > 1 && !knownGradient(v) {
+                d.nodes[v].lines[1].hidden = true
+                d.nodes[v].tooltip = valueTooltips[v]
+            }
+            return d
+        }
+    }
+
+    /// Every label and tooltip of the diagram, printed once.
+    func printed() -> Printed {
         var nodes: [DiagramNode] = []
         var edges: [DiagramEdge] = []
+        var valueTooltips: [String] = []
         for (v, value) in graph.values.enumerated() {
-            let name = value.name
-            var lines = [Line(symbol(name), value: format.string(value.value), role: .title)]
-            var tip = "\(symbol(name).plain) = \(NumberFormat.exact(value.value))"
+            let name = value.name, named = symbol(name)
+            var lines = [Line(named, value: format.string(value.value), role: .title)]
+            let valueTooltip = "\(named.plain) = \(NumberFormat.exact(value.value))"
+            var tip = valueTooltip
             if let g = value.gradient {
-                let known = knownGradient(v)
-                lines.append(Line(gradientSymbol(name), value: format.string(g), role: .gradient, known: known))
-                if known { tip += "\n\(gradientSymbol(name).plain) = \(NumberFormat.exact(g))" }
+                let gradient = gradientSymbol(name)
+                lines.append(Line(gradient, value: format.string(g), role: .gradient))
+                tip += "\n\(gradient.plain) = \(NumberFormat.exact(g))"
             }
             let kind: DiagramNode.Kind
             switch name {
@@ -164,6 +188,7 @@ package struct OpsAnnotator: Sendable {
             default: kind = .neuron
             }
             nodes.append(DiagramNode(id: valueID(v), kind: kind, column: 0, row: v, lines: lines, tooltip: tip))
+            valueTooltips.append(valueTooltip)
         }
         for (o, op) in graph.operations.enumerated() {
             let id = operationID(o)
@@ -177,6 +202,6 @@ package struct OpsAnnotator: Sendable {
             for output in op.outputs { edges.append(DiagramEdge(EdgeID(id, valueID(output)), lines: [], tooltip: "")) }
         }
         let title = MathText((network.name.map { $0 + " · " } ?? "") + "operations")
-        return Diagram(title: title, headers: [], nodes: nodes, edges: edges, caption: notes(), geometry: .graph)
+        return Printed(whole: Diagram(title: title, headers: [], nodes: nodes, edges: edges, caption: notes(), geometry: .graph), valueTooltips: valueTooltips)
     }
 }
