@@ -72,7 +72,8 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
         spans.map { span in
             switch span.position {
             case .base: span.text
-            case .sub: "_" + (span.text.count > 1 && span.text.contains(",") ? "{\(span.text)}" : span.text)
+            // A Character, not a String: Foundation's search for one bridged every span to NSString.
+            case .sub: "_" + (span.text.count > 1 && span.text.contains(Character(",")) ? "{\(span.text)}" : span.text)
             case .sup: "^" + span.text
             }
         }.joined()

@@ -65,6 +65,8 @@ final class OutputEscapingTests: XCTestCase {
         XCTAssertEqual(ValueTable.csvCell("=a,b"), "\"'=a,b\"")
         XCTAssertEqual(ValueTable.csvCell("∂L/∂w"), "∂L/∂w")
         XCTAssertEqual(ValueTable.csvCell("say \"hi\""), "\"say \"\"hi\"\"\"")
+        XCTAssertEqual(ValueTable.csvCell("w_{1,2}"), "\"w_{1,2}\"", "quoted for its comma, with no quote to double")
+        XCTAssertEqual(ValueTable.csvCell("a,\"b"), "\"a,\"\"b\"")
     }
 }
 
