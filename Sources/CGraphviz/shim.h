@@ -25,6 +25,18 @@ static inline double bpviz_written_inches(double points) {
 static inline double bpviz_node_width_inches(Agnode_t *n) { return bpviz_written_inches(ND_lw(n) + ND_rw(n)); }
 static inline double bpviz_node_height_inches(Agnode_t *n) { return bpviz_written_inches(ND_ht(n)); }
 
+// Graphviz's measure of one span of text (lib/common/textspan.c): the postscript alias of its
+// font, the text-layout plugin's answer (or Graphviz's estimate when the plugin has none).
+// Exported by libgvc but declared in no installed header.
+extern pointf textspan_size(GVC_t *gvc, textspan_t *span);
+
+// libm's sincos (a GNU extension, which Swift's Glibc module leaves out): Graphviz's node
+// shapes use it, and computing a node's size as Graphviz does needs the same numbers. Graphviz's
+// arith.h stands in a macro of sin and cos for it where its own build found none; Debian's found it.
+#undef sincos
+void sincos(double x, double *s, double *c);
+static inline void bpviz_sincos(double x, double *s, double *c) { sincos(x, s, c); }
+
 // cgraph's graph kinds are mutable globals, which Swift 6 will not read outside an actor.
 static inline Agdesc_t bpviz_graph_kind(int directed) { return directed ? Agdirected : Agundirected; }
 

@@ -1,5 +1,6 @@
 import CGraphviz
 import Foundation
+import Synchronization
 
 /// How a graph is laid out before it is rendered.
 public enum LayoutEngine: Equatable, Sendable {
@@ -98,9 +99,28 @@ public enum GraphvizEngine {
     /// one batch however many labels there are (a labelled 32-64-64-10 measures ~20,000).
     /// With the text-metrics cache on, a label measured before (in this process or, from the
     /// cache file, in an earlier one) is not given to Graphviz again: its size is remembered.
+    ///
+    /// An HTML label given as a tree (not `.raw` markup) is sized without Graphviz's layout
+    /// where `HTMLLabelSizer` can size it: the same numbers, from Graphviz's span sizes.
     public static func measure(_ labels: [Value], nodeAttributes: Attributes) throws -> [Size] {
-        let defaults = measureDefaults(nodeAttributes)
         try checkSetup()  // starts the runtime, which loads the cache
+        guard let sizer = HTMLLabelSizer(nodeAttributes: nodeAttributes) else { return try measuredByGraphviz(labels, nodeAttributes: nodeAttributes) }
+        var sizes: [Size?] = []
+        sizes.reserveCapacity(labels.count)
+        for label in labels {
+            if case .html(let html) = label { sizes.append(try sizer.size(html)) } else { sizes.append(nil) }
+        }
+        try sizer.finish()
+        let rest = sizes.indices.filter { sizes[$0] == nil }
+        if !rest.isEmpty {
+            for (i, size) in zip(rest, try measuredByGraphviz(rest.map { labels[$0] }, nodeAttributes: nodeAttributes)) { sizes[i] = size }
+        }
+        return sizes.map { $0! }
+    }
+
+    /// `measure` by Graphviz alone: each label a node of a pinned graph.
+    static func measuredByGraphviz(_ labels: [Value], nodeAttributes: Attributes) throws -> [Size] {
+        let defaults = measureDefaults(nodeAttributes)
         // Only a call of at most `rememberedLabelLimit` labels is remembered: a large labelled
         // net measures ~20,000 labels, which would crowd the text sizes out of the cache's
         // bounded table and make every save of it (one per Graphviz conversation) rewrite
@@ -134,6 +154,69 @@ public enum GraphvizEngine {
             start = end
         }
         return sizes.map { $0! }
+    }
+
+    /// What Graphviz's text layout answers for one span of text: its size in points and the
+    /// offsets of its baseline and centre line (textspan_t's yoffset_layout and
+    /// yoffset_centerline), as Graphviz itself gets it while it sizes a label.
+    package struct TextSpanMetrics: Equatable, Sendable {
+        package var width: Double
+        package var height: Double
+        package var baseline: Double
+        package var centerline: Double
+    }
+
+    /// Each span measured as Graphviz measures the spans of a label (`textspan_size`: the
+    /// font's postscript alias, then the text-layout plugin Graphviz uses — the text-metrics
+    /// cache, which asks Pango on a miss, or Pango itself — or Graphviz's estimate when it has
+    /// no answer), so the numbers are identical to Graphviz's. The cache's new entries are
+    /// saved with the next Graphviz conversation, or by `saveTextMetrics`.
+    package static func textSpans(_ spans: [(font: String, size: Double, flags: UInt32, text: String)]) throws -> [TextSpanMetrics] {
+        try GraphvizRuntime.shared.withContext { gvc in
+            GraphvizRuntime.shared.capturingMessages { () -> [TextSpanMetrics] in
+                spans.map { request in
+                    var font = textfont_t()
+                    font.name = internedFontName(request.font)
+                    font.size = request.size
+                    font.flags = request.flags
+                    return withUnsafeMutablePointer(to: &font) { font in
+                        var text = request.text
+                        return text.withUTF8 { bytes -> TextSpanMetrics in
+                            // NUL-terminated copy: Graphviz reads the span's string as C text.
+                            let string = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+                            defer { string.deallocate() }
+                            bytes.withMemoryRebound(to: CChar.self) { string.initialize(from: $0.baseAddress!, count: bytes.count) }
+                            string[bytes.count] = 0
+                            var span = textspan_t()
+                            span.str = string
+                            span.font = font
+                            let size = textspan_size(gvc, &span)
+                            if let layout = span.layout, let free = span.free_layout { free(layout) }
+                            return TextSpanMetrics(width: size.x, height: size.y, baseline: span.yoffset_layout, centerline: span.yoffset_centerline)
+                        }
+                    }
+                }
+            }.0
+        }
+    }
+
+    /// Saves the text metrics measured since the last Graphviz conversation (see `textSpans`).
+    package static func saveTextMetrics() throws {
+        try GraphvizRuntime.shared.withContext { _ in TextMetricsCache.during(drawnByCairo: false) {} }
+    }
+
+    /// Font names as C strings that live as long as the process: Graphviz's Pango plugin
+    /// keeps a pointer to the last font name it used and compares the next span's with it,
+    /// as Graphviz's own fonts (in the context's font dictionary) live as long as the context.
+    private static let fontNames = Mutex<[String: UnsafeMutablePointer<CChar>]>([:])
+
+    private static func internedFontName(_ name: String) -> UnsafeMutablePointer<CChar> {
+        fontNames.withLock { names in
+            if let p = names[name] { return p }
+            let p = strdup(name)!
+            names[name] = p
+            return p
+        }
     }
 
     /// A length in points as `measure` gives it: Graphviz writes a node's size in inches to

@@ -59,9 +59,11 @@ struct GraphBuilder {
 
     static let plainText: Attributes = ["shape": "plaintext", "margin": "0", "width": "0", "height": "0", "fixedsize": "false", "style": ""]
 
-    /// Measures every label of the diagrams in one Graphviz call, keeping the largest size of
-    /// each label across diagrams; in the same call, every line with stacked scripts on its
-    /// own, for `LabelBuilder.lineSizes`.
+    /// Sizes every label of the diagrams, keeping the largest size of each label across
+    /// diagrams, and every line with stacked scripts on its own, for `LabelBuilder.lineSizes`.
+    /// Labels are sized in Swift exactly as Graphviz sizes them (HTMLLabelSizer, which asks
+    /// Graphviz only for the spans of text): one Graphviz pass, the drawing, instead of two.
+    /// A label it does not size goes to Graphviz's measure, in one call, each distinct one once.
     func measure(_ diagrams: [Diagram], legend: HTML?) throws -> (measured: DiagramGeometry.Measured, lineSizes: [MarkupKey: Size]) {
         // Each node's and edge's label is measured once, in the diagram where it is largest:
         // the one with the most lines, and of those the one with the fewest hidden values
@@ -72,77 +74,32 @@ struct GraphBuilder {
             for n in diagram.nodes where (bestNode[n.id]?.1 ?? Int.min) < richness(n.lines) { bestNode[n.id] = (d, richness(n.lines)) }
             for e in diagram.edges where (bestEdge[e.id]?.1 ?? Int.min) < richness(e.lines) { bestEdge[e.id] = (d, richness(e.lines)) }
         }
-        // A deck repeats most labels from frame to frame: measure each distinct one once.
-        // Labels are told apart by their markup, which is what Graphviz measures (hashing
-        // the markup's bytes is cheaper than hashing the label's tree), and go to Graphviz as
-        // that markup, written once. Each label's tree lives only while its markup is made
-        // and its stacked lines are collected: a large net's trees took a hundred megabytes.
+        let nodeAttributes = Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a }
+        let sizer = HTMLLabelSizer(nodeAttributes: nodeAttributes)
+        // Each label's tree lives only while it is sized and its stacked lines are collected:
+        // a large net's trees took a hundred megabytes.
         var toMeasure: [Value] = [], measureIndex: [MarkupKey: Int] = [:]
-        func measured(_ markup: String) -> Int {
+        func size(_ label: HTML) throws -> LabelSize {
+            if let size = try sizer?.size(label) { return .known(size) }
+            let markup = label.markup
             let key = MarkupKey(markup)
-            if let i = measureIndex[key] { return i }
+            if let i = measureIndex[key] { return .measured(i) }
             measureIndex[key] = toMeasure.count
             toMeasure.append(.html(.raw(markup)))
-            return toMeasure.count - 1
+            return .measured(toMeasure.count - 1)
         }
-        var firstIndex: [MarkupKey: Int] = [:]
-        var recipes: [SizeRecipe] = [], slots: [Int] = []
+        var slots: [LabelSize] = []
         // Stacked lines of every frame, not only of the labels measured: a frame that shows
         // "?" for a value draws a line of its own.
-        var lineRecipes: [(key: MarkupKey, recipe: SizeRecipe)] = [], seen = Set<MarkupKey>()
-        func collect(_ label: HTML) {
+        var lineSlots: [(key: MarkupKey, size: LabelSize)] = [], seen = Set<MarkupKey>()
+        func collect(_ label: HTML) throws {
             for (key, line) in LabelBuilder.stackedLines(in: label) where seen.insert(key).inserted {
-                lineRecipes.append((key, .whole(measured(line.markup))))
+                lineSlots.append((key, try size(line)))
             }
         }
-        func add(_ label: HTML) {
-            guard case .table(let table) = label, let rows = Self.rowsMeasuredApart(table) else {
-                let markup = label.markup
-                let key = MarkupKey(markup)
-                if let i = firstIndex[key] { slots.append(i); return }
-                firstIndex[key] = recipes.count
-                slots.append(recipes.count)
-                recipes.append(.whole(measured(markup)))
-                collect(label)
-                return
-            }
-            // Each row is written once: the label's markup, each row alone in a table of the
-            // label's attributes, and each stacked line's key are put together from the rows'
-            // bytes (writing the label three times was most of measuring a large net).
-            var start = MarkupBytes(capacity: 128)
-            table.writeStart(to: &start)
-            var body = MarkupBytes(capacity: 1024)
-            var rowRanges: [Range<Int>] = [], contents: [Range<Int>] = []
-            for row in rows {
-                let from = body.bytes.count
-                contents.append(HTML.Table.write(row: row.cells, to: &body)[0])
-                rowRanges.append(from..<body.bytes.count)
-            }
-            var whole = start
-            whole.append(body, range: 0..<body.bytes.count)
-            whole.append("</TABLE>")
-            let key = MarkupKey(whole.string)
-            if let i = firstIndex[key] { slots.append(i); return }
-            firstIndex[key] = recipes.count
-            slots.append(recipes.count)
-            var indices: [Int] = []
-            for (r, row) in rows.enumerated() {
-                var alone = start
-                alone.append(body, range: rowRanges[r])
-                alone.append("</TABLE>")
-                let i = measured(alone.string)
-                indices.append(i)
-                if row.stacked {
-                    // The line's size key: its markup without colours (`LabelBuilder.sizeKey`).
-                    var line = MarkupBytes(omitsColors: true)
-                    body.bytes.withUnsafeBufferPointer { MarkupBytes.withoutColors(UnsafeBufferPointer(rebasing: $0[contents[r]]), into: &line) }
-                    let lineKey = MarkupKey(line.string)
-                    if seen.insert(lineKey).inserted { lineRecipes.append((lineKey, .inCell(i, padding: row.padding))) }
-                } else {
-                    collect(row.cells[0].content)
-                }
-            }
-            recipes.append(.rows(indices))
+        func add(_ label: HTML) throws {
+            slots.append(try size(label))
+            try collect(label)
         }
         // The lines of each node's and edge's labels collected so far. A label's stacked lines
         // (keyed without colours) follow from its lines alone — emphasis, shading and a loss
@@ -157,45 +114,49 @@ struct GraphBuilder {
             known[id, default: []].append(lines)
             return true
         }
-        var lastHeaders: (value: [MathText], slots: ArraySlice<Int>)?, lastTitle: (value: MathText?, slots: ArraySlice<Int>)?
-        var lastCaption: (value: [Line], slots: ArraySlice<Int>)?
+        var lastHeaders: (value: [MathText], slots: ArraySlice<LabelSize>)?, lastTitle: (value: MathText?, slots: ArraySlice<LabelSize>)?
+        var lastCaption: (value: [Line], slots: ArraySlice<LabelSize>)?
         for (d, diagram) in diagrams.enumerated() {
             for n in diagram.nodes where bestNode[n.id]?.0 == d {
                 if diagrams.count > 1 { _ = isNew(n.lines, of: n.id, in: &nodeLines) }
-                add(nodeLabel(n))
+                try add(nodeLabel(n))
             }
             for e in diagram.edges where bestEdge[e.id]?.0 == d {
                 if diagrams.count > 1 { _ = isNew(e.lines, of: e.id, in: &edgeLines) }
-                add(edgeLabel(e))
+                try add(edgeLabel(e))
             }
             // Headers, title and caption mostly repeat the previous frame's: the same labels, so
-            // the same slots, without building their markup again.
-            func repeated<T: Equatable>(_ value: T, _ last: inout (value: T, slots: ArraySlice<Int>)?, _ labels: () -> Void) {
+            // the same sizes, without building them again.
+            func repeated<T: Equatable>(_ value: T, _ last: inout (value: T, slots: ArraySlice<LabelSize>)?, _ labels: () throws -> Void) rethrows {
                 if let last, last.value == value { slots += last.slots; return }
                 let first = slots.count
-                labels()
+                try labels()
                 last = (value, slots[first...])
             }
-            repeated(diagram.headers, &lastHeaders) { for header in diagram.headers { add(headerLabel(header)) } }
-            repeated(diagram.title, &lastTitle) { if let title = diagram.title { add(titleLabel(title)) } }
-            repeated(diagram.caption, &lastCaption) { if !diagram.caption.isEmpty { add(captionLabel(diagram.caption)) } }
+            try repeated(diagram.headers, &lastHeaders) { for header in diagram.headers { try add(headerLabel(header)) } }
+            try repeated(diagram.title, &lastTitle) { if let title = diagram.title { try add(titleLabel(title)) } }
+            try repeated(diagram.caption, &lastCaption) { if !diagram.caption.isEmpty { try add(captionLabel(diagram.caption)) } }
         }
-        if let legend { add(legend) }
-        firstIndex = [:]
-        measureIndex = [:]
+        if let legend { try add(legend) }
         if diagrams.count > 1 {
             for (d, diagram) in diagrams.enumerated() {
-                for n in diagram.nodes where bestNode[n.id]?.0 != d && isNew(n.lines, of: n.id, in: &nodeLines) { collect(nodeLabel(n)) }
-                for e in diagram.edges where bestEdge[e.id]?.0 != d && isNew(e.lines, of: e.id, in: &edgeLines) { collect(edgeLabel(e)) }
+                for n in diagram.nodes where bestNode[n.id]?.0 != d && isNew(n.lines, of: n.id, in: &nodeLines) { try collect(nodeLabel(n)) }
+                for e in diagram.edges where bestEdge[e.id]?.0 != d && isNew(e.lines, of: e.id, in: &edgeLines) { try collect(edgeLabel(e)) }
             }
         }
-        let all = try GraphvizEngine.measure(toMeasure, nodeAttributes: Self.plainText.merging(["fontname": .text(theme.fontFamily)]) { a, _ in a })
+        measureIndex = [:]
+        try sizer?.finish()
+        let all = toMeasure.isEmpty ? [] : try GraphvizEngine.measure(toMeasure, nodeAttributes: nodeAttributes)
+        func resolve(_ size: LabelSize) -> Size {
+            switch size {
+            case .known(let s): s
+            case .measured(let i): all[i]
+            }
+        }
         var lineSizes: [MarkupKey: Size] = [:]
-        for (key, recipe) in lineRecipes { lineSizes[key] = recipe.size(all) }
-        let distinctSizes = recipes.map { $0.size(all) }
-        let sizes = slots.map { distinctSizes[$0] }
+        for (key, size) in lineSlots { lineSizes[key] = resolve(size) }
         var i = 0
-        func next() -> Size { defer { i += 1 }; return sizes[i] }
+        func next() -> Size { defer { i += 1 }; return resolve(slots[i]) }
         func larger(_ a: Size?, _ b: Size) -> Size { Size(width: max(a?.width ?? 0, b.width), height: max(a?.height ?? 0, b.height)) }
         var nodes: [NodeID: Size] = [:], edges: [EdgeID: Size] = [:]
         var headers: [Size] = []
@@ -214,49 +175,10 @@ struct GraphBuilder {
         return (DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize), lineSizes)
     }
 
-    /// How a label's size comes from what Graphviz measured: the label itself, or (a label of
-    /// lines, see `rowsMeasuredApart`) its rows; a stacked line's, from the cell it fills.
-    enum SizeRecipe {
-        case whole(Int)
-        case rows([Int])
-        case inCell(Int, padding: Int)
-
-        func size(_ measured: [Size]) -> Size {
-            // Graphviz sizes tables in whole points; `measure` gives them as written (five
-            // significant digits of inches), which rounding gives back exactly.
-            func points(_ x: Double) -> Double { x.rounded() }
-            switch self {
-            case .whole(let i): return measured[i]
-            case .rows(let rows):
-                let width = rows.map { points(measured[$0].width) }.max() ?? 0
-                let height = rows.reduce(0) { $0 + points(measured[$1].height) }
-                return Size(width: GraphvizEngine.asMeasured(width), height: GraphvizEngine.asMeasured(height))
-            case let .inCell(i, padding):
-                return Size(width: GraphvizEngine.asMeasured(points(measured[i].width) - Double(2 * padding)),
-                            height: GraphvizEngine.asMeasured(points(measured[i].height) - Double(2 * padding)))
-            }
-        }
-    }
-
-    /// A label of lines (`LabelBuilder.lines`) with stacked lines in it, cut into its rows
-    /// (each measured alone in a table of the label's attributes), each with whether its line
-    /// is stacked and the cells' padding; nil for any other label. Graphviz
-    /// sizes such a table as the widest row by the sum of the rows (one column, no spacing,
-    /// no borders), and each row's cell as its content plus the padding on each side, so the
-    /// rows measured apart give the label's size and each stacked line's: Graphviz parses
-    /// every line once instead of twice (in its label, and alone for `lineSizes`).
-    static func rowsMeasuredApart(_ table: HTML.Table) -> [(cells: [HTML.Cell], stacked: Bool, padding: Int)]? {
-        let a = table.attributes
-        guard a["BORDER"] == "0", a["CELLBORDER"] == "0", a["CELLSPACING"] == "0", let padding = a["CELLPADDING"].flatMap({ Int($0) }),
-              Set(a.keys).isSubset(of: ["BORDER", "CELLBORDER", "CELLSPACING", "CELLPADDING", "BGCOLOR"]),
-              table.rows.allSatisfy({ $0.count == 1 && Set($0[0].attributes.keys).isSubset(of: ["ALIGN"]) }) else { return nil }
-        var anyStacked = false
-        let rows = table.rows.map { row -> (cells: [HTML.Cell], stacked: Bool, padding: Int) in
-            var stacked = false
-            if case .table(let line) = row[0].content, LabelBuilder.isStackedLine(line) { stacked = true; anyStacked = true }
-            return (row, stacked, padding)
-        }
-        return anyStacked ? rows : nil
+    /// A label's size: computed, or the index of its markup in Graphviz's measure call.
+    enum LabelSize {
+        case known(Size)
+        case measured(Int)
     }
 
     // MARK: - The graph
