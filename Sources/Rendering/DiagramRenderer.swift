@@ -109,7 +109,7 @@ public struct DiagramRenderer: Sendable {
         case .json: drawn = try GraphvizEngine.render(g, engine: .pinned, format: .json, warnings: onWarnings)
         case .tikz: preconditionFailure("written above")
         }
-        Self.free(g, ownLayout ? layout : nil)
+        Self.free(consume g, ownLayout ? consume layout : nil)
         return format == .svg ? SVGTypography.process(drawn, fontFamily: theme.fontFamily) : drawn
     }
 
@@ -117,10 +117,12 @@ public struct DiagramRenderer: Sendable {
     /// A large graph is freed on another thread while this one goes on (with the SVG pass): a
     /// labelled 32-64-64-10's graph and layout are ~20,000 attribute dictionaries and tables,
     /// which took ~80 ms to free.
+    /// The graph and layout are moved into a box that the other thread empties: a value it
+    /// merely captured would be freed by whichever thread let go of it last, often this one.
     static func free(_ graph: consuming Graph, _ layout: consuming Layout?) {
         guard graph.nodes.count + graph.edges.count >= largeGraph else { return }
-        let held = (graph, layout)
-        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
+        let box = Discarded((consume graph, consume layout))
+        DispatchQueue.global(qos: .utility).async { box.empty() }
     }
 
     /// A graph this large (nodes and edges) is freed on another thread.
@@ -130,4 +132,12 @@ public struct DiagramRenderer: Sendable {
     public func defaultDPI(_ layout: Layout) -> Double {
         max(96, min(300, (1920 * 72 / max(layout.width, 1)).rounded()))
     }
+}
+
+/// A value handed to another thread to be freed there (see `DiagramRenderer.free`): only
+/// that thread touches it, once, after it was moved in.
+private final class Discarded<T>: @unchecked Sendable {
+    private var value: T?
+    init(_ value: consuming T) { self.value = consume value }
+    func empty() { value = nil }
 }
