@@ -341,7 +341,7 @@ struct DeckTemplate {
     /// The caption as SVG text, centred in the caption's box: scripts are smaller runs moved
     /// with `dy`, which Chromium and Firefox honour alike.
     func caption(_ lines: [Line], box: DiagramGeometry.Box) -> String {
-        let size = theme.fontSize * 1.07
+        let size = theme.captionSize
         let small = (size * 0.72).rounded()
         let center = layout.geometry.graphvizPoint(box.center)
         let pitch = (size * 1.45).rounded()

@@ -26,8 +26,7 @@ extension DiagramRenderer {
             if seen.insert("\(face)@\(points)").inserted { fonts.append((face, points)) }
         }
         let legend = LegendBuilder.browserScale
-        for (scale, magnified) in [(1, 1), (0.86, 1), (1.3, 1), (1.07, 1), (0.86, legend)] {
-            let size = theme.fontSize * scale
+        for (size, magnified) in [(theme.fontSize, 1), (theme.edgeLabelSize, 1), (theme.titleSize, 1), (theme.captionSize, 1), (theme.edgeLabelSize, legend)] {
             let small = (size * 0.72).rounded()
             for face in [family, family + LabelBuilder.boldFace] { add(face, size * magnified) }
             for face in [family, family + LabelBuilder.boldFace, family + LabelBuilder.subFace, family + LabelBuilder.supFace] {

@@ -33,7 +33,7 @@ struct GraphBuilder {
     }
 
     func edgeLabel(_ edge: DiagramEdge) -> HTML {
-        labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.fontSize * 0.86,
+        labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.edgeLabelSize,
                      markers: markers?.lines[edge.id.raw])
     }
 
@@ -42,7 +42,7 @@ struct GraphBuilder {
     }
 
     func titleLabel(_ text: MathText) -> HTML {
-        labels.math(text, color: theme.color("text"), size: theme.fontSize * 1.3, bold: true)
+        labels.math(text, color: theme.color("text"), size: theme.titleSize, bold: true)
     }
 
     /// A frame's caption, its scripts one after the other: a deck draws the caption of its
@@ -51,7 +51,7 @@ struct GraphBuilder {
     /// shows the caption as HTML, which stacks them.
     func captionLabel(_ lines: [Line]) -> HTML {
         labels.lines(lines.map { Line($0.text, role: $0.role == .title ? .title : .value, hidden: $0.hidden) },
-                     size: theme.fontSize * 1.07, align: "CENTER", padding: 3, stack: false)
+                     size: theme.captionSize, align: "CENTER", padding: 3, stack: false)
     }
 
     static func labelID(_ edge: DiagramEdge) -> String { edgeID(edge) + "__label" }

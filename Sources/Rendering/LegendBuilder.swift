@@ -33,7 +33,7 @@ struct LegendBuilder {
     /// The text of every row, the keys' first, then the entries'.
     func texts(_ legend: Legend) -> [HTML] {
         let labels = LabelBuilder(theme: theme, style: style, lineSizes: lineSizes)
-        let small = theme.fontSize * 0.86
+        let small = theme.edgeLabelSize
         return (legend.keys.map(\.text) + legend.entries.map(\.text)).map { labels.math($0, color: theme.color("text"), size: small) }
     }
 

@@ -47,6 +47,16 @@ public struct Theme: Equatable, Sendable {
     /// Size of sub- and superscripts and small print.
     public var smallSize: Double { (fontSize * 0.72).rounded() }
 
+    // The sizes of the labels other than a node's lines (which are `fontSize`): one place for
+    // every writer (Graphviz labels, TikZ, a deck's captions) and for Pango's warm-up.
+
+    /// Edge labels and the legend.
+    public var edgeLabelSize: Double { fontSize * 0.86 }
+    /// The diagram's title.
+    public var titleSize: Double { fontSize * 1.3 }
+    /// A deck frame's caption.
+    public var captionSize: Double { fontSize * 1.07 }
+
     // MARK: - Loading (built-in themes: Theme+BuiltIn.swift)
 
     /// Reads a theme file; `extends:` names a built-in theme or a path relative to this file.

@@ -158,7 +158,7 @@ public struct TikZWriter: Sendable {
         for edge in diagram.edges where !edge.lines.isEmpty {
             guard let center = geometry.edgeLabels[edge.id], let room = geometry.edgeLabelSizes[edge.id] else { continue }
             let text = rows(edge.lines, align: "l", dimmed: edge.emphasis.dimmed, labels: labels, colors: &colors)
-            body += "\\node[fill=\(background)] at \(c(center)) {\(label(size: theme.fontSize * 0.86, room: room, text))};\n"
+            body += "\\node[fill=\(background)] at \(c(center)) {\(label(size: theme.edgeLabelSize, room: room, text))};\n"
         }
 
         let header = colors.name(theme.color("header"))
@@ -168,19 +168,19 @@ public struct TikZWriter: Sendable {
         }
         if options.title, let title = diagram.title, let box = geometry.title {
             let text = "\\color{\(colors.name(theme.color("text")))}\\bfseries " + Self.text(title)
-            body += "\\node at \(c(box.center)) {\(label(size: theme.fontSize * 1.3, room: box.size, text))};\n"
+            body += "\\node at \(c(box.center)) {\(label(size: theme.titleSize, room: box.size, text))};\n"
         }
         if options.caption, !diagram.caption.isEmpty, let box = geometry.caption {
             let lines = diagram.caption.map { Line($0.text, role: $0.role == .title ? .title : .value, hidden: $0.hidden) }
             let text = rows(lines, align: "c", dimmed: false, labels: labels, colors: &colors)
-            body += "\\node at \(c(box.center)) {\(label(size: theme.fontSize * 1.07, room: box.size, text))};\n"
+            body += "\\node at \(c(box.center)) {\(label(size: theme.captionSize, room: box.size, text))};\n"
         }
         if let legend = diagram.legend, let box = geometry.legend {
             let half = Point(x: box.size.width / 2, y: box.size.height / 2)
             body += "\\filldraw[fill=\(background),draw=\(colors.name(theme.color("dimmed"))),line width=\(n(1 / grain))\\bpvizpt] "
                 + "\(c(Point(x: box.center.x - half.x, y: box.center.y - half.y))) rectangle \(c(Point(x: box.center.x + half.x, y: box.center.y + half.y)));\n"
             let room = Size(width: box.size.width - 8, height: box.size.height - 8)
-            body += "\\node at \(c(box.center)) {\(label(size: theme.fontSize * 0.86, room: room, legendRows(legend, colors: &colors)))};\n"
+            body += "\\node at \(c(box.center)) {\(label(size: theme.edgeLabelSize, room: room, legendRows(legend, colors: &colors)))};\n"
         }
         body += "\\end{tikzpicture}"
 
