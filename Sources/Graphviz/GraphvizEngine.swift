@@ -208,9 +208,10 @@ public enum GraphvizEngine {
     /// Font names as C strings that live as long as the process: Graphviz's Pango plugin
     /// keeps a pointer to the last font name it used and compares the next span's with it,
     /// as Graphviz's own fonts (in the context's font dictionary) live as long as the context.
+    /// Shared by the sizer's spans and Pango's warm-up (`PangoWarmUp`), so each name is made once.
     private static let fontNames = Mutex<[String: UnsafeMutablePointer<CChar>]>([:])
 
-    private static func internedFontName(_ name: String) -> UnsafeMutablePointer<CChar> {
+    static func internedFontName(_ name: String) -> UnsafeMutablePointer<CChar> {
         fontNames.withLock { names in
             if let p = names[name] { return p }
             let p = strdup(name)!

@@ -113,11 +113,12 @@ enum PangoWarmUp {
     /// labels use, so their glyphs are loaded too.
     private static func layOut(_ font: Font, with function: PangoTextLayout.Function) {
         // The plugin remembers the last span's font name (a pointer) and compares the next
-        // span's with it, so the name must outlive the call: it is never freed.
-        guard let name = strdup(font.face), let text = strdup("∂Loss/∂w = −0.123456789 (x, y) ab") else { return }
+        // span's with it, so the name must outlive the call: an interned one lives as long as
+        // the process.
+        guard let text = strdup("∂Loss/∂w = −0.123456789 (x, y) ab") else { return }
         defer { free(text) }
         var textFont = textfont_t()
-        textFont.name = name
+        textFont.name = GraphvizEngine.internedFontName(font.face)
         textFont.size = font.size
         withUnsafeMutablePointer(to: &textFont) { textFont in
             var span = textspan_t()
