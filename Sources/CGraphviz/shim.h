@@ -30,6 +30,10 @@ static inline double bpviz_node_height_inches(Agnode_t *n) { return bpviz_writte
 // Exported by libgvc but declared in no installed header.
 extern pointf textspan_size(GVC_t *gvc, textspan_t *span);
 
+// Graphviz's writer of a rendering's bytes (lib/gvc/gvdevice.c): exported by libgvc but
+// declared in no installed header. SVGNumbers.swift writes coordinates through it.
+extern size_t gvwrite(GVJ_t *job, const char *s, size_t len);
+
 // libm's sincos (a GNU extension, which Swift's Glibc module leaves out): Graphviz's node
 // shapes use it, and computing a node's size as Graphviz does needs the same numbers. Graphviz's
 // arith.h stands in a macro of sin and cos for it where its own build found none; Debian's found it.
