@@ -12,6 +12,9 @@ struct GraphBuilder {
     /// Set when drawing a deck's template: colours and tooltips become markers that each
     /// frame replaces (see DeckTemplate).
     var markers: DeckTemplate.Markers?
+    /// From how many edges `measure` sizes edge labels on every core, and in how many chunks
+    /// (nil: four per core); tests change both.
+    var parallelSizing: (minimum: Int, chunks: Int?) = (GraphBuilder.parallelEdges, nil)
 
     init(theme: Theme, scripts: LabelBuilder.ScriptStyle = .faces) {
         self.theme = theme
@@ -121,9 +124,21 @@ struct GraphBuilder {
                 if diagrams.count > 1 { _ = isNew(n.lines, of: n.id, in: &nodeLines) }
                 try add(nodeLabel(n))
             }
-            for e in diagram.edges where bestEdge[e.id]?.0 == d {
-                if diagrams.count > 1 { _ = isNew(e.lines, of: e.id, in: &edgeLines) }
-                try add(edgeLabel(e))
+            let edges = diagram.edges.filter { bestEdge[$0.id]?.0 == d }
+            if let sized = try sizedInParallel(edges, nodeAttributes: nodeAttributes) {
+                // The same slots, in the same order, as `add` gives each label below.
+                for (e, label) in zip(edges, sized) {
+                    if diagrams.count > 1 { _ = isNew(e.lines, of: e.id, in: &edgeLines) }
+                    slots.append(try label.size.map { .known($0) } ?? size(edgeLabel(e)))
+                    for line in label.lines where seen.insert(line.key).inserted {
+                        lineSlots.append((line.key, try line.size.map { .known($0) } ?? size(line.line!)))
+                    }
+                }
+            } else {
+                for e in edges {
+                    if diagrams.count > 1 { _ = isNew(e.lines, of: e.id, in: &edgeLines) }
+                    try add(edgeLabel(e))
+                }
             }
             // Headers, title and caption mostly repeat the previous frame's: the same labels, so
             // the same sizes, without building them again.
@@ -173,6 +188,42 @@ struct GraphBuilder {
         }
         let legendSize = legend.map { _ in next() }
         return (DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize), lineSizes)
+    }
+
+    /// An edge label sized off the main thread: its size and each of its stacked lines' (nil
+    /// where HTMLLabelSizer does not size it; the line is kept then, for Graphviz's measure).
+    struct SizedLabel: Sendable {
+        var size: Size?
+        var lines: [(key: MarkupKey, size: Size?, line: HTML?)]
+    }
+
+    /// The edges' labels built and sized on every core, a chunk at a time with a sizer of its
+    /// own (a labelled 32-64-64-10's 6,784 took ~0.5 s on one), or nil below `parallelEdges`
+    /// edges or when the labels are not sized in Swift. A chunk lists each stacked line once,
+    /// where it first appears in the chunk, as `measure` keeps only a line's first size.
+    func sizedInParallel(_ edges: [DiagramEdge], nodeAttributes: Attributes) throws -> [SizedLabel]? {
+        guard edges.count >= parallelSizing.minimum, HTMLLabelSizer(nodeAttributes: nodeAttributes) != nil else { return nil }
+        let chunks = parallelSizing.chunks ?? 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let size = (edges.count + chunks - 1) / chunks
+        let slots = Mutex([Result<[SizedLabel], Error>](repeating: .success([]), count: chunks))
+        let builder = self
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let part = Result { () throws -> [SizedLabel] in
+                guard let sizer = HTMLLabelSizer(nodeAttributes: nodeAttributes) else { return [] }
+                var seen = Set<MarkupKey>()
+                return try edges[min(edges.count, c * size)..<min(edges.count, (c + 1) * size)].map { edge in
+                    let label = builder.edgeLabel(edge)
+                    var lines: [(key: MarkupKey, size: Size?, line: HTML?)] = []
+                    for (key, line) in LabelBuilder.stackedLines(in: label) where seen.insert(key).inserted {
+                        let size = try sizer.size(line)
+                        lines.append((key, size, size == nil ? line : nil))
+                    }
+                    return SizedLabel(size: try sizer.size(label), lines: lines)
+                }
+            }
+            slots.withLock { $0[c] = part }
+        }
+        return try slots.withLock { $0 }.flatMap { try $0.get() }
     }
 
     /// A label's size: computed, or the index of its markup in Graphviz's measure call.

@@ -25,4 +25,24 @@ final class GraphBuildingTests: XCTestCase {
             }
         }
     }
+
+    /// `measure` sizes a large diagram's edge labels in chunks on every core: in chunks or not,
+    /// every size, and every stacked line's, is the same.
+    func testEdgeLabelsSizedInChunksAreSizedAsInOrder() throws {
+        let theme = try Theme.named("classroom")
+        for (sample, view) in [("softmax-classifier.yaml", View.full), ("question-1.yaml", .full), ("deep-sigmoid.yaml", .backward)] {
+            let diagram = try view.diagram(NetworkFile.load(path: TestSupport.sample(sample)).solve())
+            var builder = GraphBuilder(theme: theme)
+            builder.parallelSizing = (.max, nil)
+            let inOrder = try builder.measure([diagram], legend: nil)
+            XCTAssertFalse(inOrder.lineSizes.isEmpty, sample)
+            for chunks in [1, 2, 3, diagram.edges.count + 3] {
+                builder.parallelSizing = (1, chunks)
+                let chunked = try builder.measure([diagram], legend: nil)
+                XCTAssertEqual(chunked.measured.edges, inOrder.measured.edges, "\(sample) in \(chunks) chunks")
+                XCTAssertEqual(chunked.measured.nodes, inOrder.measured.nodes, "\(sample) in \(chunks) chunks")
+                XCTAssertEqual(chunked.lineSizes, inOrder.lineSizes, "\(sample) in \(chunks) chunks")
+            }
+        }
+    }
 }
