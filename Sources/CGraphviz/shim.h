@@ -167,3 +167,18 @@ static inline FILE *bpviz_collector_open(bpviz_collector *c) {
     __fsetlocking(f, FSETLOCKING_BYCALLER);
     return f;
 }
+
+// SplitSVG draws part of a large graph in a forked process: fork, the child's _exit (no atexit
+// handlers, no flush of stdio buffers the parent still holds), a memory file the child writes
+// its SVG into (memfd_create, declared by glibc only with _GNU_SOURCE), and a laid-out graph's
+// bounding box (GD_bb) in points: x0, y0, x1, y1.
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+static inline int bpviz_fork(void) { return (int)fork(); }
+static inline void bpviz_exit_child(int status) { _exit(status); }
+static inline int bpviz_memory_file(void) { return (int)syscall(SYS_memfd_create, "bpviz-svg", 1u /* MFD_CLOEXEC */); }
+static inline void bpviz_graph_bb(Agraph_t *g, double out[4]) {
+    boxf bb = GD_bb(g);
+    out[0] = bb.LL.x; out[1] = bb.LL.y; out[2] = bb.UR.x; out[3] = bb.UR.y;
+}

@@ -32,8 +32,10 @@ enum CGraphWriter {
 
     /// The graph, or nil when cgraph could not make it. The caller closes it (`agclose`),
     /// which frees its memory at once (see `bpviz_arena_discipline` in shim.h).
-    /// Call only inside the Graphviz lock.
-    static func make(_ graph: Graph) -> UnsafeMutablePointer<Agraph_t>? {
+    /// Call only inside the Graphviz lock. The node attributes of `alsoDeclaring` are declared
+    /// as well, before any node is made: a part of a graph (SplitSVG) then has the symbols the
+    /// whole graph has.
+    static func make(_ graph: Graph, alsoDeclaring others: ArraySlice<Node> = []) -> UnsafeMutablePointer<Agraph_t>? {
         guard let g = stored(graph.name).withCString({ agopen(UnsafeMutablePointer(mutating: $0), bpviz_graph_kind(graph.directed ? 1 : 0), bpviz_arena_discipline()) }) else {
             return nil
         }
@@ -44,6 +46,9 @@ enum CGraphWriter {
             }
         }
         var symbols = Symbols(graph: g)
+        for n in others {
+            for key in n.attributes.keys { _ = symbols.symbol(key, kind: AGNODE) }
+        }
         var nodes: [String: UnsafeMutablePointer<Agnode_t>] = [:]
         nodes.reserveCapacity(graph.nodes.count)
         func node(_ id: String) -> UnsafeMutablePointer<Agnode_t>? {

@@ -65,6 +65,12 @@ final class GraphvizRuntime: Sendable {
         try GraphvizRuntime.collectingMessages(body)
     }
 
+    /// Whether Graphviz said anything since `capturingMessages` began (a drawing forked off
+    /// into another process, SplitSVG, gives up then and leaves the graph to this one).
+    var hasCapturedMessages: Bool {
+        capturedMessages.withLock { !$0.isEmpty }
+    }
+
     /// `capturingMessages` for the runtime's own start, before the lock exists (Swift runs
     /// `shared`'s initializer once, on one thread).
     private static func collectingMessages<T>(_ body: () throws -> T) rethrows -> (T, errors: [String], warnings: [String]) {
@@ -108,6 +114,9 @@ struct MessageBuffer {
             }
         }
     }
+
+    /// Whether nothing was reported.
+    var isEmpty: Bool { pending.isEmpty && lines.isEmpty }
 
     /// Keeps a last fragment that did not end in a newline.
     mutating func finish() {

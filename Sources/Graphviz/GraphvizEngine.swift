@@ -58,6 +58,30 @@ public enum GraphvizEngine {
         try render(graph, engine: engine, formats: [format], warnings: warnings)[0]
     }
 
+    /// The SVG of a graph with pinned positions, passed through `finishing`: a pass over the
+    /// SVG that rewrites each tag on its own, so that it may be given the SVG in pieces cut
+    /// before a `<!--` comment (SVGTypography's). A large graph is drawn by two processes at
+    /// once, each finishing its own piece (see SplitSVG); the bytes are the same.
+    public static func renderPinnedSVG(_ graph: Graph, warnings: (([String]) -> Void)? = nil,
+                                       finishing: (Data) -> Data) throws -> Data {
+        let graph = prepared(graph, for: .pinned)
+        var early: [String] = []
+        if CGraphWriter.canWrite(graph) {
+            switch try renderSplit(graph, finishing: finishing) {
+            case .drawn(let svg, let reported):
+                if !reported.isEmpty { warnings?(reported) }
+                return svg
+            case .notJoined(let reported): early = reported
+            case .notSplit: break
+            }
+        }
+        // A warning Graphviz gives once per process may have been given to the split drawing.
+        var reported = early
+        let svg = try render(graph, engine: .pinned, format: .svg) { reported += $0.filter { !early.contains($0) } }
+        if !reported.isEmpty { warnings?(reported) }
+        return finishing(svg)
+    }
+
     /// With pinned positions the caller's coordinates are the picture's: ask Graphviz not to
     /// shift the drawing so its corner sits at the origin.
     static func prepared(_ graph: Graph, for engine: LayoutEngine) -> Graph {

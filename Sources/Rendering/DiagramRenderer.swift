@@ -103,14 +103,16 @@ public struct DiagramRenderer: Sendable {
         let drawn: Data
         switch format {
         case .dot: return Data(g.dot.utf8)
-        case .svg: drawn = try GraphvizEngine.render(g, engine: .pinned, format: .svg, warnings: onWarnings)
+        case .svg:
+            let fontFamily = theme.fontFamily
+            drawn = try GraphvizEngine.renderPinnedSVG(g, warnings: onWarnings) { SVGTypography.process($0, fontFamily: fontFamily) }
         case .png: drawn = try GraphvizEngine.render(g, engine: .pinned, format: .png, warnings: onWarnings)
         case .pdf: drawn = try GraphvizEngine.render(g, engine: .pinned, format: .pdf, warnings: onWarnings)
         case .json: drawn = try GraphvizEngine.render(g, engine: .pinned, format: .json, warnings: onWarnings)
         case .tikz: preconditionFailure("written above")
         }
         Self.free(consume g, ownLayout ? consume layout : nil)
-        return format == .svg ? SVGTypography.process(drawn, fontFamily: theme.fontFamily) : drawn
+        return drawn
     }
 
     /// Lets go of a drawn graph and of the layout it was drawn on when nothing else holds it.
