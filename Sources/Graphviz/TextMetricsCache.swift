@@ -54,6 +54,9 @@ enum TextMetricsCache {
         /// Entries measured since the table was last saved.
         var unsaved = 0
         var store: TextMetricsStore?
+        /// In a cold run, the store, whose fingerprint is computed beside the render (see
+        /// `makeContext`).
+        var pendingStore: Background<TextMetricsStore?>?
         /// Whether the plugin is installed (not disabled, Pango's plugin found): only then
         /// are whole labels' sizes remembered as well.
         var active = false
@@ -90,20 +93,33 @@ enum TextMetricsCache {
             gvFreeContext(context)
             return gvContext()
         }
-        let store = TextMetricsStore.standard(graphvizVersion: gvcVersion(context).map { String(cString: $0) } ?? "",
-                                              pluginDirectory: directory, plugin: plugin)
-        let stored = store?.openTable()
+        let version = gvcVersion(context).map { String(cString: $0) } ?? ""
+        var store: TextMetricsStore?, stored: TextMetricsStore.Table?, pendingStore: Background<TextMetricsStore?>?
+        if let path = TextMetricsStore.standardPath() {
+            if let bytes = TextMetricsStore.readFile(path) {
+                // A file to read: no entry is used before its fingerprint is checked.
+                store = TextMetricsStore.standard(graphvizVersion: version, pluginDirectory: directory, plugin: plugin)
+                stored = store.flatMap { $0.table(bytes) }
+            } else {
+                // A cold run needs the fingerprint only to save what it measures: computed on a
+                // thread of its own (~1 ms of stat calls), now, before the render measures.
+                pendingStore = Background {
+                    TextMetricsStore.standard(graphvizVersion: version, pluginDirectory: directory, plugin: plugin)
+                }
+            }
+        }
         state.withLock { state in
             state.pango = .notTried(plugin: plugin)
             state.active = true
             state.store = store
             state.stored = stored
+            state.pendingStore = pendingStore
         }
         return context
     }
 
     /// Runs `body` (one Graphviz conversation) knowing whether cairo will draw its text,
-    /// then saves what it measured. Called with the Graphviz lock held.
+    /// then starts saving what it measured. Called with the Graphviz lock held.
     static func during<T>(drawnByCairo: Bool, _ body: () throws -> T) rethrows -> T {
         // Graphviz may use Pango in this conversation without asking the cache (cairo draws
         // through the same plugin; with the cache off it measures through it).
@@ -112,14 +128,44 @@ enum TextMetricsCache {
         defer {
             state.withLock { state in
                 state.needsLayouts = false
-                if state.unsaved > 0, let store = state.store {
-                    store.save(state.table)
+                if state.unsaved > 0 {
+                    save(&state)
                     state.unsaved = 0
                 }
             }
         }
         return try body()
     }
+
+    /// Writes the table to the file on a thread of its own, after the save before it: the
+    /// render goes on meanwhile (the save took ~0.4 ms of question-1's cold render). The
+    /// process waits for the last save when it exits (`finishSaving`).
+    private static func save(_ state: inout State) {
+        let store = state.store, pendingStore = state.pendingStore, table = state.table
+        guard store != nil || pendingStore != nil else { return }
+        _ = exitHandler  // registered before the first save's thread exists
+        lastSave.withLock { last in
+            let previous = last
+            last = Background {
+                _ = previous?.value
+                (store ?? pendingStore.flatMap { $0.value })?.save(table)
+            }
+        }
+    }
+
+    /// The last save started. Not in `state`, whose lock a Graphviz conversation holds while
+    /// Pango measures: a process that exits from there still gets to `finishSaving`.
+    private static let lastSave = Mutex<Background<Void>?>(nil)
+
+    /// Waits until the text metrics measured so far are written to the file.
+    static func finishSaving() {
+        lastSave.withLock { $0 }?.value
+    }
+
+    /// A process ends only after its last save (exit runs `atexit` handlers first).
+    private static let exitHandler: Void = {
+        atexit { TextMetricsCache.finishSaving() }
+    }()
 
     /// Starts Pango on a thread of its own (see `PangoWarmUp`) when this process will ask it:
     /// the cache is on and has no file (a stale file, one for other fonts or libraries, is

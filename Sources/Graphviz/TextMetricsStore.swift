@@ -57,8 +57,12 @@ struct TextMetricsStore: Sendable {
 
     /// The file, read but not decoded: entries are decoded as they are asked for.
     func openTable() -> Table? {
-        guard let bytes = TextMetricsStore.readFile(path) else { return nil }
-        return Table(bytes: bytes, fingerprint: fingerprint, capacity: capacity)
+        TextMetricsStore.readFile(path).flatMap(table)
+    }
+
+    /// The file's bytes as a table of this store (nil unless they are one).
+    func table(_ bytes: [UInt8]) -> Table? {
+        Table(bytes: bytes, fingerprint: fingerprint, capacity: capacity)
     }
 
     /// Every entry, or nil unless the whole file is intact: the header is ours, the index is

@@ -22,9 +22,12 @@ struct BPViz: ParsableCommand {
             print(configuration.version)
             return
         }
-        // Before any thread starts: ^C and kill remove the files being written.
-        StagingFiles.removeOnInterrupt()
+        // Before any thread starts: ^C and kill remove the files being written. Pango's
+        // warm-up starts before the thread that receives the signals: in a cold render its
+        // start is the longer of the two roads to the first measurement.
+        StagingFiles.blockInterrupts()
         TextLayoutWarmUp.start(Array(CommandLine.arguments.dropFirst()))
+        StagingFiles.handleInterrupts()
         mainWithOptionHints()
         GraphvizEngine.finishTextLayoutWarmUp()
     }

@@ -42,22 +42,39 @@ package enum StagingFiles {
 
     static let interruptSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
+    private static let interruptSet: sigset_t = {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in interruptSignals { sigaddset(&set, signal) }
+        return set
+    }()
+
     /// Makes SIGINT, SIGTERM and SIGHUP remove the staging files before the process ends
     /// with the signal's usual status. Call it first thing in a program's `main`, before any
     /// thread starts: the signals are blocked in this thread (threads created later inherit
     /// that) and received by one thread of their own with `sigwait`, where cleaning up may
     /// take locks and allocate, which a signal handler may not.
     package static func removeOnInterrupt() {
+        blockInterrupts()
+        handleInterrupts()
+    }
+
+    /// `removeOnInterrupt` in two steps, for a program that starts a thread of its own in
+    /// between: this one blocks the signals in the calling thread, first thing, so every
+    /// thread created later has them blocked too.
+    package static func blockInterrupts() {
+        _ = withUnsafePointer(to: interruptSet) { pthread_sigmask(SIG_BLOCK, $0, nil) }
+    }
+
+    /// The second step: the thread that receives the signals. One that arrived since
+    /// `blockInterrupts` stayed pending and is received now.
+    package static func handleInterrupts() {
         let first = state.withLock { s -> Bool in
             defer { s.handling = true }
             return !s.handling
         }
         guard first else { return }
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signal in interruptSignals { sigaddset(&set, signal) }
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-        let blocked = set
+        let blocked = interruptSet
         Thread.detachNewThread {
             var set = blocked
             var received: Int32 = 0
