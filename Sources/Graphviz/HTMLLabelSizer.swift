@@ -78,6 +78,22 @@ package final class HTMLLabelSizer {
         return Self.nodeSize(dimen)
     }
 
+    /// The label's size, and the size each of its tables that `wanted` picks (in document
+    /// order, none inside another picked one) would have as a label of its own — what
+    /// `size` gives that table's markup — from one parse and one sizing: a table's size does
+    /// not depend on what is around it. Nil for a label this does not size.
+    package func size(_ label: HTML, withTables wanted: @escaping (HTML.Table) -> Bool) throws -> (size: Size, tables: [Size])? {
+        picks = wanted
+        picked = []
+        defer { picks = nil; picked = [] }
+        guard let size = try size(label) else { return nil }
+        return (size, picked.map { Self.nodeSize((Double($0.0) / 2 * 2, Double($0.1) / 2 * 2)) })
+    }
+
+    /// While `size(_:withTables:)` runs: which tables to report, and their sizes so far.
+    private var picks: ((HTML.Table) -> Bool)?
+    private var picked: [(Int, Int)] = []
+
     /// Saves the text metrics measured while sizing (at the end of a Graphviz conversation,
     /// as every measurement is).
     package func finish() throws { try GraphvizEngine.saveTextMetrics() }
@@ -127,6 +143,8 @@ package final class HTMLLabelSizer {
         var width = 0, height = 0
         var fixed = false
         var space: Int?, border: Int?, cellBorder: Int?, pad: Int?
+        /// Its place among the tables `size(_:withTables:)` reports, if it is one.
+        var pick: Int?
     }
 
     enum Parsed {
@@ -144,6 +162,19 @@ package final class HTMLLabelSizer {
     func parseTable(_ table: HTML.Table) -> Table? {
         guard !table.rows.isEmpty else { return nil }  // `rows : row+`
         var t = Table(rows: [])
+        if let picks, picks(table) {
+            t.pick = picked.count
+            picked.append((0, 0))
+            // Tables inside a picked one are not picked.
+            self.picks = nil
+            defer { self.picks = picks }
+            return parseTable(table, into: t)
+        }
+        return parseTable(table, into: t)
+    }
+
+    private func parseTable(_ table: HTML.Table, into t: Table) -> Table? {
+        var t = t
         for (key, value) in table.attributes {
             switch key {
             case "BORDER": if let v = Self.int(value, 0...255) { t.border = v }
@@ -404,7 +435,9 @@ package final class HTMLLabelSizer {
         for w in widths { wd += w }
         for h in heights { ht += h }
         if table.fixed && table.width != 0 && table.height != 0 { wd = 0; ht = 0 }
-        return (max(wd, table.width), max(ht, table.height))
+        let size = (max(wd, table.width), max(ht, table.height))
+        if let pick = table.pick { picked[pick] = size }
+        return size
     }
 
     // MARK: - The node around the label

@@ -101,6 +101,19 @@ struct GraphBuilder {
             }
         }
         func add(_ label: HTML) throws {
+            // The stacked lines' sizes come from sizing the label itself: the sizer reports
+            // each line table's size as its own label would have it (most of an ops view's
+            // lines are different, and sizing each again was two fifths of the sizing).
+            if let sizer, let (size, lineSizes) = try sizer.size(label, withTables: LabelBuilder.isStackedLine) {
+                slots.append(.known(size))
+                let lines = LabelBuilder.stackedLines(in: label)
+                if lines.count == lineSizes.count {
+                    for ((key, _), lineSize) in zip(lines, lineSizes) where seen.insert(key).inserted { lineSlots.append((key, .known(lineSize))) }
+                    return
+                }
+                try collect(label)
+                return
+            }
             slots.append(try size(label))
             try collect(label)
         }

@@ -90,6 +90,16 @@ final class LabelSizeExactnessTests: XCTestCase {
                 if computed != graphviz {
                     XCTFail("\(computed) computed, \(graphviz) measured by Graphviz: \(markup)", file: file, line: line)
                 }
+                // The sizes of its stacked lines, reported while the label is sized (what
+                // GraphBuilder.measure uses), are each line's own (compared with Graphviz's
+                // here too: the corpus holds every line as a label of its own).
+                let lines = LabelBuilder.stackedLines(in: label)
+                if !lines.isEmpty {
+                    let reported = try sizer.size(label, withTables: LabelBuilder.isStackedLine)
+                    XCTAssertEqual(reported?.size, computed, markup, file: file, line: line)
+                    let own = try lines.map { try sizer.size($0.line) }
+                    XCTAssertEqual(reported?.tables.map { Optional($0) }, own, markup, file: file, line: line)
+                }
                 compared += 1
             }
         }
