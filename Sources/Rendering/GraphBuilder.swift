@@ -227,7 +227,13 @@ struct GraphBuilder {
                 return try edges[min(edges.count, c * size)..<min(edges.count, (c + 1) * size)].map { edge in
                     let label = builder.edgeLabel(edge)
                     var lines: [(key: MarkupKey, size: Size?, line: HTML?)] = []
-                    for (key, line) in LabelBuilder.stackedLines(in: label) where seen.insert(key).inserted {
+                    let stacked = LabelBuilder.stackedLines(in: label)
+                    // The lines' sizes from sizing the label, as `measure`'s `add` takes them.
+                    if let (size, lineSizes) = try sizer.size(label, withTables: LabelBuilder.isStackedLine), lineSizes.count == stacked.count {
+                        for ((key, _), lineSize) in zip(stacked, lineSizes) where seen.insert(key).inserted { lines.append((key, lineSize, nil)) }
+                        return SizedLabel(size: size, lines: lines)
+                    }
+                    for (key, line) in stacked where seen.insert(key).inserted {
                         let size = try sizer.size(line)
                         lines.append((key, size, size == nil ? line : nil))
                     }
