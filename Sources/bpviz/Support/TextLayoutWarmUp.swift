@@ -6,8 +6,9 @@ import Rendering
 /// Only the theme is needed, so its name is picked from the arguments here; an argument
 /// read wrongly only warms fonts no label uses, since the command line is parsed as always.
 enum TextLayoutWarmUp {
-    /// The commands whose every run measures text.
-    static let commands: Set<String> = ["render", "slides"]
+    /// The commands whose every run measures text. An array: a Set's first use (the
+    /// process's first hashing) would delay the warm-up, which is what this is about.
+    static let commands = ["render", "slides"]
 
     static func start(_ arguments: [String]) {
         guard let command = arguments.first, commands.contains(command) else { return }
