@@ -37,8 +37,9 @@ enum SplitSVG {
 
     /// What drawing an edge costs next to drawing a node with an HTML label (its path, arrow
     /// head and tooltip against the label's parse and text), for sharing the work evenly.
-    /// (Measured on a labelled 32-64-64-10: 0.2 to 0.7 were alike within the machine's noise.)
-    static let edgeCost = 0.35
+    /// (A labelled 32-64-64-10's profile: each process's samples against the labels and edges
+    /// it drew, with SVG numbers printed by `gvprintdouble` of the executable.)
+    static let edgeCost = 0.13
 
     /// How `graph` is split, or nil when it is not worth it or not exact.
     static func plan(_ graph: Graph) -> Plan? {
@@ -122,6 +123,8 @@ enum SplitSVG {
         var child: Int32
         var file: Int32
         var kept: Part?
+        /// When the child was started (`now()`).
+        var time: Double
     }
 
     /// Forks the child, which draws and finishes the moved nodes, and draws the kept part
@@ -130,10 +133,11 @@ enum SplitSVG {
     static func start(_ plan: Plan, gvc: OpaquePointer, engine: String, finishing: (Data) -> Data) -> Started? {
         let file = bpviz_memory_file()
         guard file >= 0 else { return nil }
+        let time = now()
         let child = bpviz_fork()
         guard child >= 0 else { close(file); return nil }
         if child == 0 { drawChild(plan, gvc: gvc, engine: engine, finishing: finishing, into: file) }
-        return Started(child: child, file: file, kept: drawPart(plan.kept, declaring: plan.movedNodes, gvc: gvc, engine: engine))
+        return Started(child: child, file: file, kept: drawPart(plan.kept, declaring: plan.movedNodes, gvc: gvc, engine: engine), time: time)
     }
 
     /// The whole graph's finished SVG: the kept part finished here while the child works, then
@@ -142,12 +146,35 @@ enum SplitSVG {
         defer { close(started.file) }
         var kept = started.kept
         if let part = kept { kept = Part(svg: finishing(part.svg), box: part.box) }
-        var status: Int32 = 0
-        while waitpid(pid_t(started.child), &status, 0) < 0 {
-            if errno != EINTR { return nil }
-        }
-        guard let kept, status == 0, let moved = readAll(started.file) else { return nil }
+        guard let status = waitForChild(started.child, startedAt: started.time), let kept, status == 0,
+              let moved = readAll(started.file) else { return nil }
         return join(kept: kept, moved: moved, firstMoved: firstMoved)
+    }
+
+    /// The child's exit status, or nil when it did not exit on its own in time: then it is
+    /// killed (and the caller draws the whole graph). The child does what this process did
+    /// meanwhile, so ten times as long, and at least ten seconds, is plenty; it can only be
+    /// late if it deadlocked, on a lock another thread of this process held when it forked.
+    static func waitForChild(_ child: Int32, startedAt start: Double, atLeast patience: Double = 10) -> Int32? {
+        let deadline = start + max(patience, 10 * (now() - start))
+        var status: Int32 = 0
+        while true {
+            let done = waitpid(pid_t(child), &status, WNOHANG)
+            if done == pid_t(child) { return status }
+            if done < 0 && errno != EINTR { return nil }
+            if now() > deadline { break }
+            usleep(1_000)
+        }
+        kill(pid_t(child), SIGKILL)
+        while waitpid(pid_t(child), &status, 0) < 0 && errno == EINTR {}
+        return nil
+    }
+
+    /// Seconds on the monotonic clock.
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// A part's SVG and its bounding box (x0, y0, x1, y1 in points).

@@ -1,3 +1,4 @@
+import CGraphviz
 import Foundation
 @testable import Graphviz
 import XCTest
@@ -100,6 +101,20 @@ final class SplitSVGTests: XCTestCase {
         // An edge to the last label node: that node stays, and so does every node before it.
         XCTAssertNil(SplitSVG.plan(changed { $0.addEdge("h1", "l2199") }))
         XCTAssertNil(SplitSVG.plan(changed { $0.addNode("noid", ["pos": "1,1!"]) }), "a node without an id is written by number")
+    }
+
+    /// A child that does not finish (deadlocked on a lock another thread held at the fork) is
+    /// killed after its time, and the graph is drawn whole; one that exits is waited for.
+    func testAChildThatNeverFinishesIsKilled() {
+        let start = SplitSVG.now()
+        let stuck = bpviz_fork()
+        if stuck == 0 { while true { sleep(1) } }
+        XCTAssertNil(SplitSVG.waitForChild(stuck, startedAt: start, atLeast: 0.2))
+        XCTAssertLessThan(SplitSVG.now() - start, 5)
+        XCTAssertEqual(kill(pid_t(stuck), 0), -1, "the child is gone")
+        let quick = bpviz_fork()
+        if quick == 0 { bpviz_exit_child(3) }
+        XCTAssertEqual(SplitSVG.waitForChild(quick, startedAt: SplitSVG.now()).map { ($0 >> 8) & 0xFF }, 3)
     }
 
     func testAnchorsInHTMLLabelsAreFound() {
