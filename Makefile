@@ -6,12 +6,11 @@ DEMO_DIR ?= demo
 # The Swift standard library and Foundation linked into the executable: a few milliseconds
 # less start-up for every command (fewer shared libraries to load and relocate). A build
 # flag, not an unsafeFlags setting, so the library products stay usable as dependencies.
-# Linked at a fixed address (not position-independent): a PIE of this size starts by
-# relocating ~84,000 pointers, which writes ~650 KB of pages, ~0.8 ms of every command's
-# start (`bpviz --version` 3.8 -> 3.0 ms). The price is address-space randomisation of the
-# executable's own code; the shared libraries (Graphviz, Pango, libc), stack and heap are
-# still randomised.
-RELEASE_FLAGS := -c release --static-swift-stdlib -Xlinker --no-pie
+# Position-independent, as Debian builds every executable: a fixed-address link
+# (-Xlinker --no-pie) saves ~0.8 ms of relocations per command, within the noise of a cold
+# render, and would give up address randomisation of the code that parses untrusted
+# network files.
+RELEASE_FLAGS := -c release --static-swift-stdlib
 
 # `make install PREFIX=/usr/local DESTDIR=…`: the binary, its man page and shell completions.
 PREFIX ?= /usr/local
