@@ -61,12 +61,13 @@ public enum GraphvizEngine {
     /// The SVG of a graph with pinned positions, passed through `finishing`: a pass over the
     /// SVG that rewrites each tag on its own, so that it may be given the SVG in pieces cut
     /// before a `<!--` comment (SVGTypography's). A large graph is drawn by two processes at
-    /// once, each finishing its own piece (see SplitSVG); the bytes are the same.
+    /// once when the program allows it (`drawsLargeSVGInTwoProcesses`), each finishing its own
+    /// piece (see SplitSVG); the bytes are the same.
     public static func renderPinnedSVG(_ graph: Graph, warnings: (([String]) -> Void)? = nil,
                                        finishing: (Data) -> Data) throws -> Data {
         let graph = prepared(graph, for: .pinned)
         var early: [String] = []
-        if CGraphWriter.canWrite(graph) {
+        if drawsLargeSVGInTwoProcesses, CGraphWriter.canWrite(graph) {
             switch try renderSplit(graph, finishing: finishing) {
             case .drawn(let svg, let reported):
                 if !reported.isEmpty { warnings?(reported) }

@@ -1,5 +1,6 @@
 import CGraphviz
 import Foundation
+import Synchronization
 
 /// A large pinned graph's SVG drawn by two processes at once, joined into exactly the bytes
 /// one drawing of the whole graph writes.
@@ -34,6 +35,9 @@ enum SplitSVG {
     /// A graph is split only when the child draws at least this many nodes: below that the fork
     /// and the join cost more than they save.
     static let minimumMoved = 1_000
+
+    /// `GraphvizEngine.drawsLargeSVGInTwoProcesses`.
+    static let allowed = Atomic<Bool>(false)
 
     /// What drawing an edge costs next to drawing a node with an HTML label (its path, arrow
     /// head and tooltip against the label's parse and text), for sharing the work evenly.
@@ -131,6 +135,9 @@ enum SplitSVG {
     /// meanwhile; nil when no child could be started. Call inside the Graphviz lock, with its
     /// messages captured; then `joined`, outside it.
     static func start(_ plan: Plan, gvc: OpaquePointer, engine: String, finishing: (Data) -> Data) -> Started? {
+        // No thread of this process's own may be inside a lock the child would need: the
+        // text-metrics cache's fingerprint and saves are finished first.
+        TextMetricsCache.finishBackgroundWork()
         let file = bpviz_memory_file()
         guard file >= 0 else { return nil }
         let time = now()
@@ -276,6 +283,16 @@ enum SplitSVG {
 }
 
 extension GraphvizEngine {
+    /// Whether a large pinned graph's SVG may be drawn by a forked child process as well as
+    /// this one (see SplitSVG). Off unless the program turns it on: whether to fork is the
+    /// host program's choice, as only it knows which of its threads might hold a lock the
+    /// child would need. The bpviz command turns it on (its other threads are bpviz's own,
+    /// and are finished or idle when it forks).
+    public static var drawsLargeSVGInTwoProcesses: Bool {
+        get { SplitSVG.allowed.load(ordering: .relaxed) }
+        set { SplitSVG.allowed.store(newValue, ordering: .relaxed) }
+    }
+
     /// What came of drawing a graph in two processes.
     enum SplitDrawing {
         /// The whole graph's finished SVG, and Graphviz's warnings.

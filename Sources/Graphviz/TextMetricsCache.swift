@@ -162,6 +162,13 @@ enum TextMetricsCache {
         lastSave.withLock { $0 }?.value
     }
 
+    /// Waits until no thread of the cache's runs: the fingerprint of a cold run and every save
+    /// (before SplitSVG forks).
+    static func finishBackgroundWork() {
+        _ = state.withLock { $0.pendingStore }?.value
+        finishSaving()
+    }
+
     /// A process ends only after its last save (exit runs `atexit` handlers first).
     private static let exitHandler: Void = {
         atexit { TextMetricsCache.finishSaving() }

@@ -28,6 +28,9 @@ struct BPViz: ParsableCommand {
         StagingFiles.blockInterrupts()
         TextLayoutWarmUp.start(Array(CommandLine.arguments.dropFirst()))
         StagingFiles.handleInterrupts()
+        // A large SVG is drawn by a forked child too (SplitSVG): this program's other threads
+        // are its own, finished or idle when it forks.
+        GraphvizEngine.drawsLargeSVGInTwoProcesses = true
         mainWithOptionHints()
         GraphvizEngine.finishTextLayoutWarmUp()
     }

@@ -6,6 +6,10 @@ import XCTest
 /// A large pinned graph's SVG drawn by two processes (SplitSVG) is the SVG one drawing of the
 /// whole graph writes, byte for byte, or the graph is drawn whole.
 final class SplitSVGTests: XCTestCase {
+    // The library forks only when the program allows it, as the bpviz command does.
+    override func setUp() { GraphvizEngine.drawsLargeSVGInTwoProcesses = true }
+    override func tearDown() { GraphvizEngine.drawsLargeSVGInTwoProcesses = false }
+
     /// A pinned graph like a labelled net's: a few nodes joined by edges, and many label nodes
     /// at the end that no edge touches, each with an HTML label, an id and a tooltip.
     func labelledGraph(labels: Int = 2_200, edges: Int = 120) -> Graph {
