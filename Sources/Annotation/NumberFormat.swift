@@ -41,12 +41,18 @@ public struct NumberFormat: Equatable, Sendable {
     /// String(format:) goes through NSString on every call, which was most of annotating a
     /// labelled 32-64-64-10 (~40,000 values in its tooltips). The same digits: both print a
     /// double with the C library's formatting, in the C locale the process runs in.
+    /// Always with a decimal point: in the C locale, whatever the host program set.
     static func printed(_ x: Double, _ format: String) -> String {
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+        let previous = uselocale(cNumbers)
+        defer { uselocale(previous) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
             let n = withVaList([x]) { vsnprintf(buffer.baseAddress!, 64, format, $0) }
             return n >= 0 && n < 64 ? String(cString: buffer.baseAddress!) : String(format: format, x)
         }
     }
+
+    /// The C locale's numbers, for this thread's `printed` (uselocale is per thread).
+    nonisolated(unsafe) private static let cNumbers = newlocale(LC_NUMERIC_MASK, "C", nil)
 
     private func trimZeros(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: ".")) else { return text }

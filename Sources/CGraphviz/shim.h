@@ -175,7 +175,23 @@ static inline FILE *bpviz_collector_open(bpviz_collector *c) {
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-static inline int bpviz_fork(void) { return (int)fork(); }
+#include <signal.h>
+#include <sys/prctl.h>
+// The child ends with its parent, and ^C or kill end it: it inherits the parent's blocked
+// SIGINT, SIGTERM and SIGHUP but not the thread that receives them (StagingFiles).
+static inline int bpviz_fork(void) {
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(1);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT); sigaddset(&set, SIGTERM); sigaddset(&set, SIGHUP);
+        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    }
+    return (int)pid;
+}
 static inline void bpviz_exit_child(int status) { _exit(status); }
 static inline int bpviz_memory_file(void) { return (int)syscall(SYS_memfd_create, "bpviz-svg", 1u /* MFD_CLOEXEC */); }
 static inline void bpviz_graph_bb(Agraph_t *g, double out[4]) {

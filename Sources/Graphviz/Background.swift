@@ -17,7 +17,13 @@ final class Background<Value: Sendable>: Sendable {
 
     init(_ body: @escaping @Sendable () -> Value) {
         let result = self.result
-        thread = Mutex(BackgroundThread.start { result.value.withLock { $0 = body() } })
+        let work: @Sendable () -> Void = { result.value.withLock { $0 = body() } }
+        guard let handle = NewThread.start(work) else {
+            work()
+            thread = Mutex(nil)
+            return
+        }
+        thread = Mutex(handle)
     }
 
     /// The value, once the thread is done.
@@ -32,26 +38,25 @@ final class Background<Value: Sendable>: Sendable {
     }
 }
 
-/// The thread under `Background`: not generic, as a C function's context cannot be.
-private final class BackgroundThread: Sendable {
+/// A new thread running `body` once (under `Background` and Pango's warm-up): not generic, as
+/// a C function's context cannot be.
+final class NewThread: Sendable {
     /// Let go once run, with what it holds (a save holds a copy of the table).
-    let body: Mutex<(@Sendable () -> Void)?>
+    private let body: Mutex<(@Sendable () -> Void)?>
 
     private init(_ body: @escaping @Sendable () -> Void) { self.body = Mutex(body) }
 
-    func run() { body.withLock { body in defer { body = nil }; return body }?() }
+    private func run() { body.withLock { body in defer { body = nil }; return body }?() }
 
-    /// Runs `body` on a new thread, or here and now when there can be none (then nil).
+    /// Runs `body` on a new thread; nil, and `body` not run, when there can be none.
     static func start(_ body: @escaping @Sendable () -> Void) -> pthread_t? {
-        let work = BackgroundThread(body)
-        let context = Unmanaged.passRetained(work).toOpaque()
+        let context = Unmanaged.passRetained(NewThread(body)).toOpaque()
         var handle = pthread_t()
         guard pthread_create(&handle, nil, { context in
-            Unmanaged<BackgroundThread>.fromOpaque(context!).takeRetainedValue().run()
+            Unmanaged<NewThread>.fromOpaque(context!).takeRetainedValue().run()
             return nil
         }, context) == 0 else {
-            Unmanaged<BackgroundThread>.fromOpaque(context).release()
-            work.run()
+            Unmanaged<NewThread>.fromOpaque(context).release()
             return nil
         }
         return handle

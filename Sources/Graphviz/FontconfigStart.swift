@@ -22,12 +22,8 @@ enum FontconfigStart {
     static func begin() -> pthread_t? {
         // Never closed: Pango uses the same library for the life of the process.
         guard let handle = dlopen(library, RTLD_LAZY), let initialize = dlsym(handle, "FcInit") else { return nil }
-        var thread = pthread_t()
-        guard pthread_create(&thread, nil, { initialize in
-            typealias Initialize = @convention(c) () -> Int32
-            _ = unsafeBitCast(initialize!, to: Initialize.self)()
-            return nil
-        }, initialize) == 0 else { return nil }
-        return thread
+        typealias Initialize = @convention(c) () -> Int32
+        let fcInit = unsafeBitCast(initialize, to: Initialize.self)
+        return NewThread.start { _ = fcInit() }
     }
 }

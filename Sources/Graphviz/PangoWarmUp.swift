@@ -79,13 +79,7 @@ enum PangoWarmUp {
             guard case .notStarted = phase else { return }
             _ = exitHandler  // registered before the thread exists
             let work = Work(plugin: plugin)
-            let context = Unmanaged.passRetained(work).toOpaque()
-            var handle = pthread_t()
-            guard pthread_create(&handle, nil, { context in
-                Unmanaged<Work>.fromOpaque(context!).takeRetainedValue().run()
-                return nil
-            }, context) == 0 else {
-                Unmanaged<Work>.fromOpaque(context).release()
+            guard let handle = NewThread.start({ work.run() }) else {
                 phase = .finished
                 return
             }

@@ -51,10 +51,15 @@ enum SplitSVG {
               graph.attributes["outputorder"] == .text("edgesfirst"),
               !hasPlacedLabels(graph.nodeDefaults, edge: false), !hasPlacedLabels(graph.edgeDefaults, edge: true)
         else { return nil }
+        // Every node declared once, and every edge between declared nodes: Graphviz merges a
+        // repeated name and makes a node an edge names last, both across the whole graph.
+        var names = Set<String>()
+        names.reserveCapacity(graph.nodes.count)
+        for n in graph.nodes where !names.insert(n.id).inserted { return nil }
         var endpoints = Set<String>()
         endpoints.reserveCapacity(2 * graph.edges.count)
         for e in graph.edges {
-            if hasPlacedLabels(e.attributes, edge: true) { return nil }
+            if hasPlacedLabels(e.attributes, edge: true) || !names.contains(e.tail) || !names.contains(e.head) { return nil }
             endpoints.insert(e.tail)
             endpoints.insert(e.head)
         }
@@ -106,11 +111,14 @@ enum SplitSVG {
                 guard let found = memchr(bytes.baseAddress! + i, Int32(UInt8(ascii: "=")), bytes.count - i) else { return false }
                 let eq = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 var j = eq
+                // XML allows white space around "=".
+                while j > 0, bytes[j - 1] == 0x20 || bytes[j - 1] == 0x09 || bytes[j - 1] == 0x0A || bytes[j - 1] == 0x0D { j -= 1 }
+                let nameEnd = j
                 while j > 0, (bytes[j - 1] | 0x20) >= 0x61, (bytes[j - 1] | 0x20) <= 0x7A { j -= 1 }
-                switch eq - j {
+                switch nameEnd - j {
                 case 2, 4, 5, 6, 7:
                     var name: [UInt8] = []
-                    for k in j..<eq { name.append(bytes[k] & ~0x20) }
+                    for k in j..<nameEnd { name.append(bytes[k] & ~0x20) }
                     if anchorNames.contains(name) { return true }
                 default: break
                 }

@@ -105,6 +105,8 @@ final class SplitSVGTests: XCTestCase {
         // An edge to the last label node: that node stays, and so does every node before it.
         XCTAssertNil(SplitSVG.plan(changed { $0.addEdge("h1", "l2199") }))
         XCTAssertNil(SplitSVG.plan(changed { $0.addNode("noid", ["pos": "1,1!"]) }), "a node without an id is written by number")
+        XCTAssertNil(SplitSVG.plan(changed { $0.addEdge("h1", "undeclared") }), "Graphviz makes a node an edge names after every declared one")
+        XCTAssertNil(SplitSVG.plan(changed { $0.addNode("h1", ["pos": "1,1!", "id": "again"]) }), "Graphviz merges a repeated name")
     }
 
     /// A child that does not finish (deadlocked on a lock another thread held at the fork) is
@@ -121,9 +123,27 @@ final class SplitSVGTests: XCTestCase {
         XCTAssertEqual(SplitSVG.waitForChild(quick, startedAt: SplitSVG.now()).map { ($0 >> 8) & 0xFF }, 3)
     }
 
+    /// The child is not left behind: it dies with its parent, and ^C reaches it (the parent
+    /// blocks SIGINT for its signal thread, which the child does not have).
+    func testTheChildEndsWithItsParentAndOnInterrupt() {
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGINT)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        let child = bpviz_fork()
+        if child == 0 { while true { sleep(1) } }
+        kill(pid_t(child), SIGINT)
+        var status: Int32 = 0
+        XCTAssertEqual(waitpid(pid_t(child), &status, 0), pid_t(child))
+        XCTAssertEqual(status & 0x7F, SIGINT, "killed by the interrupt")
+    }
+
     func testAnchorsInHTMLLabelsAreFound() {
         for markup in ["<TABLE HREF=\"x\"><TR><TD>a</TD></TR></TABLE>", "<table><tr><td title=\"t\">a</td></tr></table>",
-                       "<TABLE><TR><TD ID=\"c\">a</TD></TR></TABLE>", "<TABLE TOOLTIP=\"t\" BORDER=\"0\"></TABLE>", "<TD Target=\"_top\">"] {
+                       "<TABLE><TR><TD ID=\"c\">a</TD></TR></TABLE>", "<TABLE TOOLTIP=\"t\" BORDER=\"0\"></TABLE>", "<TD Target=\"_top\">",
+                       "<TABLE HREF = \"x\"></TABLE>", "<TD id\n=\"c\">"] {
             XCTAssertTrue(SplitSVG.hasAnchor(markup), markup)
         }
         for markup in ["<TABLE BORDER=\"0\" WIDTH=\"3\"><TR><TD VALIGN=\"TOP\">x = 1</TD></TR></TABLE>", "a = b", "=", "", "<FONT POINT-SIZE=\"9\">VALID=</FONT>"] {
