@@ -217,20 +217,10 @@ enum SplitSVG {
         guard let part = drawPart(plan.moved, declaring: plan.keptNodes, gvc: gvc, engine: engine) else { bpviz_exit_child(1); fatalError() }
         if GraphvizRuntime.shared.hasCapturedMessages { bpviz_exit_child(2); fatalError() }
         let svg = finishing(part.svg)
-        var ok = part.box.withUnsafeBytes { writeAll(file, $0) }
-        ok = ok && svg.withUnsafeBytes { writeAll(file, $0) }
+        var ok = part.box.withUnsafeBytes { writeAll($0, to: file) }
+        ok = ok && svg.withUnsafeBytes { writeAll($0, to: file) }
         bpviz_exit_child(ok ? 0 : 1)
         fatalError()
-    }
-
-    static func writeAll(_ file: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(file, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 { if errno == EINTR { continue }; return false }
-            offset += n
-        }
-        return true
     }
 
     /// What the child wrote: its box, then its SVG.

@@ -195,15 +195,7 @@ struct TextMetricsStore: Sendable {
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return }
-        let written = bytes.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { if n < 0 && errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
+        let written = bytes.withUnsafeBytes { writeAll($0, to: fd) }
         if close(fd) != 0 || !written || rename(temporary, path) != 0 { unlink(temporary) }
     }
 
