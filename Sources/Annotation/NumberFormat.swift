@@ -42,7 +42,7 @@ public struct NumberFormat: Equatable, Sendable {
     /// labelled 32-64-64-10 (~40,000 values in its tooltips). The same digits: both print a
     /// double with the C library's formatting, in the C locale the process runs in.
     /// Always with a decimal point: in the C locale, whatever the host program set.
-    static func printed(_ x: Double, _ format: String) -> String {
+    package static func printed(_ x: Double, _ format: String) -> String {
         let previous = uselocale(cNumbers)
         defer { uselocale(previous) }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in

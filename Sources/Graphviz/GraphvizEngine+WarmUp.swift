@@ -22,4 +22,13 @@ extension GraphvizEngine {
     public static func finishTextLayoutWarmUp() {
         PangoWarmUp.finish()
     }
+
+    /// Waits for every thread this module started: Pango's warm-up, and the text-metrics
+    /// cache's fingerprint and saves (so what was measured is in the cache file). After it, a
+    /// program that has written all it had to may end with `_exit`, skipping the libraries'
+    /// finalisers; `exit` waits for the same threads itself.
+    public static func finishBackgroundWork() {
+        PangoWarmUp.finish()
+        TextMetricsCache.finishBackgroundWork()
+    }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// Graphviz's pango plugin and its libraries, fontconfig reading its configuration, the
 /// first layout, and a font sort for each new font description (~1 ms each, nine in
 /// question-1). `dot -Tsvg` pays it too, in series. Here a thread loads the plugin (while
-/// another reads fontconfig's configuration: `FontconfigStart`) and lays
+/// the thread that started it reads fontconfig's configuration: `FontconfigStart`) and lays
 /// out a sample text in each font the render will ask for, while the main thread parses the
 /// command line, starts Graphviz, reads and solves the network and builds the labels; the
 /// first span the cache has not seen then finds Pango ready.
@@ -48,12 +48,10 @@ enum PangoWarmUp {
         }
 
         func run() {
-            // fontconfig reads its configuration while the plugin's libraries load; Pango's
-            // first layout (its font map's FcInit) must not start before that is done.
-            let fontconfig = FontconfigStart.begin()
             let function = PangoTextLayout.find(plugin: plugin)
-            if let fontconfig { pthread_join(fontconfig, nil) }
             guard let function else { return }
+            // The fonts come once fontconfig has read its configuration (`warm`): Pango's
+            // first layout (its font map's FcInit) must not start before that is done.
             fontsGiven.wait()
             for font in fonts.withLock({ $0 }) where !stop.load(ordering: .relaxed) {
                 PangoWarmUp.layOut(font, with: function)

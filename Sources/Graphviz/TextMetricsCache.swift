@@ -54,8 +54,9 @@ enum TextMetricsCache {
         /// Entries measured since the table was last saved.
         var unsaved = 0
         var store: TextMetricsStore?
-        /// In a cold run, the store, whose fingerprint is computed beside the render (see
-        /// `makeContext`).
+        /// In a cold run, how to make the store (its fingerprint), and then the store, made
+        /// beside the render from the first save on (see `makeContext`).
+        var makeStore: (@Sendable () -> TextMetricsStore?)?
         var pendingStore: Background<TextMetricsStore?>?
         /// Whether the plugin is installed (not disabled, Pango's plugin found): only then
         /// are whole labels' sizes remembered as well.
@@ -94,18 +95,18 @@ enum TextMetricsCache {
             return gvContext()
         }
         let version = gvcVersion(context).map { String(cString: $0) } ?? ""
-        var store: TextMetricsStore?, stored: TextMetricsStore.Table?, pendingStore: Background<TextMetricsStore?>?
+        var store: TextMetricsStore?, stored: TextMetricsStore.Table?, makeStore: (@Sendable () -> TextMetricsStore?)?
         if let path = TextMetricsStore.standardPath() {
             if let bytes = TextMetricsStore.readFile(path) {
                 // A file to read: no entry is used before its fingerprint is checked.
                 store = TextMetricsStore.standard(graphvizVersion: version, pluginDirectory: directory, plugin: plugin)
                 stored = store.flatMap { $0.table(bytes) }
             } else {
-                // A cold run needs the fingerprint only to save what it measures: computed on a
-                // thread of its own (~1 ms of stat calls), now, before the render measures.
-                pendingStore = Background {
-                    TextMetricsStore.standard(graphvizVersion: version, pluginDirectory: directory, plugin: plugin)
-                }
+                // A cold run needs the fingerprint (~1.5 ms CPU of stat calls) only to save what
+                // it measured: made on a thread of its own from the first save on (`save`), when
+                // the measuring is over. Until then the cores are Pango's start's and the
+                // render's (see `PangoWarmUp`).
+                makeStore = { TextMetricsStore.standard(graphvizVersion: version, pluginDirectory: directory, plugin: plugin) }
             }
         }
         state.withLock { state in
@@ -113,7 +114,7 @@ enum TextMetricsCache {
             state.active = true
             state.store = store
             state.stored = stored
-            state.pendingStore = pendingStore
+            state.makeStore = makeStore
         }
         return context
     }
@@ -141,6 +142,10 @@ enum TextMetricsCache {
     /// render goes on meanwhile (the save took ~0.4 ms of question-1's cold render). The
     /// process waits for the last save when it exits (`finishSaving`).
     private static func save(_ state: inout State) {
+        if state.store == nil, state.pendingStore == nil, let makeStore = state.makeStore {
+            state.pendingStore = Background(makeStore)
+            state.makeStore = nil
+        }
         let store = state.store, pendingStore = state.pendingStore, table = state.table
         guard store != nil || pendingStore != nil else { return }
         _ = exitHandler  // registered before the first save's thread exists
@@ -177,7 +182,8 @@ enum TextMetricsCache {
     /// Starts Pango on a thread of its own (see `PangoWarmUp`) when this process will ask it:
     /// the cache is on and has no file (a stale file, one for other fonts or libraries, is
     /// not worth the cost of computing its fingerprint here); then, while the thread loads
-    /// the plugin, asks `fonts` for the fonts to warm, most used first. Needs no Graphviz
+    /// the plugin, reads fontconfig's configuration (`FontconfigStart`) and asks `fonts` for
+    /// the fonts to warm, most used first, which the thread waits for. Needs no Graphviz
     /// context, so the runtime's start can overlap it too.
     static func warmUp(_ fonts: () -> [PangoWarmUp.Font]) {
         guard !isDisabled else { return }
@@ -185,6 +191,7 @@ enum TextMetricsCache {
         guard let directory = PangoTextLayout.graphvizLibraryDirectoryBeforeStart(),
               let plugin = PangoTextLayout.pluginPath(in: directory) else { return }
         PangoWarmUp.start(plugin: plugin)
+        FontconfigStart.load()
         PangoWarmUp.warm(fonts())
     }
 

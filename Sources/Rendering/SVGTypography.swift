@@ -140,7 +140,7 @@ public enum SVGTypography {
         guard shift != 0 else { return t }
         let size = attribute("font-size", in: t).flatMap(Double.init) ?? 10
         if let range = attributeRange("y", in: t), let y = Double(String(decoding: t[range], as: UTF8.self)) {
-            t.replaceSubrange(range, with: Array(String(format: "%.2f", y + shift * size).utf8))
+            t.replaceSubrange(range, with: Array(NumberFormat.printed(y + shift * size, "%.2f").utf8))
         }
         return t
     }

@@ -24,7 +24,8 @@ struct BPViz: ParsableCommand {
         }
         // Before any thread starts: ^C and kill remove the files being written. Pango's
         // warm-up starts before the thread that receives the signals: in a cold render its
-        // start is the longer of the two roads to the first measurement.
+        // start is the longer of the two roads to the first measurement (a signal that comes
+        // while this thread reads fontconfig's configuration waits, blocked, for that thread).
         StagingFiles.blockInterrupts()
         TextLayoutWarmUp.start(Array(CommandLine.arguments.dropFirst()))
         StagingFiles.handleInterrupts()
@@ -32,7 +33,13 @@ struct BPViz: ParsableCommand {
         // are its own, finished or idle when it forks.
         GraphvizEngine.drawsLargeSVGInTwoProcesses = true
         mainWithOptionHints()
-        GraphvizEngine.finishTextLayoutWarmUp()
+        // The command succeeded (a failure exits in `exit(reporting:)`) and its output is
+        // written: once this program's threads are done (the text-metrics cache's last save)
+        // and stdio is flushed, the process ends without the libraries' finalisers
+        // (HarfBuzz's, fontconfig's, glib's), which only free what the kernel takes back.
+        GraphvizEngine.finishBackgroundWork()
+        fflush(nil)
+        _exit(0)
     }
 
     /// ArgumentParser's own errors quote the command line (`--theme $'\e]0;…'`): their first
