@@ -241,11 +241,46 @@ public struct TikZWriter: Sendable {
             // Rules, not a nested picture: dashes and dots are short rules with gaps.
             let (piece, gap, count) = switch paint.style { case "dashed": (0.5, 0.25, 3); case "dotted": (0.15, 0.2, 6); default: (2.0, 0.0, 1) }
             let rule = "\\rule[0.5ex]{\(n(piece))em}{1.5pt}"
-            let sample = "\\textcolor{\(colors.name(paint.color))}{" + Array(repeating: rule, count: count).joined(separator: "\\hspace{\(n(gap))em}") + "}"
+            // A size: a thin bar beside a thick one, as the edges' widths (LegendBuilder.sample).
+            let pieces = key.stroke == .magnitude ? "\\rule[0.5ex]{0.7em}{0.5pt}\\hspace{0.35em}\\rule[0.38ex]{0.95em}{2.5pt}"
+                : Array(repeating: rule, count: count).joined(separator: "\\hspace{\(n(gap))em}")
+            let sample = "\\textcolor{\(colors.name(paint.color))}{" + pieces + "}"
             rows.append(sample + "&\\bpvizl{\(text)}{\(LaTeX.math(key.text))}")
         }
-        for entry in legend.entries { rows.append("&\\bpvizl{\(text)}{\(LaTeX.math(entry.text))}") }
+        for entry in legend.entries {
+            rows.append((entry.swatch.map { swatch($0, colors: &colors) } ?? "") + "&\\bpvizl{\(text)}{\(LaTeX.math(entry.text))}")
+        }
         return "\\bpvizrows{l@{\\ }l}{\(rows.joined(separator: "\\\\"))}"
+    }
+
+    /// An entry's swatch in rules, as the SVG's legend paints it (LegendBuilder.swatch): the
+    /// shading from no gradient to the largest in three squares, or a small node with the
+    /// health's fill and border — dashed top and bottom when the node's border is dashed.
+    func swatch(_ swatch: Legend.Entry.Swatch, colors: inout TikZColors) -> String {
+        let painter = GraphBuilder(theme: theme)
+        func rule(_ color: String, _ width: String, _ height: String) -> String {
+            "\\textcolor{\(colors.name(color))}{\\rule{\(width)}{\(height)}}"
+        }
+        /// Three rows stacked with no space between them, the box's bottom a little under the
+        /// text's baseline, as the stroke samples sit.
+        func stack(_ rows: [String]) -> String {
+            "\\raisebox{-0.1em}{\\vbox{" + rows.map { "\\hbox{\($0)}" }.joined(separator: "\\nointerlineskip") + "}}"
+        }
+        let side = "0.4pt", height = "0.7em", body = "\\dimexpr2em-0.8pt\\relax"
+        switch swatch {
+        case .shading:
+            let border = theme.color("node_border")
+            let squares = [0.0, 0.5, 1.0].map { rule(painter.shadeFill($0), "\\dimexpr0.667em-0.267pt\\relax", height) }.joined()
+            return stack([rule(border, "2em", side), rule(border, side, height) + squares + rule(border, side, height), rule(border, "2em", side)])
+        case .node(let health):
+            var unit = DiagramNode(id: NodeID("legend_swatch"), kind: .neuron, column: 0, row: 0, lines: [], tooltip: "")
+            unit.health = health
+            let paint = painter.nodePaint(unit)
+            let edge = paint.style.split(separator: ",").contains("dashed")
+                ? Array(repeating: rule(paint.border, "0.35em", side), count: 4).joined(separator: "\\hspace{0.2em}")
+                : rule(paint.border, "2em", side)
+            return stack([edge, rule(paint.border, side, height) + rule(paint.fill, body, height) + rule(paint.border, side, height), edge])
+        }
     }
 
     /// A title: the network's name is the user's text, set as text; anything with scripts as math.

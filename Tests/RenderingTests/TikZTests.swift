@@ -75,6 +75,28 @@ final class TikZTests: XCTestCase {
         XCTAssertFalse(tikz.contains("Loss"))
     }
 
+    /// Every legend row has its sample, as in the SVG: the dead unit's node (its fill and a
+    /// dashed border), the shading's three tints, and thin beside thick for the widths.
+    func testEveryLegendRowHasItsSwatch() throws {
+        let theme = try Theme.named("classroom")
+        let d = try diagram("dead-relu.yaml", view: .flow)
+        let tikz = TikZWriter(theme: theme).picture(d, layout: try DiagramRenderer(theme: theme).layout(d))
+        let legend = try XCTUnwrap(tikz.split(separator: "\n").first { $0.contains("grey dashed node") })
+        let rows = legend.components(separatedBy: "\\\\")
+        XCTAssertEqual(rows.count, 6)
+        for row in rows { XCTAssertFalse(row.hasPrefix("&") || row.contains("{l@{\\ }l}{&"), "a row without its swatch: \(row)") }
+        // The shading: a border and three squares, each tint its own colour, defined in the file.
+        let shadingRow = try XCTUnwrap(rows.first { $0.contains("node shading") })
+        let names = shadingRow.components(separatedBy: "\\textcolor{").dropFirst().map { String($0.prefix { $0 != "}" }) }
+        XCTAssertEqual(names.count, 3 + 4, shadingRow)
+        let tints = Set(names).subtracting([names[0]])
+        XCTAssertEqual(tints.count, 3, "three tints beside the border: \(names)")
+        for name in tints { XCTAssertTrue(tikz.contains("\\definecolor{\(name)}{HTML}{"), name) }
+        let deadRow = try XCTUnwrap(rows.first { $0.contains("grey dashed node") })
+        XCTAssertEqual(deadRow.components(separatedBy: "\\hspace{0.2em}").count - 1, 6, "dashed top and bottom")
+        XCTAssertTrue(try XCTUnwrap(rows.first { $0.contains("thinnest") }).contains("{0.5pt}\\hspace{0.35em}\\rule[0.38ex]{0.95em}{2.5pt}"))
+    }
+
     func testTheOpGraphFollowsGraphvizRoutes() throws {
         let theme = try Theme.named("classroom")
         let d = try diagram("xor.yaml", view: .ops)
