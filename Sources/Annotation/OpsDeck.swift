@@ -1,20 +1,24 @@
 import NetworkModel
 
-/// The backward pass through the op graph as a deck (`slides --steps ops`): every value of
-/// the forward pass first, then ∂Loss/∂Loss = 1, then one frame per operation in reverse
-/// topological order, each applying the local rule with numbers, e.g.
+/// The backward pass through the op graph as a deck (`slides --steps ops`): the forward pass
+/// a unit at a time first (OpsDeck+Steps.swift), then ∂Loss/∂Loss = 1, then one frame per
+/// operation in reverse topological order, each applying the local rule with numbers, e.g.
 /// ∂Loss/∂w₂₁⁽¹⁾ = ∂Loss/∂(α₂·w₂₁⁽¹⁾) · ∂(α₂·w₂₁⁽¹⁾)/∂w₂₁⁽¹⁾ = 32 · 2 = 64.
 /// A value's gradient appears in the frame of the last operation it feeds (the first in
 /// forward order), when its sum is complete; earlier frames show the terms it gets.
-/// Every frame is the same graph, so the deck shares one layout.
+/// It ends with each unit's weights and bias and their gradients. Every frame is the same
+/// graph, so the deck shares one layout.
 struct OpsDeck {
     let ops: OpsAnnotator
+    /// The forward frames' arithmetic.
+    let forward: ForwardArithmetic
     let format: NumberFormat
 
     /// At most this many inputs are worked out in one caption.
     static let captionInputs = 6
 
     var graph: OpGraph { ops.graph }
+    var network: Network { ops.network }
 
     /// A value's name as the subject of a derivative: compound names in parentheses.
     func subject(_ v: Int) -> MathText {
@@ -42,10 +46,12 @@ struct OpsDeck {
             frames.append(SlideDeck.Frame(name: "\(String.padded(frames.count + 1))-\(slug)", title: title, diagram: d))
         }
 
-        add("forward", "Forward: every operation", caption: [
-            Line(MathText("The forward pass, one operation at a time: \(graph.operations.count) operations"), role: .title),
-            Line("Backward, each operation passes ∂" + lossSymbol + "/∂out · ∂out/∂in to each input", role: .value),
-        ])
+        // Forward, a unit at a time (its products, its sum, its activation), then a softmax and
+        // the loss's operations: each frame's window is a readable part of the graph, which is
+        // far too wide to read whole on a slide.
+        for step in forwardSteps() {
+            add(step.slug, step.title, caption: step.caption, nodes: step.nodes, edges: step.edges)
+        }
         known.insert(loss)
         add("backward-seed", "Backward: ∂\(lossSymbol.unicode)/∂\(lossSymbol.unicode) = 1", caption: [
             Line((Expression.p(Partial(lossSymbol, lossSymbol)) + .op(" = ") + .n(1)).mathText(format), role: .title),
@@ -84,7 +90,10 @@ struct OpsDeck {
             add("backward-" + ops.operationID(o).raw.replacingOccurrences(of: "_", with: "-"), "Backward: \(name) → \(op.outputs.map { ops.symbol(graph.values[$0].name).unicode }.joined(separator: ", "))",
                 caption: caption, nodes: nodes, edges: edges)
         }
-        add("summary", "Every gradient", caption: [Line("Every value now has its gradient ∂" + lossSymbol + "/∂·", role: .title)], everything: true)
+        // The answers: each unit's weights and bias with their gradients, every value known.
+        for step in gradientSteps() {
+            add(step.slug, step.title, caption: step.caption, nodes: step.nodes, everything: true)
+        }
         return frames
     }
 

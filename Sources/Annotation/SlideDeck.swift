@@ -37,7 +37,7 @@ public struct SlideDeck: Sendable {
     /// The deck of `solution`, one frame per `steps`, numbers printed with `format`.
     public init(solution: Solution, format: NumberFormat = NumberFormat(), steps: Steps = .node) {
         if steps == .ops {
-            frames = OpsDeck(ops: OpsAnnotator(solution: solution, format: format), format: format).frames()
+            frames = OpsDeck(ops: OpsAnnotator(solution: solution, format: format), forward: ForwardArithmetic(solution: solution), format: format).frames()
         } else {
             frames = Builder(solution: solution, format: format).frames(steps: steps)
         }

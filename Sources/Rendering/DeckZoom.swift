@@ -6,8 +6,7 @@ import Graphviz
 /// so each frame's picture is a window onto the one shared layout, centred on the frame's
 /// active operation, its inputs and outputs. Every window has the same size, so stepping
 /// from frame to frame keeps the scale (the page animates the move); frames with nothing
-/// highlighted (the forward pass, the summary) show the whole graph. Windows are in the SVG's
-/// user units (points, y down).
+/// highlighted show the whole graph. Windows are in the SVG's user units (points, y down).
 struct DeckZoom: Equatable {
     /// The whole drawing (nodes, edges and their labels), as the deck's pictures crop it.
     let whole: DeckHTML.Rect
@@ -42,7 +41,9 @@ struct DeckZoom: Equatable {
         // the point.
         let needs = focus.compactMap { $0.map { max($0.height, $0.width / Self.aspect) } }.sorted()
         if !needs.isEmpty {
-            height = min(max(height, needs[(needs.count - 1) * 9 / 10]), Self.largestGrowth * height)
+            // At least nine in ten: the need at rank ⌈0.9 n⌉ (the 34th of 37, not the 33rd).
+            let rank = (needs.count * 9 + 9) / 10
+            height = min(max(height, needs[rank - 1]), Self.largestGrowth * height)
         }
         let window = Size(width: Self.aspect * height, height: height)
         let whole = whole

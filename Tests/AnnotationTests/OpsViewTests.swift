@@ -66,7 +66,7 @@ final class OpsViewTests: XCTestCase {
     func testTheDeckStepsBackwardOneOperationAFrame() throws {
         let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
         let frames = SlideDeck(solution: solution, steps: .ops).frames
-        XCTAssertEqual(frames.count, 25 + 3, "forward, the seed, one frame per operation, the summary")
+        XCTAssertEqual(frames.count, 6 + 1 + 25 + 5, "forward a unit at a time and the loss, the seed, one frame per operation, each unit's gradients")
         // Every frame is the same graph: one layout holds them all.
         for f in frames {
             XCTAssertEqual(f.diagram.nodes.map(\.id), frames[0].diagram.nodes.map(\.id))
@@ -74,11 +74,12 @@ final class OpsViewTests: XCTestCase {
             XCTAssertEqual(f.diagram.geometry, .graph)
         }
         func gradientLine(_ f: SlideDeck.Frame, _ id: String) -> Line? { f.diagram.node(NodeID(id))?.lines.last }
-        XCTAssertTrue(try XCTUnwrap(gradientLine(frames[0], "loss")).hidden, "the forward frame knows no gradient")
-        XCTAssertFalse(try XCTUnwrap(gradientLine(frames[1], "loss")).hidden, "the seed: ∂Loss/∂Loss = 1")
+        XCTAssertTrue(try XCTUnwrap(gradientLine(frames[5], "loss")).hidden, "the forward frames know no gradient")
+        XCTAssertFalse(try XCTUnwrap(gradientLine(frames[6], "loss")).hidden, "the seed: ∂Loss/∂Loss = 1")
         // Reverse topological order: the loss's Σ first, the first layer's products last.
-        XCTAssertEqual(frames[2].name, "003-backward-op-loss")
-        let w21 = try XCTUnwrap(frames.firstIndex { $0.name == "026-backward-op-p1-2-1" })
+        XCTAssertEqual(frames[6].name, "007-backward-seed")
+        XCTAssertEqual(frames[7].name, "008-backward-op-loss")
+        let w21 = try XCTUnwrap(frames.firstIndex { $0.name == "031-backward-op-p1-2-1" })
         XCTAssertEqual(frames[w21].diagram.caption.map(\.text.unicode).prefix(2), [
             "∂Loss/∂α₂ = ∂Loss/∂(α₂·w₂₁⁽¹⁾) · ∂(α₂·w₂₁⁽¹⁾)/∂α₂ + ∂Loss/∂(α₂·w₂₂⁽¹⁾) · ∂(α₂·w₂₂⁽¹⁾)/∂α₂ = 32 · 1 + 32 · 1 = 64",
             "∂Loss/∂w₂₁⁽¹⁾ = ∂Loss/∂(α₂·w₂₁⁽¹⁾) · ∂(α₂·w₂₁⁽¹⁾)/∂w₂₁⁽¹⁾ = 32 · 2 = 64",
@@ -87,10 +88,51 @@ final class OpsViewTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(gradientLine(frames[w21], "w1_2_1")).hidden)
         XCTAssertTrue(frames[w21].diagram.node(NodeID("op_p1_2_1"))!.emphasis.highlighted)
         // α₂ feeds two products: the earlier frame shows the term it gets, not the sum.
-        let other = try XCTUnwrap(frames.first { $0.name == "022-backward-op-p1-2-2" })
+        let other = try XCTUnwrap(frames.first { $0.name == "027-backward-op-p1-2-2" })
         XCTAssertEqual(other.diagram.caption.first?.text.unicode,
                        "term of ∂Loss/∂α₂: ∂Loss/∂(α₂·w₂₂⁽¹⁾) · ∂(α₂·w₂₂⁽¹⁾)/∂α₂ = 32 · 1 = 32 (1 of 2)")
         XCTAssertTrue(try XCTUnwrap(gradientLine(other, "x2")).hidden)
-        XCTAssertFalse(frames.last!.diagram.nodes.contains { $0.lines.contains(where: \.hidden) }, "the summary knows everything")
+        XCTAssertFalse(frames.last!.diagram.nodes.contains { $0.lines.contains(where: \.hidden) }, "the last frame knows everything")
+    }
+
+    func testTheDeckComputesForwardAUnitAFrameAndEndsWithEveryParameterGradient() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let frames = SlideDeck(solution: solution, steps: .ops).frames
+        XCTAssertEqual(frames.prefix(6).map(\.name), ["001-forward-Z1-1", "002-forward-Z1-2", "003-forward-Z2-1", "004-forward-Z2-2", "005-forward-Z3-1", "006-forward-loss"])
+        // The worked example's forward arithmetic, a unit at a time.
+        XCTAssertEqual(frames[0].diagram.caption.map(\.text.unicode), [
+            "Z₁⁽¹⁾ = α₁·w₁₁⁽¹⁾ + α₂·w₂₁⁽¹⁾ + α₃·w₃₁⁽¹⁾ + b₁⁽¹⁾ = 1·1 + 2·1 + (−1)·1 + 0 = 2",
+            "H₁⁽¹⁾ = ReLU(Z₁⁽¹⁾) = ReLU(2) = 2",
+        ])
+        XCTAssertEqual(frames[5].diagram.caption.map(\.text.unicode), ["Loss = (Y − H⁽³⁾)² = (0 − 8)² = 64"])
+        // What each forward frame highlights: the unit's products, its sum and activation and
+        // the values they compute, and no gradient is known yet.
+        let unit = Set(frames[0].diagram.nodes.filter(\.emphasis.highlighted).map(\.id.raw))
+        XCTAssertEqual(unit, ["op_p1_1_1", "op_p1_2_1", "op_p1_3_1", "p1_1_1", "p1_2_1", "p1_3_1", "op_Z1_1", "Z1_1", "op_H1_1", "H1_1"])
+        XCTAssertTrue(frames[0].diagram.edges.contains { $0.id == EdgeID(NodeID("p1_1_1"), NodeID("op_Z1_1")) && $0.emphasis.highlighted })
+        XCTAssertFalse(frames[0].diagram.edges.contains { $0.id == EdgeID(NodeID("x1"), NodeID("op_p1_1_1")) && $0.emphasis.highlighted }, "inputs from outside the unit are not part of it")
+        for f in frames.prefix(6) {
+            XCTAssertTrue(f.diagram.nodes.filter { $0.lines.count > 1 }.allSatisfy { $0.lines[1].hidden }, "\(f.name) knows no gradient")
+        }
+        // The last frames: each unit's weights and bias with their gradients. Together they
+        // are the worked example's 17 gradients, each once, with the model's values.
+        let last = frames.suffix(5)
+        XCTAssertEqual(last.map(\.name), ["033-gradients-Z1-1", "034-gradients-Z1-2", "035-gradients-Z2-1", "036-gradients-Z2-2", "037-gradients-Z3-1"])
+        XCTAssertEqual(last.first!.diagram.caption.map(\.text.unicode), ["∂Loss/∂w₁₁⁽¹⁾ = 32, ∂Loss/∂w₂₁⁽¹⁾ = 64, ∂Loss/∂w₃₁⁽¹⁾ = −32", "∂Loss/∂b₁⁽¹⁾ = 32"])
+        let stated = last.flatMap { $0.diagram.caption.flatMap { $0.text.unicode.components(separatedBy: ", ") } }
+        XCTAssertEqual(stated.count, 17)
+        let format = NumberFormat()
+        var expected: [String] = []
+        for (i, layer) in solution.network.layers.enumerated() {
+            for k in 1...layer.units {
+                let l = i + 1
+                for j in 1...layer.weights.rows {
+                    expected.append(format.string(solution.value(of: .gradient(.weight(layer: l, j: j, k: k)))))
+                }
+                expected.append(format.string(solution.value(of: .gradient(.bias(layer: l, k: k)))))
+            }
+        }
+        XCTAssertEqual(stated.map { String($0.split(separator: " = ").last!) }, expected)
+        XCTAssertEqual(Set(last.flatMap { $0.diagram.nodes.filter(\.emphasis.highlighted).map(\.id.raw) }).count, 17, "each parameter highlighted once")
     }
 }
