@@ -182,17 +182,17 @@ enum TextMetricsCache {
     /// Starts Pango on a thread of its own (see `PangoWarmUp`) when this process will ask it:
     /// the cache is on and has no file (a stale file, one for other fonts or libraries, is
     /// not worth the cost of computing its fingerprint here); then, while the thread loads
-    /// the plugin, reads fontconfig's configuration (`FontconfigStart`) and asks `fonts` for
-    /// the fonts to warm, most used first, which the thread waits for. Needs no Graphviz
-    /// context, so the runtime's start can overlap it too.
-    static func warmUp(_ fonts: () -> [PangoWarmUp.Font]) {
+    /// the plugin and asks `fonts` (on that thread) for the fonts to warm, most used first,
+    /// reads fontconfig's configuration (`FontconfigStart`), which the thread waits for.
+    /// Needs no Graphviz context, so the runtime's start can overlap it too.
+    static func warmUp(_ fonts: @escaping @Sendable () -> [PangoWarmUp.Font]) {
         guard !isDisabled else { return }
         if let path = TextMetricsStore.standardPath(), access(path, F_OK) == 0 { return }
         guard let directory = PangoTextLayout.graphvizLibraryDirectoryBeforeStart(),
               let plugin = PangoTextLayout.pluginPath(in: directory) else { return }
-        PangoWarmUp.start(plugin: plugin)
+        PangoWarmUp.start(plugin: plugin, fonts: fonts)
         FontconfigStart.load()
-        PangoWarmUp.warm(fonts())
+        PangoWarmUp.fontconfigStarted()
     }
 
     /// Hits and misses since the process started (for tests and the benchmark).

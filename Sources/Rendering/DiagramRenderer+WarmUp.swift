@@ -4,9 +4,9 @@ extension DiagramRenderer {
     /// Starts Pango on a second thread for the fonts of the theme `theme` gives, when the
     /// process will need it (a cold run: see `GraphvizEngine.warmUpTextLayout`), so its
     /// start-up overlaps reading and solving the network and building the labels. `theme`
-    /// is called only in a cold run, while the thread loads Pango. Call it first thing; before
-    /// exiting without a render, call `GraphvizEngine.finishTextLayoutWarmUp()`.
-    public static func warmUpTextLayout(theme: () -> Theme?) {
+    /// is called only in a cold run, on that thread, once it has loaded Pango. Call it first
+    /// thing; before exiting without a render, call `GraphvizEngine.finishTextLayoutWarmUp()`.
+    public static func warmUpTextLayout(theme: @escaping @Sendable () -> Theme?) {
         GraphvizEngine.warmUpTextLayout { theme().map(labelFonts) ?? [] }
     }
 
