@@ -69,12 +69,24 @@ public enum TestSupport {
         return ProcessResult(status: process.terminationStatus, stdout: outData.withLock { $0 }, stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// A fresh empty directory under the system's temporary directory.
+    /// A fresh empty directory under the system's temporary directory, removed when the test
+    /// process exits (a full run writes about a gigabyte of decks and pictures; left behind,
+    /// runs filled the disk). `BPVIZ_KEEP_TEST_FILES=1` keeps them to look at.
     public static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "bpviz-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        createdDirectories.withLock { created in
+            if created.isEmpty, ProcessInfo.processInfo.environment["BPVIZ_KEEP_TEST_FILES"] != "1" {
+                atexit {
+                    for dir in TestSupport.createdDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: dir) }
+                }
+            }
+            created.append(path)
+        }
         return path
     }
+
+    static let createdDirectories = Mutex<[String]>([])
 
     /// Everything written to file descriptor 2 while `body` runs.
     /// (`fflush(nil)` flushes every C stream, stderr included, without naming the global.)
