@@ -345,7 +345,7 @@ struct GraphBuilder {
         if let route = geometry.edgeRoutes[edge.id], route.points.count >= 4 {
             attributes["pos"] = .text(spline(route, geometry: geometry))
         } else {
-            attributes["pos"] = .text(spline(from: tail, to: head, geometry: geometry, arrow: 10 * 0.7))
+            attributes["pos"] = .text(spline(from: tail, to: head, sides: edge.lines.isEmpty, geometry: geometry, arrow: 10 * 0.7))
         }
         var label: Node?
         if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
@@ -469,10 +469,9 @@ struct GraphBuilder {
 
     /// A straight cubic from the tail's border to just before the head's border, with the
     /// arrowhead's tip (`e,…`) on the border.
-    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, geometry: DiagramGeometry, arrow: Double) -> String {
-        let a = geometry.graphvizPoint(tail.center), b = geometry.graphvizPoint(head.center)
-        let start = border(from: a, toward: b, size: tail.size)
-        let tip = border(from: b, toward: a, size: head.size)
+    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, geometry: DiagramGeometry, arrow: Double) -> String {
+        let ends = straightEnds(from: tail, to: head, sides: sides)
+        let start = geometry.graphvizPoint(ends.start), tip = geometry.graphvizPoint(ends.tip)
         let dx = tip.x - start.x, dy = tip.y - start.y
         let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
         let end = Point(x: tip.x - dx / length * arrow, y: tip.y - dy / length * arrow)
@@ -485,6 +484,43 @@ struct GraphBuilder {
     func spline(_ route: DiagramGeometry.Route, geometry: DiagramGeometry) -> String {
         let tip = route.tip.map { p -> String in let q = geometry.graphvizPoint(p); return "e,\(f(q.x)),\(f(q.y)) " } ?? ""
         return tip + route.points.map { p -> String in let q = geometry.graphvizPoint(p); return "\(f(q.x)),\(f(q.y))" }.joined(separator: " ")
+    }
+
+    /// Where a straight edge between two boxes starts and ends (page coordinates): from border
+    /// to border toward the centres, the line LabelPlacer puts an edge's label on. With
+    /// `sides` (an edge without a label, as in the flow view) and the head wholly beyond the
+    /// tail along the layout's direction, the line toward the centres still, but always
+    /// leaving and entering through the sides that face each other, within their middle
+    /// half: a steep edge (the MNIST flow view's, from a folded input to a unit far down)
+    /// aimed at a centre entered through the top or bottom and crossed a neighbour's text on
+    /// its way; the sides of a column's boxes line up, so it now runs beside them. Shallow
+    /// edges keep their ends, and edges into one unit stay spread along its side.
+    func straightEnds(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool) -> (start: Point, tip: Point) {
+        if sides, let ends = facingSides(of: tail, and: head) { return ends }
+        return (border(from: tail.center, toward: head.center, size: tail.size), border(from: head.center, toward: tail.center, size: head.size))
+    }
+
+    /// The ends on the two boxes' facing sides along the layout's direction; nil when the
+    /// boxes overlap along it (the loss under the output).
+    func facingSides(of tail: DiagramGeometry.Box, and head: DiagramGeometry.Box) -> (start: Point, tip: Point)? {
+        let lr = theme.direction == .leftToRight
+        // Along the layers (a) and across them (c), so one rule serves both directions.
+        func a(_ p: Point) -> Double { lr ? p.x : p.y }
+        func c(_ p: Point) -> Double { lr ? p.y : p.x }
+        func along(_ s: Size) -> Double { lr ? s.width : s.height }
+        func across(_ s: Size) -> Double { lr ? s.height : s.width }
+        func point(_ a: Double, _ c: Double) -> Point { lr ? Point(x: a, y: c) : Point(x: c, y: a) }
+        let d = a(head.center) - a(tail.center)
+        let tailSide = a(tail.center) + (d > 0 ? 1 : -1) * along(tail.size) / 2
+        let headSide = a(head.center) - (d > 0 ? 1 : -1) * along(head.size) / 2
+        guard d > 0 ? headSide > tailSide : headSide < tailSide else { return nil }
+        // Where the line between the centres crosses each side, kept to its middle half.
+        func crossing(_ box: DiagramGeometry.Box, at side: Double) -> Double {
+            let t = (side - a(tail.center)) / d
+            let y = c(tail.center) + t * (c(head.center) - c(tail.center))
+            return min(max(y, c(box.center) - across(box.size) / 4), c(box.center) + across(box.size) / 4)
+        }
+        return (point(tailSide, crossing(tail, at: tailSide)), point(headSide, crossing(head, at: headSide)))
     }
 
     /// Where the ray from a box's centre toward `target` leaves the box.

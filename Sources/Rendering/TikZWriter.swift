@@ -103,8 +103,7 @@ public struct TikZWriter: Sendable {
                 path = route.points
                 tip = route.tip ?? route.points[route.points.count - 1]
             } else {
-                let start = builder.border(from: tail.center, toward: head.center, size: tail.size)
-                let end = builder.border(from: head.center, toward: tail.center, size: head.size)
+                let (start, end) = builder.straightEnds(from: tail, to: head, sides: edge.lines.isEmpty)
                 let dx = end.x - start.x, dy = end.y - start.y
                 let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
                 // Graphviz's `normal` arrowhead at arrowsize 0.7 is 7 points long.
