@@ -41,6 +41,10 @@ public struct DiagramRenderer: Sendable {
         var lineSizes: [MarkupKey: Size] = [:]
         /// The legend's text column width (see `LegendBuilder.browserTextWidth`).
         var legendTextWidth: Int?
+        /// Edge labels as an SVG draws them, made while they were measured, and the theme
+        /// they were made in (see `GraphBuilder.measuredEdgeLabels`).
+        var edgeLabels: [EdgeID: GraphBuilder.DrawnLabel] = [:]
+        var theme: Theme?
         /// The picture's width in points.
         public var width: Double { geometry.width }
         /// The picture's height in points.
@@ -67,14 +71,15 @@ public struct DiagramRenderer: Sendable {
         var legendBuilder = LegendBuilder(theme: theme)
         legendBuilder.textWidth = try first.legend.map { try legendBuilder.browserTextWidth($0) }
         let legend = first.legend.map { legendBuilder.html($0) }
-        let (measured, lineSizes) = try builder.measure(diagrams, legend: legend)
+        let (measured, lineSizes, edgeLabels) = try builder.measure(diagrams, legend: legend)
         // The view declares its geometry; both kinds are drawn by the same pinned renderer.
         let geometry: DiagramGeometry
         switch first.geometry {
         case .grid: geometry = DiagramGeometry(diagram: first, measured: measured, theme: theme)
         case .graph: geometry = DiagramGeometry(graphOf: first, measured: measured, theme: theme)
         }
-        return Layout(geometry: geometry, legend: legend, lineSizes: lineSizes, legendTextWidth: legendBuilder.textWidth)
+        return Layout(geometry: geometry, legend: legend, lineSizes: lineSizes, legendTextWidth: legendBuilder.textWidth,
+                      edgeLabels: edgeLabels, theme: theme)
     }
 
     /// The Graphviz graph of a diagram on a layout (by default its own). Labels mark scripts
@@ -87,6 +92,7 @@ public struct DiagramRenderer: Sendable {
         let legend = diagram.legend.map { LegendBuilder(theme: theme, style: style, lineSizes: layout.lineSizes, textWidth: layout.legendTextWidth).html($0) }
         var builder = GraphBuilder(theme: theme, scripts: style)
         builder.labels.lineSizes = layout.lineSizes
+        if layout.theme == theme { builder.measuredEdgeLabels = layout.edgeLabels }
         return builder.graph(diagram, geometry: layout.geometry, legend: legend, dpi: dpi)
     }
 

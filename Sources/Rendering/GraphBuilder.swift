@@ -15,6 +15,9 @@ struct GraphBuilder {
     /// From how many edges `measure` sizes edge labels on every core, and in how many chunks
     /// (nil: four per core); tests change both.
     var parallelSizing: (minimum: Int, chunks: Int?) = (GraphBuilder.parallelEdges, nil)
+    /// Edge labels made while measuring (`measure`'s `edgeMarkup`), drawn as they are where
+    /// they fit the edge (see `edgeMarkup`).
+    var measuredEdgeLabels: [EdgeID: DrawnLabel] = [:]
 
     init(theme: Theme, scripts: LabelBuilder.ScriptStyle = .faces) {
         self.theme = theme
@@ -38,6 +41,19 @@ struct GraphBuilder {
     func edgeLabel(_ edge: DiagramEdge) -> HTML {
         labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.edgeLabelSize,
                      markers: markers?.lines[edge.id.raw])
+    }
+
+    /// Whether an edge label as measured is, once its stacked lines are fixed at their
+    /// sizes, the label this builder draws: with faces, without a deck's markers.
+    var drawsMeasuredLabels: Bool { labels.style == .faces && markers == nil }
+
+    /// An edge label's markup: the one made while measuring when it was made from these
+    /// lines and dimming (and this builder draws measured labels), else built now.
+    func edgeMarkup(_ edge: DiagramEdge) -> Value {
+        if drawsMeasuredLabels, let measured = measuredEdgeLabels[edge.id], measured.dimmed == edge.emphasis.dimmed, measured.lines == edge.lines {
+            return .html(.raw(measured.markup))
+        }
+        return Self.markup(edgeLabel(edge))
     }
 
     func headerLabel(_ text: MathText) -> HTML {
@@ -67,7 +83,7 @@ struct GraphBuilder {
     /// Labels are sized in Swift exactly as Graphviz sizes them (HTMLLabelSizer, which asks
     /// Graphviz only for the spans of text): one Graphviz pass, the drawing, instead of two.
     /// A label it does not size goes to Graphviz's measure, in one call, each distinct one once.
-    func measure(_ diagrams: [Diagram], legend: HTML?) throws -> (measured: DiagramGeometry.Measured, lineSizes: [MarkupKey: Size]) {
+    func measure(_ diagrams: [Diagram], legend: HTML?) throws -> (measured: DiagramGeometry.Measured, lineSizes: [MarkupKey: Size], edgeMarkup: [EdgeID: DrawnLabel]) {
         // Each node's and edge's label is measured once, in the diagram where it is largest:
         // the one with the most lines, and of those the one with the fewest hidden values
         // (a "?" is narrower than any number).
@@ -130,6 +146,7 @@ struct GraphBuilder {
             known[id, default: []].append(lines)
             return true
         }
+        var edgeMarkup: [EdgeID: DrawnLabel] = [:]
         var lastHeaders: (value: [MathText], slots: ArraySlice<LabelSize>)?, lastTitle: (value: MathText?, slots: ArraySlice<LabelSize>)?
         var lastCaption: (value: [Line], slots: ArraySlice<LabelSize>)?
         for (d, diagram) in diagrams.enumerated() {
@@ -140,8 +157,10 @@ struct GraphBuilder {
             let edges = diagram.edges.filter { bestEdge[$0.id]?.0 == d }
             if let sized = try sizedInParallel(edges, nodeAttributes: nodeAttributes) {
                 // The same slots, in the same order, as `add` gives each label below.
+                edgeMarkup.reserveCapacity(edgeMarkup.count + edges.count)
                 for (e, label) in zip(edges, sized) {
                     if diagrams.count > 1 { _ = isNew(e.lines, of: e.id, in: &edgeLines) }
+                    if let markup = label.markup { edgeMarkup[e.id] = DrawnLabel(lines: e.lines, dimmed: e.emphasis.dimmed, markup: markup) }
                     slots.append(try label.size.map { .known($0) } ?? size(edgeLabel(e)))
                     for line in label.lines where seen.insert(line.key).inserted {
                         lineSlots.append((line.key, try line.size.map { .known($0) } ?? size(line.line!)))
@@ -200,7 +219,17 @@ struct GraphBuilder {
             if !diagram.caption.isEmpty { caption = larger(caption, next()) }
         }
         let legendSize = legend.map { _ in next() }
-        return (DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize), lineSizes)
+        return (DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize),
+                lineSizes, edgeMarkup)
+    }
+
+    /// An edge label's markup as `graph` draws it with faces and no deck markers, written
+    /// while it was measured (see `LabelBuilder.WrittenLabel`), and the lines and dimming it
+    /// was made from: a layout may draw a diagram other than the one it measured.
+    struct DrawnLabel: Sendable {
+        var lines: [Line]
+        var dimmed: Bool
+        var markup: String
     }
 
     /// An edge label sized off the main thread: its size and each of its stacked lines' (nil
@@ -208,6 +237,9 @@ struct GraphBuilder {
     struct SizedLabel: Sendable {
         var size: Size?
         var lines: [(key: MarkupKey, size: Size?, line: HTML?)]
+        /// The label's markup as `graph` draws it (see `DrawnLabel`), when this builder draws
+        /// measured labels and the label was written and sized at once.
+        var markup: String?
     }
 
     /// The edges' labels built and sized on every core, a chunk at a time with a sizer of its
@@ -227,17 +259,23 @@ struct GraphBuilder {
                 return try edges[min(edges.count, c * size)..<min(edges.count, (c + 1) * size)].map { edge in
                     let label = builder.edgeLabel(edge)
                     var lines: [(key: MarkupKey, size: Size?, line: HTML?)] = []
+                    // Written once, for the lines' keys and the markup drawn (see `WrittenLabel`).
+                    if builder.drawsMeasuredLabels, let written = LabelBuilder.written(label),
+                       let (size, lineSizes) = try sizer.size(label, withTables: LabelBuilder.isStackedLine), lineSizes.count == written.lines.count {
+                        for (key, lineSize) in zip(written.keys, lineSizes) where seen.insert(key).inserted { lines.append((key, lineSize, nil)) }
+                        return SizedLabel(size: size, lines: lines, markup: written.fixed(lineSizes))
+                    }
                     let stacked = LabelBuilder.stackedLines(in: label)
                     // The lines' sizes from sizing the label, as `measure`'s `add` takes them.
                     if let (size, lineSizes) = try sizer.size(label, withTables: LabelBuilder.isStackedLine), lineSizes.count == stacked.count {
                         for ((key, _), lineSize) in zip(stacked, lineSizes) where seen.insert(key).inserted { lines.append((key, lineSize, nil)) }
-                        return SizedLabel(size: size, lines: lines)
+                        return SizedLabel(size: size, lines: lines, markup: nil)
                     }
                     for (key, line) in stacked where seen.insert(key).inserted {
                         let size = try sizer.size(line)
                         lines.append((key, size, size == nil ? line : nil))
                     }
-                    return SizedLabel(size: try sizer.size(label), lines: lines)
+                    return SizedLabel(size: try sizer.size(label), lines: lines, markup: nil)
                 }
             }
             slots.withLock { $0[c] = part }
@@ -351,7 +389,7 @@ struct GraphBuilder {
         if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
             let id = Self.labelID(edge)
             label = Node(id, Self.plainText.merging([
-                "label": Self.markup(edgeLabel(edge)), "pos": position(lp, geometry: geometry), "id": .text(id),
+                "label": edgeMarkup(edge), "pos": position(lp, geometry: geometry), "id": .text(id),
                 "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip),
             ]) { _, b in b })
         }

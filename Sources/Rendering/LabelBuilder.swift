@@ -78,12 +78,7 @@ struct LabelBuilder {
         }
         var table = HTML.Table(rows: [cells], attributes: Self.lineAttributes)
         guard !lineSizes.isEmpty else { return .table(table) }
-        func fix(_ known: Size) {
-            table.attributes["FIXEDSIZE"] = "TRUE"
-            table.attributes["WIDTH"] = String(Int(known.width.rounded(.up)))
-            table.attributes["HEIGHT"] = String(Int(known.height.rounded(.up)))
-            if let align { table.attributes["ALIGN"] = align }
-        }
+        func fix(_ known: Size) { Self.fix(&table, at: known, align: align) }
         // Sizes are measured with faces, without colours and with the value in the text's
         // last run (see `sizeKey`): PNG's tags and a deck's marker colours draw the same
         // glyphs at the same size.
@@ -111,6 +106,92 @@ struct LabelBuilder {
         table.writeStart(to: &fixed)
         fixed.append(line, range: startLength..<line.bytes.count)
         return .raw(fixed.string)
+    }
+
+    /// A stacked line's table fixed at its measured size (`known`), placed by `align` in a
+    /// wider cell.
+    static func fix(_ table: inout HTML.Table, at known: Size, align: String?) {
+        table.attributes["FIXEDSIZE"] = "TRUE"
+        table.attributes["WIDTH"] = String(Int(known.width.rounded(.up)))
+        table.attributes["HEIGHT"] = String(Int(known.height.rounded(.up)))
+        if let align { table.attributes["ALIGN"] = align }
+    }
+
+    /// A label `lines` made, written once: its markup and where each stacked line is in it,
+    /// from which come both the lines' size keys and, once they are sized, the markup as
+    /// drawn (writing a large net's labels for each was a third of sizing them).
+    struct WrittenLabel {
+        var markup: MarkupBytes
+        /// Each stacked line (in the order of `stackedLines(in:)`): where its markup is, and
+        /// the alignment of the cell that holds it.
+        var lines: [(range: Range<Int>, table: HTML.Table, align: String?)]
+
+        /// Each stacked line's size key: its markup without colours, as `sizeKey` gives it.
+        var keys: [MarkupKey] {
+            markup.bytes.withUnsafeBufferPointer { bytes in
+                lines.map { line in
+                    var key = MarkupBytes(capacity: line.range.count, omitsColors: true)
+                    MarkupBytes.withoutColors(UnsafeBufferPointer(rebasing: bytes[line.range]), into: &key)
+                    return MarkupKey(key.string)
+                }
+            }
+        }
+
+        /// The markup with each stacked line fixed at its size (`sizes`, one per line): what
+        /// `lines` gives once `lineSizes` holds them (see `math`, which rewrites a line's start
+        /// tag the same way).
+        func fixed(_ sizes: [Size]) -> String {
+            var out = MarkupBytes(capacity: markup.bytes.count + 64 * lines.count)
+            var copied = 0
+            for (line, size) in zip(lines, sizes) {
+                out.append(markup, range: copied..<line.range.lowerBound)
+                var table = line.table
+                LabelBuilder.fix(&table, at: size, align: line.align)
+                table.writeStart(to: &out)
+                // The original start tag ends at its first ">": values are escaped (`&gt;`).
+                let tagEnd = markup.bytes[line.range].firstIndex(of: UInt8(ascii: ">"))! + 1
+                out.append(markup, range: tagEnd..<line.range.upperBound)
+                copied = line.range.upperBound
+            }
+            out.append(markup, range: copied..<markup.bytes.count)
+            return out.string
+        }
+    }
+
+    /// A label as `lines` makes it (a table whose cells each hold a line: a stacked line or
+    /// text) written once, or nil for a label of another shape.
+    static func written(_ label: HTML) -> WrittenLabel? {
+        guard case .table(let table) = label, !isStackedLine(table) else { return nil }
+        var lines: [(range: Range<Int>, table: HTML.Table, align: String?)] = []
+        for row in table.rows {
+            for cell in row {
+                if case .table(let line) = cell.content, isStackedLine(line) {
+                    lines.append((0..<0, line, cell.attributes["ALIGN"]))
+                } else if containsTable(cell.content) {
+                    return nil
+                }
+            }
+        }
+        var out = MarkupBytes(capacity: 2048)
+        table.writeStart(to: &out)
+        var next = 0
+        for row in table.rows {
+            let contents = HTML.Table.write(row: row, to: &out)
+            for (cell, range) in zip(row, contents) {
+                if case .table(let line) = cell.content, isStackedLine(line) { lines[next].range = range; next += 1 }
+            }
+        }
+        out.append("</TABLE>")
+        return WrittenLabel(markup: out, lines: lines)
+    }
+
+    static func containsTable(_ html: HTML) -> Bool {
+        switch html {
+        case .table: return true
+        case .font(let inner, _, _, _), .sub(let inner), .sup(let inner), .bold(let inner), .italic(let inner): return containsTable(inner)
+        case .sequence(let parts): return parts.contains { containsTable($0) }
+        case .text, .raw, .lineBreak: return false
+        }
     }
 
     /// A line with stacked scripts is a one-row table with these attributes (and a stack in

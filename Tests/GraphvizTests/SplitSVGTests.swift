@@ -184,7 +184,8 @@ final class SplitSVGTests: XCTestCase {
                        "<TABLE HREF = \"x\"></TABLE>", "<TD id\n=\"c\">"] {
             XCTAssertTrue(SplitSVG.hasAnchor(markup), markup)
         }
-        for markup in ["<TABLE BORDER=\"0\" WIDTH=\"3\"><TR><TD VALIGN=\"TOP\">x = 1</TD></TR></TABLE>", "a = b", "=", "", "<FONT POINT-SIZE=\"9\">VALID=</FONT>"] {
+        for markup in ["<TABLE BORDER=\"0\" WIDTH=\"3\"><TR><TD VALIGN=\"TOP\">x = 1</TD></TR></TABLE>", "a = b", "=", "", "<FONT POINT-SIZE=\"9\">VALID=</FONT>",
+                       "<TD XID=\"1\">", "<TD TITLES=\"x\">", "<TD HREFS=\"x\">", "<TD TOOLTIPS=\"x\">", "<TD I=\"x\">"] {
             XCTAssertFalse(SplitSVG.hasAnchor(markup), markup)
         }
     }

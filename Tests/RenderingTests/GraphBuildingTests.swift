@@ -45,4 +45,54 @@ final class GraphBuildingTests: XCTestCase {
             }
         }
     }
+
+    /// Above `parallelSizing.minimum` edges, each edge label is written once, while it is
+    /// sized, and drawn as written: the markup equals the label built for drawing on the
+    /// finished layout (its stacked lines fixed at their measured sizes), in every chunking,
+    /// theme and view.
+    func testEdgeLabelsWrittenWhileSizedAreTheLabelsBuiltForDrawing() throws {
+        var compared = 0
+        for theme in ["classroom", "chalkboard"] {
+            let renderer = DiagramRenderer(theme: try Theme.named(theme))
+            for (sample, view) in [("softmax-classifier.yaml", View.full), ("question-1.yaml", .full), ("question-1.yaml", .backward),
+                                   ("deep-sigmoid.yaml", .forward), ("xor.yaml", .ops), ("dead-relu.yaml", .full)] {
+                let diagram = try view.diagram(NetworkFile.load(path: TestSupport.sample(sample)).solve())
+                var measuring = GraphBuilder(theme: renderer.theme)
+                measuring.parallelSizing = (1, 3)
+                let (_, lineSizes, written) = try measuring.measure([diagram], legend: nil)
+                var drawing = GraphBuilder(theme: renderer.theme)
+                drawing.labels.lineSizes = lineSizes
+                for edge in diagram.edges where !edge.lines.isEmpty {
+                    let label = try XCTUnwrap(written[edge.id], "\(theme) \(sample) \(view) \(edge.id)")
+                    XCTAssertEqual(label.markup, drawing.edgeLabel(edge).markup, "\(theme) \(sample) \(view) \(edge.id)")
+                    compared += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 100)
+    }
+
+    /// The graph drawn with the labels written while measuring is the graph drawn without
+    /// them; a layout drawing another diagram (other values on the same edges, or dimmed
+    /// edges), or in PNG's tags, builds those labels anew.
+    func testGraphsDrawnWithWrittenLabelsAreTheGraphsBuiltAnew() throws {
+        let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
+        let network = try NetworkFile.load(path: TestSupport.sample("question-1.yaml"))
+        let full = try View.full.diagram(network.solve())
+        var measuring = GraphBuilder(theme: renderer.theme)
+        measuring.parallelSizing = (1, 2)
+        let (measured, lineSizes, written) = try measuring.measure([full], legend: nil)
+        XCTAssertFalse(written.isEmpty)
+        let geometry = DiagramGeometry(diagram: full, measured: measured, theme: renderer.theme)
+        var dimmed = full
+        dimmed.edges[0].emphasis.dimmed = true
+        let backward = try View.backward.diagram(network.solve())
+        for (diagram, scripts) in [(full, LabelBuilder.ScriptStyle.faces), (dimmed, .faces), (backward, .faces), (full, .tags)] {
+            var plain = GraphBuilder(theme: renderer.theme, scripts: scripts)
+            plain.labels.lineSizes = lineSizes
+            var reusing = plain
+            reusing.measuredEdgeLabels = written
+            XCTAssertEqual(reusing.graph(diagram, geometry: geometry, legend: nil, dpi: nil), plain.graph(diagram, geometry: geometry, legend: nil, dpi: nil))
+        }
+    }
 }
