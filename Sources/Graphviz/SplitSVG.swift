@@ -6,75 +6,51 @@ import Synchronization
 /// one drawing of the whole graph writes.
 ///
 /// Graphviz keeps its state in globals, so one process draws one graph at a time on one core,
-/// and for a labelled net that is most of the render: parsing its HTML labels and writing the
-/// SVG. A forked child draws a run of nodes at the end of the graph while this process draws
-/// the rest. With `outputorder=edgesfirst` Graphviz writes every edge, then the nodes in the
-/// order they were made, each node's SVG depending only on the node (positions are pinned and
-/// every edge's route is given): the child's nodes, cut out of its SVG, go just before the
-/// closing tags of this process's SVG. A moved node that an edge touches stays in this
-/// process's graph as an invisible point at its position (a stub, without its label), after
-/// every kept node, so the edge has its end; what this process writes from the first stub on
-/// is dropped.
+/// and for a labelled 32-64-64-10 that is most of the render: parsing 6,784 HTML labels and
+/// writing 16 MB of SVG. The labels are nodes of their own at the end of the graph, touched by
+/// no edge; a forked child draws a run of them while this process draws the rest. With
+/// `outputorder=edgesfirst` Graphviz writes every edge, then the nodes in the order they were
+/// made, each node's SVG depending only on the node: the child's nodes, cut out of its SVG, go
+/// just before the closing tags of this process's SVG.
 ///
 /// The join is only made when it is exact; otherwise `draw` returns nil and the caller draws
 /// the whole graph in this process: the child said anything (a warning), its bounding box is
 /// not inside this process's (the whole graph's box would then differ from the one written in
-/// this SVG's header; a stub lies inside its node's box), or its SVG holds a gradient (Graphviz
-/// numbers them with a counter of its process). `plan` moves no node with an external label or
-/// an anchor in its HTML label (numbered by a counter too), nor any node when something in the
+/// this SVG's header), or its SVG holds a gradient (Graphviz numbers them with a counter of its
+/// process). `plan` moves no node an edge touches, no node with an external label or an
+/// anchor in its HTML label (numbered by a counter too), nor any node when something in the
 /// graph has an external or edge label (Graphviz places those around every node).
 enum SplitSVG {
-    /// The two parts of a graph: every edge and the first nodes (and a stub of each moved node
-    /// an edge touches), and a run of nodes at the end.
+    /// The two parts of a graph: every edge and the first nodes, and a run of nodes at the end.
     struct Plan {
         var kept: Graph
         var moved: Graph
         /// The name of the first moved node: its comment starts the moved part of the child's SVG.
         var firstMoved: String
-        /// The name of the first stub in the kept part, whose comment ends what is kept of its SVG.
-        var firstStub: String?
         /// The nodes of the other part, whose attributes each part declares too.
         var keptNodes: ArraySlice<Node>
         var movedNodes: ArraySlice<Node>
     }
 
-    /// A graph is split only when its drawing weighs at least this much (see `weight`): the
-    /// fork and the join cost ~1–2 ms of CPU, and copies of the pages both processes write.
-    /// The worked example's ops view (~190,000) is split: this process's part of the drawing
-    /// took ~9 ms of CPU instead of ~13, with the child's ~10 ms alongside; its full view
-    /// (~55,000) is drawn whole.
-    static let minimumWeight = 150_000
+    /// A graph is split only when the child draws at least this many nodes: below that the fork
+    /// and the join cost more than they save.
+    static let minimumMoved = 1_000
 
     /// `GraphvizEngine.drawsLargeSVGInTwoProcesses`.
     static let allowed = Atomic<Bool>(false)
 
-    /// What drawing a node costs besides its label's markup (its group, title, tooltip and
-    /// shape), in bytes of label markup: Graphviz's time on a node is mostly the parse of its
-    /// HTML label, which grows with the markup.
-    static let nodeWeight = 400
-
-    /// What drawing an edge costs (its path, arrow head and tooltip), in the same unit: 0.13 of
-    /// a labelled 32-64-64-10's label node (a profile of each process's samples against the
-    /// labels and edges it drew, with SVG numbers printed by `gvprintdouble` of the executable).
-    static let edgeWeight = 260
-
-    /// A node's share of the drawing (see `nodeWeight`).
-    static func weight(_ node: Node) -> Int {
-        switch node.attributes["label"] {
-        case .html(let html)?: nodeWeight + html.markup.utf8.count
-        case .text(let text)?, .escaped(let text)?: nodeWeight + text.utf8.count
-        default: nodeWeight
-        }
-    }
+    /// What drawing an edge costs next to drawing a node with an HTML label (its path, arrow
+    /// head and tooltip against the label's parse and text), for sharing the work evenly.
+    /// (A labelled 32-64-64-10's profile: each process's samples against the labels and edges
+    /// it drew, with SVG numbers printed by `gvprintdouble` of the executable.)
+    static let edgeCost = 0.13
 
     /// How `graph` is split, or nil when it is not worth it or not exact.
     static func plan(_ graph: Graph) -> Plan? {
-        guard graph.subgraphs.isEmpty, graph.attributes["outputorder"] == .text("edgesfirst"),
+        guard graph.nodes.count >= 2 * minimumMoved, graph.subgraphs.isEmpty,
+              graph.attributes["outputorder"] == .text("edgesfirst"),
               !hasPlacedLabels(graph.nodeDefaults, edge: false), !hasPlacedLabels(graph.edgeDefaults, edge: true)
         else { return nil }
-        let weights = graph.nodes.map(weight)
-        let total = weights.reduce(0, +) + edgeWeight * graph.edges.count
-        guard total >= minimumWeight else { return nil }
         // Every node declared once, and every edge between declared nodes: Graphviz merges a
         // repeated name and makes a node an edge names last, both across the whole graph.
         var names = Set<String>()
@@ -87,36 +63,21 @@ enum SplitSVG {
             endpoints.insert(e.tail)
             endpoints.insert(e.head)
         }
-        // A node an edge touches may move only when every edge's route is given: Graphviz
-        // routes any other edge around the nodes, which a stub is not.
-        let routed = graph.edges.allSatisfy { $0.attributes["pos"] != nil }
-        var start = graph.nodes.count, moved = 0
-        while start > 0, moved < total / 2, movable(graph.nodes[start - 1]), routed || !endpoints.contains(graph.nodes[start - 1].id) {
+        let balanced = Int((Double(graph.nodes.count) + edgeCost * Double(graph.edges.count)) / 2)
+        var start = graph.nodes.count
+        while start > 0, graph.nodes.count - start < balanced, movable(graph.nodes[start - 1], endpoints: endpoints) {
             start -= 1
-            moved += weights[start]
         }
-        guard start < graph.nodes.count, moved >= total / 4 else { return nil }
+        guard graph.nodes.count - start >= minimumMoved else { return nil }
         for n in graph.nodes[..<start] where n.attributes["xlabel"] != nil { return nil }
         var kept = Graph(name: graph.name, directed: graph.directed, attributes: graph.attributes,
                          nodeDefaults: graph.nodeDefaults, edgeDefaults: graph.edgeDefaults)
-        var part = kept
+        var moved = kept
         for n in graph.nodes[..<start] { kept.add(n) }
-        var firstStub: String?
-        for n in graph.nodes[start...] where endpoints.contains(n.id) {
-            firstStub = firstStub ?? n.id
-            kept.add(stub(n))
-        }
         for e in graph.edges { kept.add(e) }
-        for n in graph.nodes[start...] { part.add(n) }
-        return Plan(kept: kept, moved: part, firstMoved: graph.nodes[start].id, firstStub: firstStub,
+        for n in graph.nodes[start...] { moved.add(n) }
+        return Plan(kept: kept, moved: moved, firstMoved: graph.nodes[start].id,
                     keptNodes: graph.nodes[..<start], movedNodes: graph.nodes[start...])
-    }
-
-    /// A moved node as the kept part has it, for its edges: an invisible node of no size at its
-    /// position (its centre), so the kept part's bounding box is no larger than the whole's.
-    static func stub(_ node: Node) -> Node {
-        Node(node.id, ["label": "", "pos": node.attributes["pos"] ?? "", "shape": "plaintext", "width": "0", "height": "0",
-                       "fixedsize": "true", "style": "invis"])
     }
 
     /// Labels Graphviz places itself, avoiding every node: a node's `xlabel`, an edge's labels.
@@ -124,11 +85,11 @@ enum SplitSVG {
         edge ? attributes.keys.contains { $0.hasSuffix("label") } : attributes["xlabel"] != nil
     }
 
-    /// Whether the child may draw `node`: it has a position, an explicit id (else its SVG id is
-    /// its sequence number) and a name its SVG comment writes as it is, no external label, and
-    /// no anchor in its HTML label.
-    static func movable(_ node: Node) -> Bool {
-        guard node.attributes["pos"] != nil, node.attributes["xlabel"] == nil,
+    /// Whether the child may draw `node`: no edge touches it, it has an explicit id (else its
+    /// SVG id is its sequence number) and a name its SVG comment writes as it is, no external
+    /// label, and no anchor in its HTML label.
+    static func movable(_ node: Node, endpoints: Set<String>) -> Bool {
+        guard !endpoints.contains(node.id), node.attributes["xlabel"] == nil,
               case .text(let id)? = node.attributes["id"], !id.isEmpty,
               !node.id.isEmpty, node.id.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
         else { return false }
@@ -199,13 +160,13 @@ enum SplitSVG {
 
     /// The whole graph's finished SVG: the kept part finished here while the child works, then
     /// the child's nodes put in; nil when they cannot be joined exactly.
-    static func joined(_ started: Started, firstMoved: String, firstStub: String?, finishing: (Data) -> Data) -> Data? {
+    static func joined(_ started: Started, firstMoved: String, finishing: (Data) -> Data) -> Data? {
         defer { close(started.file) }
         var kept = started.kept
         if let part = kept { kept = Part(svg: finishing(part.svg), box: part.box) }
         guard let status = waitForChild(started.child, startedAt: started.time), let kept, status == 0,
               let moved = readAll(started.file) else { return nil }
-        return join(kept: kept, moved: moved, firstMoved: firstMoved, firstStub: firstStub)
+        return join(kept: kept, moved: moved, firstMoved: firstMoved)
     }
 
     /// The child's exit status, or nil when it did not exit on its own in time: then it is
@@ -285,43 +246,26 @@ enum SplitSVG {
         return Part(svg: bytes.dropFirst(32), box: box)
     }
 
-    /// The kept part's SVG up to its first stub (or its closing tags) with the moved nodes put
-    /// after it, or nil when the join would not be the whole graph's SVG.
-    static func join(kept: Part, moved: Part, firstMoved: String, firstStub: String? = nil) -> Data? {
+    /// The kept part's SVG with the moved nodes put before its closing tags, or nil when the
+    /// join would not be the whole graph's SVG.
+    static func join(kept: Part, moved: Part, firstMoved: String) -> Data? {
         let closing = Array("</g>\n</svg>\n".utf8)
         let a = kept.box, b = moved.box
         guard b[0] >= a[0], b[1] >= a[1], b[2] <= a[2], b[3] <= a[3],
               kept.svg.count > closing.count, kept.svg.suffix(closing.count).elementsEqual(closing),
               moved.svg.count > closing.count, moved.svg.suffix(closing.count).elementsEqual(closing)
         else { return nil }
-        var keptEnd = kept.svg.count - closing.count
-        if let firstStub {
-            // The stubs are the kept part's last nodes: its SVG ends where the first one's starts.
-            guard let at = kept.svg.withUnsafeBytes({ lastIndex(of: Array("\n<!-- \(firstStub) -->\n".utf8), in: $0) }) else { return nil }
-            keptEnd = at + 1
-        }
         return moved.svg.withUnsafeBytes { movedBytes -> Data? in
             let body = UnsafeRawBufferPointer(rebasing: movedBytes[..<(movedBytes.count - closing.count)])
             guard let start = firstIndex(of: Array("\n<!-- \(firstMoved) -->\n".utf8), in: body) else { return nil }
             let nodes = UnsafeRawBufferPointer(rebasing: body[(start + 1)...])
             if firstIndex(of: Array("<defs>".utf8), in: nodes) != nil { return nil }  // a gradient
-            var out = Data(capacity: keptEnd + nodes.count + closing.count)
-            out.append(kept.svg.prefix(keptEnd))
+            var out = Data(capacity: kept.svg.count + nodes.count)
+            out.append(kept.svg.prefix(kept.svg.count - closing.count))
             out.append(contentsOf: nodes)
             out.append(contentsOf: closing)
             return out
         }
-    }
-
-    /// Where `needle` last occurs in `bytes`.
-    static func lastIndex(of needle: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
-        guard let base = bytes.baseAddress, !needle.isEmpty, bytes.count >= needle.count else { return nil }
-        var at = bytes.count - needle.count
-        while at >= 0 {
-            if memcmp(base + at, needle, needle.count) == 0 { return at }
-            at -= 1
-        }
-        return nil
     }
 
     /// Where `needle` first occurs in `bytes`.
@@ -371,7 +315,7 @@ extension GraphvizEngine {
             }
             return (started, warnings)
         }
-        guard let started, let svg = SplitSVG.joined(started, firstMoved: plan.firstMoved, firstStub: plan.firstStub, finishing: finishing) else {
+        guard let started, let svg = SplitSVG.joined(started, firstMoved: plan.firstMoved, finishing: finishing) else {
             return .notJoined(warnings: warnings)
         }
         return .drawn(svg, warnings: warnings)
