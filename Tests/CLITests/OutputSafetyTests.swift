@@ -157,6 +157,24 @@ final class OutputSafetyTests: XCTestCase {
         }
     }
 
+    /// Standard output that takes no bytes (`> /dev/full`) gets the one-line error, not a
+    /// crash: FileHandle's `write` ended the process with a backtrace (exit 132).
+    func testAFullStandardOutputIsAnErrorNotACrash() throws {
+        for command in [["values", q1], ["render", q1, "-o", "-", "--format", "dot"], ["explain", q1, "--all"], ["themes"]] {
+            let shell = Process()
+            shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+            shell.arguments = ["-c", "exec \"$0\" \"$@\" > /dev/full", TestSupport.executable] + command
+            let err = Pipe()
+            shell.standardError = err
+            try shell.run()
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            shell.waitUntilExit()
+            XCTAssertEqual(shell.terminationStatus, 1, "\(command): \(message)")
+            XCTAssertTrue(message.hasPrefix("bpviz: standard output: cannot write (No space left on device)"), "\(command): \(message)")
+            XCTAssertEqual(message.split(separator: "\n").count, 1, message)
+        }
+    }
+
     func testDevicesAndPipesAreWrittenNeverReplaced() throws {
         let dir = try TestSupport.temporaryDirectory()
         // As root a device node of our own (renaming over /dev/null itself would break the

@@ -134,6 +134,15 @@ public enum OutputFile {
         }
     }
 
+    /// Writes to standard output, with the system's reason when it does not take the bytes
+    /// (`> /dev/full`, a full disk): FileHandle's `write` ends the process there.
+    public static func writeStandardOutput(_ data: Data) throws {
+        let failed = writeAll(data, to: STDOUT_FILENO)
+        guard failed == 0 else {
+            throw OutputError("standard output: cannot write (\(OutputError.reason(failed))); expected an output that takes \(data.count) bytes")
+        }
+    }
+
     /// Devices, pipes and sockets take the bytes as they come.
     static func writeDirectly(_ data: Data, to path: String, shownAs shown: String) throws {
         let fd = open(path, O_WRONLY | O_CLOEXEC)

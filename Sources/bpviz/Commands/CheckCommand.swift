@@ -2,6 +2,7 @@ import Annotation
 import ArgumentParser
 import Foundation
 import NetworkModel
+import Rendering
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,7 +44,7 @@ struct CheckCommand: ParsableCommand {
                 out += "not compared: \(check.kinkCount) gradient\(check.kinkCount == 1 ? "" : "s") where a ReLU input sits at its kink (0), where finite differences are undefined\n"
             }
             for warning in HealthReport(solution).warnings(symbols: Symbols(network: solution.network)) { out += "warning: \(warning)\n" }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            try OutputFile.writeStandardOutput(Data(out.utf8))
             if !check.passed {
                 let error = check.worst?.error ?? 0
                 printError("\(network): gradient check failed: " + (error.isFinite

@@ -60,7 +60,7 @@ struct ExplainCommand: ParsableCommand {
                 }
                 text = explanation.document(figure: format == .latex ? try figure(solution) : nil)
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try OutputFile.writeStandardOutput(Data(text.utf8))
         }
     }
 }

@@ -14,7 +14,7 @@ struct SlidesCommand: ParsableCommand {
     @Flag(name: .customLong("allow-other-files"), help: "Write the deck into a directory that holds other files (they are never replaced or removed).")
     var allowOtherFiles = false
     @Option(help: "svg, png or pdf frames, or beamer: DIR/deck.tex, a LaTeX Beamer deck with a TikZ picture per frame.") var format: DeckWriter.Format = .svg
-    @Option(help: "node: one node or gradient a frame; layer: one layer a frame; ops: the backward pass through the op graph, one operation a frame.") var steps: SlideDeck.Steps = .node
+    @Option(help: "node: one node or gradient a frame; layer: one layer a frame; ops: the op graph, forward a unit a frame, backward one operation a frame, then each unit's gradients.") var steps: SlideDeck.Steps = .node
     @OptionGroup var style: StyleOptions
     @Option(name: .customLong("max-frames"), help: "Refuse decks with more frames than this.", transform: wholeNumber) var maxFrames: Int = 400
     @Option(name: .customLong("max-deck-weights"), help: "Refuse decks whose frames label more weights in all (weights × frames) than this.",

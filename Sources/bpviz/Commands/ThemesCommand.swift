@@ -13,7 +13,7 @@ struct ThemesCommand: ParsableCommand {
             for t in themes {
                 out += t.name + String(repeating: " ", count: width - t.name.count + 2) + t.description + "\n"
             }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            try OutputFile.writeStandardOutput(Data(out.utf8))
         }
     }
 }

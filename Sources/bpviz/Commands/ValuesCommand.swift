@@ -2,6 +2,7 @@ import Annotation
 import ArgumentParser
 import Foundation
 import NetworkModel
+import Rendering
 
 struct ValuesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +35,7 @@ struct ValuesCommand: ParsableCommand {
             case .csv: output = ValueTable(solution).csv()
             case .markdown: output = ValueTable(solution).markdown(format: numbers)
             }
-            FileHandle.standardOutput.write(Data(output.utf8))
+            try OutputFile.writeStandardOutput(Data(output.utf8))
         }
     }
 }

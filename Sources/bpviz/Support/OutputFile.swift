@@ -5,7 +5,7 @@ import Rendering
 /// regular files, direct for devices and pipes, the system's reason on failure).
 func writeAtomically(_ data: Data, to path: String) throws {
     if path == "-" {
-        FileHandle.standardOutput.write(data)
+        try OutputFile.writeStandardOutput(data)
         return
     }
     try OutputFile.write(data, to: path)
