@@ -14,7 +14,8 @@ struct OpsDeck {
     let forward: ForwardArithmetic
     let format: NumberFormat
 
-    /// At most this many inputs are worked out in one caption.
+    /// At most this many lines are worked out in one caption (inputs of an operation, outputs
+    /// of a softmax, lines of gradients); a note says how many more.
     static let captionInputs = 6
 
     var graph: OpGraph { ops.graph }
@@ -42,7 +43,8 @@ struct OpsDeck {
             var d = printed.diagram(knownGradient: { everything || snapshot.contains($0) })
             for i in d.nodes.indices where nodes.contains(d.nodes[i].id) { d.nodes[i].emphasis.highlighted = true }
             for i in d.edges.indices where edges.contains(d.edges[i].id) { d.edges[i].emphasis.highlighted = true }
-            d.caption = caption + notes
+            // The closed-form note is about a gradient: not before the backward pass.
+            d.caption = snapshot.isEmpty && !everything ? caption : caption + notes
             frames.append(SlideDeck.Frame(name: "\(String.padded(frames.count + 1))-\(slug)", title: title, diagram: d))
         }
 

@@ -9,14 +9,15 @@ import NetworkModel
 /// Each frame shows only what is known by then (later values read "?") and highlights what
 /// it computes; its arithmetic is its caption.
 public struct SlideDeck: Sendable {
-    /// node: one node or gradient a frame; layer: one layer a frame; ops: the backward pass
-    /// through the op graph, one operation a frame.
+    /// node: one node or gradient a frame; layer: one layer a frame; ops: the op graph, forward
+    /// a unit a frame, backward one operation a frame, then each unit's gradients.
     public enum Steps: String, CaseIterable, Sendable {
         /// One node's value or one gradient per frame: the worked example's pace.
         case node
         /// One layer per frame, forward and backward.
         case layer
-        /// The ops view's backward pass, one operation per frame.
+        /// The ops view: forward a unit per frame, backward one operation per frame, then each
+        /// unit's weights and bias with their gradients.
         case ops
     }
 

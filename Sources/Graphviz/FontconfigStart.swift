@@ -12,7 +12,7 @@ import Foundation
 /// plugin; Pango's own FcInit then finds it made and returns at once. fontconfig publishes
 /// its configuration with an atomic compare-and-swap, so the calls are safe together, but two
 /// at once would each read every file: the warm-up lays out text only once it is done (it
-/// waits for its fonts, given after this). The configuration is the one Pango would read
+/// waits for `PangoWarmUp.fontconfigStarted()`). The configuration is the one Pango would read
 /// (same library, environment and files).
 ///
 /// It is the calling thread's, not a third thread's, because the road to the first

@@ -532,7 +532,9 @@ struct GraphBuilder {
     /// half: a steep edge (the MNIST flow view's, from a folded input to a unit far down)
     /// aimed at a centre entered through the top or bottom and crossed a neighbour's text on
     /// its way; the sides of a column's boxes line up, so it now runs beside them. Shallow
-    /// edges keep their ends, and edges into one unit stay spread along its side.
+    /// edges keep their ends, spread along the side; steep ones end at the middle half's
+    /// edge, so many steep edges into one unit (the MNIST flow view's) share their tip: a
+    /// pile of arrowheads, the price of not crossing any text.
     func straightEnds(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool) -> (start: Point, tip: Point) {
         if sides, let ends = facingSides(of: tail, and: head) { return ends }
         return (border(from: tail.center, toward: head.center, size: tail.size), border(from: head.center, toward: tail.center, size: head.size))

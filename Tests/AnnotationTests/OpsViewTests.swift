@@ -95,6 +95,16 @@ final class OpsViewTests: XCTestCase {
         XCTAssertFalse(frames.last!.diagram.nodes.contains { $0.lines.contains(where: \.hidden) }, "the last frame knows everything")
     }
 
+    func testTheClosedFormNoteComesWithTheBackwardPass() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("softmax-classifier.yaml")).solve()
+        let frames = SlideDeck(solution: solution, steps: .ops).frames
+        func noted(_ f: SlideDeck.Frame) -> Bool { f.diagram.caption.contains { $0.text.unicode.contains("closed form") } }
+        let forward = frames.prefix { $0.name.contains("-forward-") }
+        XCTAssertEqual(forward.count, 8, "six units, the softmax, the loss")
+        XCTAssertTrue(forward.allSatisfy { !noted($0) }, "no gradient yet")
+        XCTAssertTrue(frames.dropFirst(forward.count).allSatisfy(noted), "from the seed on")
+    }
+
     func testTheDeckComputesForwardAUnitAFrameAndEndsWithEveryParameterGradient() throws {
         let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
         let frames = SlideDeck(solution: solution, steps: .ops).frames
@@ -133,6 +143,8 @@ final class OpsViewTests: XCTestCase {
             }
         }
         XCTAssertEqual(stated.map { String($0.split(separator: " = ").last!) }, expected)
-        XCTAssertEqual(Set(last.flatMap { $0.diagram.nodes.filter(\.emphasis.highlighted).map(\.id.raw) }).count, 17, "each parameter highlighted once")
+        let highlighted = last.flatMap { $0.diagram.nodes.filter(\.emphasis.highlighted).map(\.id.raw) }
+        XCTAssertEqual(highlighted.count, 17, "each parameter highlighted once")
+        XCTAssertEqual(Set(highlighted).count, 17)
     }
 }
