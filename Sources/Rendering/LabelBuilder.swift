@@ -98,14 +98,27 @@ struct LabelBuilder {
         let startLength = line.bytes.count
         for row in table.rows { HTML.Table.write(row: row, to: &line) }
         line.append("</TABLE>")
-        var key = MarkupBytes(capacity: line.bytes.count, omitsColors: true)
-        line.bytes.withUnsafeBufferPointer { MarkupBytes.withoutColors($0, into: &key) }
-        guard let known = lineSizes[MarkupKey(key.string)] else { return .raw(line.string) }
-        fix(known)
+        guard let known = lineSizes[line.bytes.withUnsafeBufferPointer(Self.key(ofLine:))] else { return .raw(line.string) }
         var fixed = MarkupBytes(capacity: line.bytes.count + 64)
-        table.writeStart(to: &fixed)
-        fixed.append(line, range: startLength..<line.bytes.count)
+        Self.appendFixed(table, at: known, align: align, body: startLength..<line.bytes.count, of: line, to: &fixed)
         return .raw(fixed.string)
+    }
+
+    /// A stacked line's size key from its markup: the markup without its colours, as
+    /// `sizeKey` writes it.
+    static func key(ofLine markup: UnsafeBufferPointer<UInt8>) -> MarkupKey {
+        var key = MarkupBytes(capacity: markup.count, omitsColors: true)
+        MarkupBytes.withoutColors(markup, into: &key)
+        return MarkupKey(key.string)
+    }
+
+    /// A stacked line fixed at its measured size: a start tag that fixes `table` at `size`
+    /// (see `fix`), then the line's markup after its own start tag (`markup[body]`).
+    static func appendFixed(_ table: HTML.Table, at size: Size, align: String?, body: Range<Int>, of markup: MarkupBytes, to out: inout MarkupBytes) {
+        var table = table
+        fix(&table, at: size, align: align)
+        table.writeStart(to: &out)
+        out.append(markup, range: body)
     }
 
     /// A stacked line's table fixed at its measured size (`known`), placed by `align` in a
@@ -129,11 +142,7 @@ struct LabelBuilder {
         /// Each stacked line's size key: its markup without colours, as `sizeKey` gives it.
         var keys: [MarkupKey] {
             markup.bytes.withUnsafeBufferPointer { bytes in
-                lines.map { line in
-                    var key = MarkupBytes(capacity: line.range.count, omitsColors: true)
-                    MarkupBytes.withoutColors(UnsafeBufferPointer(rebasing: bytes[line.range]), into: &key)
-                    return MarkupKey(key.string)
-                }
+                lines.map { LabelBuilder.key(ofLine: UnsafeBufferPointer(rebasing: bytes[$0.range])) }
             }
         }
 
@@ -145,12 +154,9 @@ struct LabelBuilder {
             var copied = 0
             for (line, size) in zip(lines, sizes) {
                 out.append(markup, range: copied..<line.range.lowerBound)
-                var table = line.table
-                LabelBuilder.fix(&table, at: size, align: line.align)
-                table.writeStart(to: &out)
                 // The original start tag ends at its first ">": values are escaped (`&gt;`).
                 let tagEnd = markup.bytes[line.range].firstIndex(of: UInt8(ascii: ">"))! + 1
-                out.append(markup, range: tagEnd..<line.range.upperBound)
+                LabelBuilder.appendFixed(line.table, at: size, align: line.align, body: tagEnd..<line.range.upperBound, of: markup, to: &out)
                 copied = line.range.upperBound
             }
             out.append(markup, range: copied..<markup.bytes.count)
