@@ -259,19 +259,16 @@ struct GraphBuilder {
                 return try edges[min(edges.count, c * size)..<min(edges.count, (c + 1) * size)].map { edge in
                     let label = builder.edgeLabel(edge)
                     var lines: [(key: MarkupKey, size: Size?, line: HTML?)] = []
-                    // Written once, for the lines' keys and the markup drawn (see `WrittenLabel`).
-                    if builder.drawsMeasuredLabels, let written = LabelBuilder.written(label),
-                       let (size, lineSizes) = try sizer.size(label, withTables: LabelBuilder.isStackedLine), lineSizes.count == written.lines.count {
-                        for (key, lineSize) in zip(written.keys, lineSizes) where seen.insert(key).inserted { lines.append((key, lineSize, nil)) }
-                        return SizedLabel(size: size, lines: lines, markup: written.fixed(lineSizes))
-                    }
-                    let stacked = LabelBuilder.stackedLines(in: label)
+                    // Written once where it is drawn as measured: the lines' keys and the
+                    // markup drawn come from that one writing (see `WrittenLabel`).
+                    let written = builder.drawsMeasuredLabels ? LabelBuilder.written(label) : nil
+                    let keys = written?.keys ?? LabelBuilder.stackedLines(in: label).map(\.key)
                     // The lines' sizes from sizing the label, as `measure`'s `add` takes them.
-                    if let (size, lineSizes) = try sizer.size(label, withTables: LabelBuilder.isStackedLine), lineSizes.count == stacked.count {
-                        for ((key, _), lineSize) in zip(stacked, lineSizes) where seen.insert(key).inserted { lines.append((key, lineSize, nil)) }
-                        return SizedLabel(size: size, lines: lines, markup: nil)
+                    if let (size, lineSizes) = try sizer.size(label, withTables: LabelBuilder.isStackedLine), lineSizes.count == keys.count {
+                        for (key, lineSize) in zip(keys, lineSizes) where seen.insert(key).inserted { lines.append((key, lineSize, nil)) }
+                        return SizedLabel(size: size, lines: lines, markup: written?.fixed(lineSizes))
                     }
-                    for (key, line) in stacked where seen.insert(key).inserted {
+                    for (key, line) in LabelBuilder.stackedLines(in: label) where seen.insert(key).inserted {
                         let size = try sizer.size(line)
                         lines.append((key, size, size == nil ? line : nil))
                     }
