@@ -104,7 +104,7 @@ public struct DiagramRenderer: Sendable {
         let ownLayout = layout == nil
         let layout = try layout ?? self.layout(diagram)
         if format == .tikz { return Data(TikZWriter(theme: theme).picture(diagram, layout: layout).utf8) }
-        let g = try graph(diagram, layout: layout, dpi: format == .png ? (dpi ?? defaultDPI(layout)) : nil,
+        let g = try graph(diagram, layout: layout, dpi: format == .png ? pngDPI(dpi, layout) : nil,
                           scriptTags: format == .png || format == .pdf || format == .dot)
         let drawn: Data
         switch format {
@@ -135,6 +135,20 @@ public struct DiagramRenderer: Sendable {
 
     /// A graph this large (nodes and edges) is freed on another thread.
     static let largeGraph = 2_000
+
+    /// The highest resolution at which the picture fits in a PNG: Cairo's image surfaces are
+    /// under 32,767 pixels a side. Above it Graphviz would scale the picture down to fit
+    /// itself — the same picture — and print a line of its own on the standard error
+    /// ("(null): graph is too large for cairo-renderer bitmaps"), which a render must not.
+    /// The resolution a PNG is drawn at: `requested` or else `defaultDPI`, at most `largestPNGDPI`.
+    public func pngDPI(_ requested: Double?, _ layout: Layout) -> Double {
+        min(requested ?? defaultDPI(layout), largestPNGDPI(layout))
+    }
+
+    public func largestPNGDPI(_ layout: Layout) -> Double {
+        // Graphviz's width in pixels: ROUND(points × dpi / 72), which must stay below 32,767.
+        max(1, (32_766 * 72 / max(layout.width, layout.height, 1)).rounded(.down))
+    }
 
     /// Crisp on a 1080p slide: the picture's width fills 1920 pixels, between 96 and 300 dpi.
     public func defaultDPI(_ layout: Layout) -> Double {

@@ -18,19 +18,39 @@ func now() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
+let usage = """
+    usage: bpviz-bench NETWORK                     renders per second through the binding, and memory
+                                                   after 10 and 1,000 renders (one JSON object)
+           bpviz-bench --stages NETWORK VIEW [RUNS]  CPU milliseconds of each stage of one render
+
+    """
+
+/// The value, or the error as one line on the standard error and exit status 1 (a bad
+/// network file is a message, not a crash).
+func orExit<T>(_ body: () throws -> T) -> T {
+    do { return try body() } catch {
+        FileHandle.standardError.write(Data("bpviz-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 let arguments = CommandLine.arguments
-if arguments.count >= 2, arguments[1] == "--stages" {
-    try stages(Array(arguments.dropFirst(2)))
+if arguments.count >= 2, ["--help", "-h"].contains(arguments[1]) {
+    print(usage, terminator: "")
     exit(0)
 }
-guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: bpviz-bench NETWORK\n".utf8))
+if arguments.count >= 2, arguments[1] == "--stages" {
+    orExit { try stages(Array(arguments.dropFirst(2))) }
+    exit(0)
+}
+guard arguments.count == 2, !arguments[1].hasPrefix("-") else {
+    FileHandle.standardError.write(Data(usage.utf8))
     exit(2)
 }
-let solution = try NetworkFile.load(path: arguments[1]).solve()
+let solution = orExit { try NetworkFile.load(path: arguments[1]).solve() }
 let diagram = Annotator(solution: solution).diagram(view: .full)
-let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
-let graph = try renderer.graph(diagram)
+let renderer = DiagramRenderer(theme: orExit { try Theme.named("classroom") })
+let graph = orExit { try renderer.graph(diagram) }
 let dot = graph.dot
 
 /// The same graph with plain-text labels: Graphviz 2.43's HTML-label parser leaks a little

@@ -20,6 +20,25 @@ final class RenderingTests: XCTestCase {
 
     // MARK: - DOT snapshots
 
+    /// A PNG is drawn at the largest resolution under Cairo's image limit (32,767 pixels a
+    /// side, as Graphviz rounds the size), so Graphviz neither scales it nor prints a line of
+    /// its own about it; a resolution that fits is kept.
+    func testPNGResolutionStaysUnderCairosLimit() throws {
+        let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
+        for (sample, view) in [("question-1.yaml", View.ops), ("question-1.yaml", .full), ("softmax-classifier.yaml", .ops)] {
+            let layout = try renderer.layout(try diagram(sample, view: view))
+            let side = max(layout.width, layout.height)
+            func pixels(_ dpi: Double) -> Double { (side * dpi / 72 + 0.5).rounded(.down) }
+            let largest = renderer.largestPNGDPI(layout)
+            XCTAssertEqual(largest, largest.rounded(), sample)
+            XCTAssertLessThan(pixels(largest), 32_767, "\(sample) \(view)")
+            XCTAssertGreaterThanOrEqual(pixels(largest + 1), 32_767, "\(sample) \(view): the largest whole resolution that fits")
+            XCTAssertEqual(renderer.pngDPI(1200, layout), min(1200, largest))
+            XCTAssertEqual(renderer.pngDPI(24, layout), 24)
+            XCTAssertEqual(renderer.pngDPI(nil, layout), min(renderer.defaultDPI(layout), largest))
+        }
+    }
+
     func testDOTSnapshotsOfTheWorkedExample() throws {
         let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
         let dir = TestSupport.root.appendingPathComponent("Tests/RenderingTests/Snapshots")

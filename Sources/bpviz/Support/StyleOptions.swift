@@ -12,7 +12,7 @@ struct StyleOptions: ParsableArguments {
     @Option(name: .customLong("theme"), help: "A built-in theme (see `bpviz themes`) or a theme file.") var themeName: String = StyleOptions.defaultTheme
     static let defaultTheme = "classroom"
     @Option(help: "Significant digits of values that are not integers.", transform: wholeNumber) var precision: Int = 4
-    @Option(help: "Resolution of PNG output (default: fills a 1080p slide's width).") var dpi: Double?
+    @Option(help: "Resolution of PNG output (default: fills a 1080p slide's width; never more than keeps the PNG under 32,767 pixels a side).") var dpi: Double?
     @Option(help: "LR or TB: overrides the theme's direction.") var direction: String?
     @Option(name: .customLong("learning-rate"), help: "Compute one gradient-descent step with this η.") var learningRate: Double?
     @Option(name: .customLong("max-parameters"), help: "Refuse networks with more weights and biases than this.", transform: wholeNumber)
