@@ -4,7 +4,7 @@ extension View {
     /// The computational graph: one node per scalar operation, values with their gradients,
     /// the local derivative on every edge into an operation. Laid out in layers (`Diagram.Geometry.graph`).
     public static let ops = View(name: "ops", summary: "the computational graph: one node per scalar operation") { _, solution, options in
-        try OpsAnnotator.checkSize(solution.network, maxOps: options.maxOps)
+        try OpsAnnotator.checkSize(solution.network, maxOps: options.maxOps, maxEdges: options.maxEdges)
         return OpsAnnotator(solution: solution, format: options.format).diagram()
     }
 }
@@ -25,11 +25,19 @@ package struct OpsAnnotator: Sendable {
         network = solution.network
     }
 
-    /// Refuses graphs too large to read (and to lay out quickly).
-    package static func checkSize(_ network: Network, maxOps: Int) throws {
+    /// Refuses graphs too large to read (and to lay out quickly), naming a view that draws
+    /// the network: the full view when its weights are within `maxEdges`, else the flow view.
+    package static func checkSize(_ network: Network, maxOps: Int, maxEdges: Int, deck: Bool = false) throws {
         let count = OpGraph.operationCount(network)
         guard count <= maxOps else {
-            throw ViewError("the ops view of a \(network.shape) network would draw \(count) operations; expected at most \(maxOps) (use --view full, which draws one node per unit, or raise --max-ops)")
+            let weights = network.parameterCount - network.layers.reduce(0) { $0 + $1.units }
+            let instead = switch (weights <= maxEdges, deck) {
+            case (true, false): "use --view full, which draws one node per unit"
+            case (false, false): "use --view flow, which folds wide layers"
+            case (true, true): "use --steps node, a frame per unit"
+            case (false, true): "render the flow view instead"
+            }
+            throw ViewError("the ops view of a \(network.shape) network would draw \(count) operations; expected at most \(maxOps) (\(instead), or raise --max-ops)")
         }
     }
 

@@ -59,6 +59,17 @@ final class OpsViewTests: XCTestCase {
         XCTAssertThrowsError(try View.ops.diagram(s, options: ViewOptions(maxOps: 10))) { error in
             XCTAssertEqual("\(error)", "the ops view of a 3-2-2-1 network would draw 25 operations; expected at most 10 (use --view full, which draws one node per unit, or raise --max-ops)")
         }
+        // A network the full view refuses too (12 weights) is sent to the flow view; a deck to the node steps or the flow view.
+        XCTAssertThrowsError(try View.ops.diagram(s, options: ViewOptions(maxEdges: 11, maxOps: 10))) { error in
+            XCTAssertEqual("\(error)", "the ops view of a 3-2-2-1 network would draw 25 operations; expected at most 10 (use --view flow, which folds wide layers, or raise --max-ops)")
+        }
+        XCTAssertThrowsError(try OpsAnnotator.checkSize(s.network, maxOps: 10, maxEdges: 12, deck: true)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("(use --steps node, a frame per unit, or raise --max-ops)"), "\(error)")
+        }
+        XCTAssertThrowsError(try OpsAnnotator.checkSize(s.network, maxOps: 10, maxEdges: 11, deck: true)) { error in
+            XCTAssertTrue("\(error)".hasSuffix("(render the flow view instead, or raise --max-ops)"), "\(error)")
+        }
+        XCTAssertNoThrow(try OpsAnnotator.checkSize(s.network, maxOps: 25, maxEdges: 0))
     }
 
     // MARK: - The deck

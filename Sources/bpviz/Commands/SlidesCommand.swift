@@ -38,7 +38,7 @@ struct SlidesCommand: ParsableCommand {
             let frameCount: Int
             switch steps {
             case .ops:
-                try OpsAnnotator.checkSize(net, maxOps: style.maxOps)
+                try OpsAnnotator.checkSize(net, maxOps: style.maxOps, maxEdges: style.maxEdges, deck: true)
                 frameCount = OpGraph.operationCount(net) + 3
             case .node:
                 try style.checkLabelledSize(net, what: "a deck", hint: "render the flow view instead, or raise --max-edges")
