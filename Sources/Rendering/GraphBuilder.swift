@@ -12,9 +12,10 @@ struct GraphBuilder {
     /// Set when drawing a deck's template: colours and tooltips become markers that each
     /// frame replaces (see DeckTemplate).
     var markers: DeckTemplate.Markers?
-    /// From how many edges `measure` sizes edge labels on every core, and in how many chunks
-    /// (nil: four per core); tests change both.
-    var parallelSizing: (minimum: Int, chunks: Int?) = (GraphBuilder.parallelEdges, nil)
+    /// From how many edges and how many nodes `measure` sizes their labels on every core (and
+    /// `graph` builds the nodes' labels), and in how many chunks (nil: four per core); tests
+    /// change them.
+    var parallelSizing: (edges: Int, nodes: Int, chunks: Int?) = (GraphBuilder.parallelEdges, GraphBuilder.parallelNodes, nil)
     /// Edge labels made while measuring (`measure`'s `edgeMarkup`), drawn as they are where
     /// they fit the edge (see `edgeMarkup`).
     var measuredEdgeLabels: [EdgeID: DrawnLabel] = [:]
@@ -150,21 +151,35 @@ struct GraphBuilder {
         var lastHeaders: (value: [MathText], slots: ArraySlice<LabelSize>)?, lastTitle: (value: MathText?, slots: ArraySlice<LabelSize>)?
         var lastCaption: (value: [Line], slots: ArraySlice<LabelSize>)?
         for (d, diagram) in diagrams.enumerated() {
-            for n in diagram.nodes where bestNode[n.id]?.0 == d {
-                if diagrams.count > 1 { _ = isNew(n.lines, of: n.id, in: &nodeLines) }
-                try add(nodeLabel(n))
+            // A label sized off the main thread takes the same slots, in the same order, as
+            // `add` gives it.
+            func take(_ label: SizedLabel, orSize made: () -> HTML) throws {
+                slots.append(try label.size.map { .known($0) } ?? size(made()))
+                for line in label.lines where seen.insert(line.key).inserted {
+                    lineSlots.append((line.key, try line.size.map { .known($0) } ?? size(line.line!)))
+                }
+            }
+            let nodes = diagram.nodes.filter { bestNode[$0.id]?.0 == d }
+            if let sized = try sizedInParallel(nodes.count, minimum: parallelSizing.nodes, nodeAttributes: nodeAttributes, writes: false,
+                                               label: { [self] in nodeLabel(nodes[$0]) }) {
+                for (n, label) in zip(nodes, sized) {
+                    if diagrams.count > 1 { _ = isNew(n.lines, of: n.id, in: &nodeLines) }
+                    try take(label) { nodeLabel(n) }
+                }
+            } else {
+                for n in nodes {
+                    if diagrams.count > 1 { _ = isNew(n.lines, of: n.id, in: &nodeLines) }
+                    try add(nodeLabel(n))
+                }
             }
             let edges = diagram.edges.filter { bestEdge[$0.id]?.0 == d }
-            if let sized = try sizedInParallel(edges, nodeAttributes: nodeAttributes) {
-                // The same slots, in the same order, as `add` gives each label below.
+            if let sized = try sizedInParallel(edges.count, minimum: parallelSizing.edges, nodeAttributes: nodeAttributes,
+                                               writes: drawsMeasuredLabels, label: { [self] in edgeLabel(edges[$0]) }) {
                 edgeMarkup.reserveCapacity(edgeMarkup.count + edges.count)
                 for (e, label) in zip(edges, sized) {
                     if diagrams.count > 1 { _ = isNew(e.lines, of: e.id, in: &edgeLines) }
                     if let markup = label.markup { edgeMarkup[e.id] = DrawnLabel(lines: e.lines, dimmed: e.emphasis.dimmed, markup: markup) }
-                    slots.append(try label.size.map { .known($0) } ?? size(edgeLabel(e)))
-                    for line in label.lines where seen.insert(line.key).inserted {
-                        lineSlots.append((line.key, try line.size.map { .known($0) } ?? size(line.line!)))
-                    }
+                    try take(label) { edgeLabel(e) }
                 }
             } else {
                 for e in edges {
@@ -242,26 +257,28 @@ struct GraphBuilder {
         var markup: String?
     }
 
-    /// The edges' labels built and sized on every core, a chunk at a time with a sizer of its
-    /// own (a labelled 32-64-64-10's 6,784 took ~0.5 s on one), or nil below `parallelEdges`
-    /// edges or when the labels are not sized in Swift. A chunk lists each stacked line once,
-    /// where it first appears in the chunk, as `measure` keeps only a line's first size.
-    func sizedInParallel(_ edges: [DiagramEdge], nodeAttributes: Attributes) throws -> [SizedLabel]? {
-        guard edges.count >= parallelSizing.minimum, HTMLLabelSizer(nodeAttributes: nodeAttributes) != nil else { return nil }
+    /// `count` labels (`labelOf(i)`: edge labels, or nodes') built and sized on every core, a
+    /// chunk at a time with a sizer of its own (a labelled 32-64-64-10's 6,784 edge labels took
+    /// ~0.5 s on one), or nil below `minimum` labels or when the labels are not sized in Swift.
+    /// With `writes`, each label's markup is kept as it was written (edge labels drawn as
+    /// measured). A chunk lists each stacked line once, where it first appears in the chunk,
+    /// as `measure` keeps only a line's first size.
+    func sizedInParallel(_ count: Int, minimum: Int, nodeAttributes: Attributes, writes: Bool,
+                         label labelOf: @escaping @Sendable (Int) -> HTML) throws -> [SizedLabel]? {
+        guard count >= minimum, HTMLLabelSizer(nodeAttributes: nodeAttributes) != nil else { return nil }
         let chunks = parallelSizing.chunks ?? 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let size = (edges.count + chunks - 1) / chunks
+        let size = (count + chunks - 1) / chunks
         let slots = Mutex([Result<[SizedLabel], Error>](repeating: .success([]), count: chunks))
-        let builder = self
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let part = Result { () throws -> [SizedLabel] in
                 guard let sizer = HTMLLabelSizer(nodeAttributes: nodeAttributes) else { return [] }
                 var seen = Set<MarkupKey>()
-                return try edges[min(edges.count, c * size)..<min(edges.count, (c + 1) * size)].map { edge in
-                    let label = builder.edgeLabel(edge)
+                return try (min(count, c * size)..<min(count, (c + 1) * size)).map { i in
+                    let label = labelOf(i)
                     var lines: [(key: MarkupKey, size: Size?, line: HTML?)] = []
                     // Written once where it is drawn as measured: the lines' keys and the
                     // markup drawn come from that one writing (see `WrittenLabel`).
-                    let written = builder.drawsMeasuredLabels ? LabelBuilder.written(label) : nil
+                    let written = writes ? LabelBuilder.written(label) : nil
                     let keys = written?.keys ?? LabelBuilder.stackedLines(in: label).map(\.key)
                     // The lines' sizes from sizing the label, as `measure`'s `add` takes them.
                     if let (size, lineSizes) = try sizer.size(label, withTables: LabelBuilder.isStackedLine), lineSizes.count == keys.count {
@@ -332,10 +349,12 @@ struct GraphBuilder {
             g.addNode("header_\(c)", Self.plainText.merging(["label": Self.markup(headerLabel(header)), "pos": pos(geometry.headers[c].center),
                                                                "id": .text("header_\(c)")]) { _, b in b })
         }
-        for node in diagram.nodes {
-            guard let box = geometry.nodes[node.id] else { continue }
-            g.addNode(node.id.raw, nodeAttributes(node, box: box, position: pos(box.center)))
+        let placed = diagram.nodes.compactMap { node in geometry.nodes[node.id].map { (node, $0) } }
+        let nodeChunks = placed.count < parallelSizing.nodes ? 1 : parallelSizing.chunks ?? 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let drawnNodes = Self.inChunks(placed.count, chunks: nodeChunks) { [self, geometry] range in
+            range.map { nodeAttributes(placed[$0].0, box: placed[$0].1, position: position(placed[$0].1.center, geometry: geometry)) }
         }
+        for ((node, _), attributes) in zip(placed, drawnNodes) { g.addNode(node.id.raw, attributes) }
         for (edge, label) in drawnEdges(diagram.edges, geometry: geometry) {
             g.add(edge)
             if let label { g.add(label) }
@@ -356,12 +375,17 @@ struct GraphBuilder {
     /// `chunks` (for tests) overrides how many pieces the edges are cut into.
     func drawnEdges(_ edges: [DiagramEdge], geometry: DiagramGeometry, chunks: Int? = nil) -> [(edge: Edge, label: Node?)] {
         let chunks = chunks ?? (edges.count < Self.parallelEdges ? 1 : 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
-        guard chunks > 1 else { return edges.compactMap { drawn($0, geometry: geometry) } }
-        let size = (edges.count + chunks - 1) / chunks
-        let slots = Mutex([[(edge: Edge, label: Node?)]](repeating: [], count: chunks))
-        let builder = self
+        return Self.inChunks(edges.count, chunks: chunks) { [self] range in range.compactMap { drawn(edges[$0], geometry: geometry) } }
+    }
+
+    /// `make` over 0..<count cut into `chunks` ranges, on every core when there is more than
+    /// one, the results joined in order.
+    static func inChunks<T: Sendable>(_ count: Int, chunks: Int, _ make: @escaping @Sendable (Range<Int>) -> [T]) -> [T] {
+        guard chunks > 1 else { return make(0..<count) }
+        let size = (count + chunks - 1) / chunks
+        let slots = Mutex([[T]](repeating: [], count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let part = edges[min(edges.count, c * size)..<min(edges.count, (c + 1) * size)].compactMap { builder.drawn($0, geometry: geometry) }
+            let part = make(min(count, c * size)..<min(count, (c + 1) * size))
             slots.withLock { $0[c] = part }
         }
         return slots.withLock { $0 }.flatMap { $0 }
@@ -369,6 +393,9 @@ struct GraphBuilder {
 
     /// Below this many edges a graph is built on one thread: waking the others costs more.
     static let parallelEdges = 512
+    /// Below this many nodes their labels are sized and built on one thread. A node's label
+    /// (an ops view's value and gradient with stacked scripts) is several edge labels' work.
+    static let parallelNodes = 64
 
     /// An edge from border to border (or along its route), and the node of its label when it
     /// has lines: an edge's label is a node of its own, `<edge id>__label`, because Graphviz

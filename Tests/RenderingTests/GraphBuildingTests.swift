@@ -30,14 +30,15 @@ final class GraphBuildingTests: XCTestCase {
     /// every size, and every stacked line's, is the same.
     func testEdgeLabelsSizedInChunksAreSizedAsInOrder() throws {
         let theme = try Theme.named("classroom")
-        for (sample, view) in [("softmax-classifier.yaml", View.full), ("question-1.yaml", .full), ("deep-sigmoid.yaml", .backward)] {
+        for (sample, view) in [("softmax-classifier.yaml", View.full), ("question-1.yaml", .full), ("deep-sigmoid.yaml", .backward),
+                               ("question-1.yaml", .ops), ("softmax-classifier.yaml", .ops)] {
             let diagram = try view.diagram(NetworkFile.load(path: TestSupport.sample(sample)).solve())
             var builder = GraphBuilder(theme: theme)
-            builder.parallelSizing = (.max, nil)
+            builder.parallelSizing = (.max, .max, nil)
             let inOrder = try builder.measure([diagram], legend: nil)
             XCTAssertFalse(inOrder.lineSizes.isEmpty, sample)
             for chunks in [1, 2, 3, diagram.edges.count + 3] {
-                builder.parallelSizing = (1, chunks)
+                builder.parallelSizing = (1, 1, chunks)
                 let chunked = try builder.measure([diagram], legend: nil)
                 XCTAssertEqual(chunked.measured.edges, inOrder.measured.edges, "\(sample) in \(chunks) chunks")
                 XCTAssertEqual(chunked.measured.nodes, inOrder.measured.nodes, "\(sample) in \(chunks) chunks")
@@ -46,7 +47,7 @@ final class GraphBuildingTests: XCTestCase {
         }
     }
 
-    /// Above `parallelSizing.minimum` edges, each edge label is written once, while it is
+    /// Above `parallelSizing.edges` edges, each edge label is written once, while it is
     /// sized, and drawn as written: the markup equals the label built for drawing on the
     /// finished layout (its stacked lines fixed at their measured sizes), in every chunking,
     /// theme and view.
@@ -58,7 +59,7 @@ final class GraphBuildingTests: XCTestCase {
                                    ("deep-sigmoid.yaml", .forward), ("xor.yaml", .ops), ("dead-relu.yaml", .full)] {
                 let diagram = try view.diagram(NetworkFile.load(path: TestSupport.sample(sample)).solve())
                 var measuring = GraphBuilder(theme: renderer.theme)
-                measuring.parallelSizing = (1, 3)
+                measuring.parallelSizing = (1, 1, 3)
                 let (_, lineSizes, written) = try measuring.measure([diagram], legend: nil)
                 var drawing = GraphBuilder(theme: renderer.theme)
                 drawing.labels.lineSizes = lineSizes
@@ -80,7 +81,7 @@ final class GraphBuildingTests: XCTestCase {
         let network = try NetworkFile.load(path: TestSupport.sample("question-1.yaml"))
         let full = try View.full.diagram(network.solve())
         var measuring = GraphBuilder(theme: renderer.theme)
-        measuring.parallelSizing = (1, 2)
+        measuring.parallelSizing = (1, 1, 2)
         let (measured, lineSizes, written) = try measuring.measure([full], legend: nil)
         XCTAssertFalse(written.isEmpty)
         let geometry = DiagramGeometry(diagram: full, measured: measured, theme: renderer.theme)
