@@ -26,6 +26,25 @@ final class RenderSlidesExplainTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }, [])
     }
 
+    /// A PNG asked for at a resolution Cairo cannot hold (32,767 pixels a side) is drawn at
+    /// the largest that fits, and says so in one line of its own: Graphviz's own scaling
+    /// printed "(null): graph is too large for cairo-renderer bitmaps…".
+    func testATooLargePNGIsDrawnSmallerAndSaysSo() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let r = try TestSupport.run(["render", q1, "-o", "\(dir)/ops.png", "--view", "ops", "--dpi", "1200"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("bpviz: note: \(dir)/ops.png is drawn at "), r.stderr)
+        XCTAssertTrue(r.stderr.hasSuffix(" dpi, not 1200: a PNG is at most 32,767 pixels a side\n"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        let png = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(dir)/ops.png")).prefix(24))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        // IHDR: width and height, big-endian, after the signature and the chunk's length and type.
+        let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        XCTAssertLessThan(width, 32_767)
+        XCTAssertGreaterThan(width, 32_000, "the largest resolution that fits, not a smaller one")
+        XCTAssertLessThan(height, width)
+    }
+
     func testRenderToStdoutAndExplicitFormat() throws {
         let r = try TestSupport.run(["render", q1, "-o", "-", "--format", "dot", "--view", "forward", "--theme", "chalkboard", "--precision", "3"])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -33,10 +33,22 @@ struct RenderCommand: ParsableCommand {
                     for w in warnings { printError("Graphviz warning: \(w)") }
                 }
             }
-            let data = standalone
-                ? Data(TikZWriter(theme: theme).standalone(diagram, layout: try renderer.layout(diagram)).utf8)
-                : try renderer.render(diagram, format: format, dpi: try style.validatedDPI())
             let path = output ?? defaultOutput(format)
+            let dpi = try style.validatedDPI()
+            let data: Data
+            if standalone {
+                data = Data(TikZWriter(theme: theme).standalone(diagram, layout: try renderer.layout(diagram)).utf8)
+            } else if format == .png, let dpi {
+                // A resolution asked for and not given is said: the PNG is smaller than asked.
+                let layout = try renderer.layout(diagram)
+                let drawn = renderer.pngDPI(dpi, layout)
+                if drawn < dpi {
+                    printError("note: \(path) is drawn at \(Int(drawn)) dpi, not \(dpi == dpi.rounded() ? String(Int(dpi)) : String(dpi)): a PNG is at most 32,767 pixels a side")
+                }
+                data = try renderer.render(diagram, format: format, layout: layout, dpi: dpi)
+            } else {
+                data = try renderer.render(diagram, format: format, dpi: dpi)
+            }
             try writeAtomically(data, to: path)
         }
     }
