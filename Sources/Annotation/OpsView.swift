@@ -30,8 +30,7 @@ package struct OpsAnnotator: Sendable {
     package static func checkSize(_ network: Network, maxOps: Int, maxEdges: Int, deck: Bool = false) throws {
         let count = OpGraph.operationCount(network)
         guard count <= maxOps else {
-            let weights = network.parameterCount - network.layers.reduce(0) { $0 + $1.units }
-            let instead = switch (weights <= maxEdges, deck) {
+            let instead = switch (network.weightCount <= maxEdges, deck) {
             case (true, false): "use --view full, which draws one node per unit"
             case (false, false): "use --view flow, which folds wide layers"
             case (true, true): "use --steps node, a frame per unit"

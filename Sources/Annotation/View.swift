@@ -88,7 +88,7 @@ public struct ViewError: Error, Equatable, Sendable, CustomStringConvertible {
     /// picture (and the time to draw it) grows with the number of weights.
     public static func checkLabelledSize(_ network: Network, maxEdges: Int, what: String,
                                          hint: String = "use --view flow, which folds wide layers, or raise --max-edges") throws {
-        let weights = network.parameterCount - network.layers.reduce(0) { $0 + $1.units }
+        let weights = network.weightCount
         guard weights <= maxEdges else {
             throw ViewError("\(what) of a \(network.shape) network would label \(weights) weights; expected at most \(maxEdges) (\(hint))")
         }

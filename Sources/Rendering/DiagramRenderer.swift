@@ -136,15 +136,15 @@ public struct DiagramRenderer: Sendable {
     /// A graph this large (nodes and edges) is freed on another thread.
     static let largeGraph = 2_000
 
-    /// The highest resolution at which the picture fits in a PNG: Cairo's image surfaces are
-    /// under 32,767 pixels a side. Above it Graphviz would scale the picture down to fit
-    /// itself — the same picture — and print a line of its own on the standard error
-    /// ("(null): graph is too large for cairo-renderer bitmaps"), which a render must not.
     /// The resolution a PNG is drawn at: `requested` or else `defaultDPI`, at most `largestPNGDPI`.
     public func pngDPI(_ requested: Double?, _ layout: Layout) -> Double {
         min(requested ?? defaultDPI(layout), largestPNGDPI(layout))
     }
 
+    /// The highest resolution at which the picture fits in a PNG: Cairo's image surfaces are
+    /// under 32,767 pixels a side. Above it Graphviz would scale the picture down to fit
+    /// itself — the same picture — and print a line of its own on the standard error
+    /// ("(null): graph is too large for cairo-renderer bitmaps"), which a render must not.
     public func largestPNGDPI(_ layout: Layout) -> Double {
         // Graphviz's width in pixels: ROUND(points × dpi / 72), which must stay below 32,767.
         max(1, (32_766 * 72 / max(layout.width, layout.height, 1)).rounded(.down))

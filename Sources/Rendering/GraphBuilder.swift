@@ -266,7 +266,7 @@ struct GraphBuilder {
     func sizedInParallel(_ count: Int, minimum: Int, nodeAttributes: Attributes, writes: Bool,
                          label labelOf: @escaping @Sendable (Int) -> HTML) throws -> [SizedLabel]? {
         guard count >= minimum, HTMLLabelSizer(nodeAttributes: nodeAttributes) != nil else { return nil }
-        let chunks = parallelSizing.chunks ?? 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunks = parallelSizing.chunks ?? Self.chunksPerRun
         let size = (count + chunks - 1) / chunks
         let slots = Mutex([Result<[SizedLabel], Error>](repeating: .success([]), count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
@@ -350,7 +350,7 @@ struct GraphBuilder {
                                                                "id": .text("header_\(c)")]) { _, b in b })
         }
         let placed = diagram.nodes.compactMap { node in geometry.nodes[node.id].map { (node, $0) } }
-        let nodeChunks = placed.count < parallelSizing.nodes ? 1 : parallelSizing.chunks ?? 4 * max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let nodeChunks = placed.count < parallelSizing.nodes ? 1 : parallelSizing.chunks ?? Self.chunksPerRun
         let drawnNodes = Self.inChunks(placed.count, chunks: nodeChunks) { [self, geometry] range in
             range.map { nodeAttributes(placed[$0].0, box: placed[$0].1, position: position(placed[$0].1.center, geometry: geometry)) }
         }
@@ -374,7 +374,7 @@ struct GraphBuilder {
     /// hundred edges they are built on every core, a chunk at a time, each chunk into its slot.
     /// `chunks` (for tests) overrides how many pieces the edges are cut into.
     func drawnEdges(_ edges: [DiagramEdge], geometry: DiagramGeometry, chunks: Int? = nil) -> [(edge: Edge, label: Node?)] {
-        let chunks = chunks ?? (edges.count < Self.parallelEdges ? 1 : 4 * max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let chunks = chunks ?? (edges.count < Self.parallelEdges ? 1 : Self.chunksPerRun)
         return Self.inChunks(edges.count, chunks: chunks) { [self] range in range.compactMap { drawn(edges[$0], geometry: geometry) } }
     }
 
@@ -390,6 +390,10 @@ struct GraphBuilder {
         }
         return slots.withLock { $0 }.flatMap { $0 }
     }
+
+    /// How many pieces work on every core is cut into: four per core, so a core that finishes
+    /// early takes another.
+    static var chunksPerRun: Int { 4 * max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     /// Below this many edges a graph is built on one thread: waking the others costs more.
     static let parallelEdges = 512

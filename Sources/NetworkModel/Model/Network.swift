@@ -167,6 +167,9 @@ public struct Network: Equatable, Sendable {
 
     /// The parameters in a stable order, for checks and updates.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.weights.storage.count + $1.bias.count } }
+
+    /// The weights alone, one per edge between units: what a labelled view labels.
+    public var weightCount: Int { layers.reduce(0) { $0 + $1.weights.storage.count } }
 }
 
 /// Why a `Network`, `Layer` or `Matrix` could not be made: what is inconsistent, as one

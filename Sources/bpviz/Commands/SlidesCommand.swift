@@ -53,7 +53,7 @@ struct SlidesCommand: ParsableCommand {
             // Every frame lays out and draws every weight's label: the work (and the memory of
             // the frames) grows with their product, so 200 layers of 7 units pass both limits
             // above and still ask for gigabytes.
-            let weights = steps == .ops ? 0 : net.parameterCount - net.layers.reduce(0) { $0 + $1.units }
+            let weights = steps == .ops ? 0 : net.weightCount
             guard weights * frameCount <= maxDeckWeights else {
                 throw UsageFailure("a deck of this network would label \(weights) weights on each of \(frameCount) frames, \(weights * frameCount) in all; expected at most \(maxDeckWeights) (render single views instead, or raise --max-deck-weights)")
             }
