@@ -24,6 +24,34 @@ final class GraphvizRuntime: Sendable {
         state = Mutex(GraphvizRuntime.start())
     }
 
+    /// The runtime's start — the context and its plugins, the text-metrics cache file and
+    /// its fingerprint, the trial layout: ~3.4 ms of a warm render of question-1, on the way
+    /// to its first measurement — begun on a thread of its own, where it overlaps the
+    /// caller's parsing of its command line and reading and solving of the network. The
+    /// first use of `shared` waits for it (Swift initialises a static once, on one thread).
+    /// Graphviz is not used before `shared` exists, so nothing else is in the C library
+    /// meanwhile; a process waits for the thread before it exits (`finishEarlyStart`).
+    static func startEarly() {
+        early.withLock { early in
+            guard early == nil else { return }
+            _ = exitHandler  // registered before the thread exists
+            early = Background { _ = GraphvizRuntime.shared }
+        }
+    }
+
+    /// Waits for `startEarly`'s thread, if there is one: a process must not exit under it
+    /// (the libraries it is loading would be finalised while it uses them).
+    static func finishEarlyStart() {
+        early.withLock { $0 }?.value
+    }
+
+    private static let early = Mutex<Background<Void>?>(nil)
+
+    /// A last resort for an exit nothing prepared (as `PangoWarmUp`'s).
+    private static let exitHandler: Void = {
+        atexit { GraphvizRuntime.finishEarlyStart() }
+    }()
+
     private static func start() -> State {
         guard let context = TextMetricsCache.makeContext() else {
             return State(context: nil, setupFailure: GraphvizError(stage: .setup, messages: ["gvContext() returned NULL"]))

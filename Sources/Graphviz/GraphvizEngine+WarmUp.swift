@@ -12,9 +12,10 @@ extension GraphvizEngine {
     ///
     /// Outputs are the same, byte for byte: the warm-up's measurements are thrown away, and
     /// Pango is used by one thread at a time (whatever uses it next waits for the warm-up).
-    /// A warm run, `BPVIZ_NO_CACHE=1`, or a call after Graphviz drew or measured anything,
-    /// starts nothing. A program that may exit before it renders calls
-    /// `finishTextLayoutWarmUp()` first.
+    /// A warm run, or `BPVIZ_NO_CACHE=1`, starts Graphviz itself on that thread instead (its
+    /// context, plugins and cache file: ~3.4 ms a warm render would otherwise wait for); a
+    /// call after Graphviz drew or measured anything starts no Pango. A program that may
+    /// exit before it renders calls `finishTextLayoutWarmUp()` first.
     public static func warmUpTextLayout(fonts: @escaping @Sendable () -> [(face: String, size: Double)]) {
         TextMetricsCache.warmUp { fonts().map { PangoWarmUp.Font(face: $0.face, size: $0.size) } }
     }
@@ -23,6 +24,7 @@ extension GraphvizEngine {
     /// must not exit under it (its libraries would be finalised while it uses them).
     public static func finishTextLayoutWarmUp() {
         PangoWarmUp.finish()
+        GraphvizRuntime.finishEarlyStart()
     }
 
     /// Waits for every thread this module started: Pango's warm-up, and the text-metrics
@@ -31,6 +33,7 @@ extension GraphvizEngine {
     /// finalisers; `exit` waits for the same threads itself.
     public static func finishBackgroundWork() {
         PangoWarmUp.finish()
+        GraphvizRuntime.finishEarlyStart()
         TextMetricsCache.finishBackgroundWork()
     }
 }

@@ -184,10 +184,12 @@ enum TextMetricsCache {
     /// not worth the cost of computing its fingerprint here); then, while the thread loads
     /// the plugin and asks `fonts` (on that thread) for the fonts to warm, most used first,
     /// reads fontconfig's configuration (`FontconfigStart`), which the thread waits for.
-    /// Needs no Graphviz context, so the runtime's start can overlap it too.
+    /// Needs no Graphviz context, so the runtime's start can overlap it too. In a warm run (a
+    /// cache file) or without the cache, Pango is not asked; the runtime's start is begun on
+    /// a thread of its own instead (`GraphvizRuntime.startEarly`).
     static func warmUp(_ fonts: @escaping @Sendable () -> [PangoWarmUp.Font]) {
-        guard !isDisabled else { return }
-        if let path = TextMetricsStore.standardPath(), access(path, F_OK) == 0 { return }
+        guard !isDisabled else { return GraphvizRuntime.startEarly() }
+        if let path = TextMetricsStore.standardPath(), access(path, F_OK) == 0 { return GraphvizRuntime.startEarly() }
         guard let directory = PangoTextLayout.graphvizLibraryDirectoryBeforeStart(),
               let plugin = PangoTextLayout.pluginPath(in: directory) else { return }
         PangoWarmUp.start(plugin: plugin, fonts: fonts)
