@@ -39,6 +39,20 @@ final class RenderingTests: XCTestCase {
         }
     }
 
+    /// A deck of PNG frames asked for at a resolution they cannot have reports the one they
+    /// are drawn at (`slides` says it in a note, as `render` does); other decks report none.
+    func testADeckReportsPNGFramesDrawnSmallerThanAsked() throws {
+        let theme = try Theme.named("classroom")
+        let frames = SlideDeck(solution: try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve(), steps: .ops).frames
+        let layout = try DiagramRenderer(theme: theme).layout(sharedBy: frames.map(\.diagram))
+        let largest = DiagramRenderer(theme: theme).largestPNGDPI(layout)
+        XCTAssertLessThan(largest, 1200)
+        XCTAssertEqual(DeckWriter(theme: theme, format: .png, dpi: 1200).smallerDPI(layout), largest)
+        XCTAssertNil(DeckWriter(theme: theme, format: .png, dpi: largest).smallerDPI(layout))
+        XCTAssertNil(DeckWriter(theme: theme, format: .png).smallerDPI(layout), "the default resolution fits")
+        XCTAssertNil(DeckWriter(theme: theme, format: .pdf, dpi: 1200).smallerDPI(layout))
+    }
+
     func testDOTSnapshotsOfTheWorkedExample() throws {
         let renderer = DiagramRenderer(theme: try Theme.named("classroom"))
         let dir = TestSupport.root.appendingPathComponent("Tests/RenderingTests/Snapshots")

@@ -31,6 +31,11 @@ public struct DeckWriter: Sendable {
     /// PNG frames' resolution; nil: wide enough to fill a 1080p slide.
     public let dpi: Double?
 
+    /// Told, once the deck is laid out, the resolution PNG frames are drawn at when `dpi`
+    /// asked for more than a PNG can hold (32,767 pixels a side; see
+    /// `DiagramRenderer.pngDPI`): the frames are smaller than asked, which the caller says.
+    public var onSmallerDPI: (@Sendable (Double) -> Void)?
+
     /// A writer drawing with `theme` in `format`.
     public init(theme: Theme, format: Format = .svg, dpi: Double? = nil) {
         renderer = DiagramRenderer(theme: theme)
@@ -59,6 +64,7 @@ public struct DeckWriter: Sendable {
         let files = deck.frames.map { "\($0.name).\(format.rawValue)" }
         let output = try DeckDirectory.open(directory, files: files + ["index.html"], allowingOtherFiles: allowingOtherFiles,
                                             isOwnFile: DeckWriter.isDeckFile)
+        if let smaller = smallerDPI(layout) { onSmallerDPI?(smaller) }
         // A graph too large to read whole on a slide is shown a window at a time.
         let zoom = DeckZoom(frames: deck.frames.map(\.diagram), geometry: layout.geometry, fontSize: renderer.theme.fontSize)
         // SVG frames come from one Graphviz rendering of the whole deck when the frames
@@ -111,6 +117,14 @@ public struct DeckWriter: Sendable {
             try index.write(Array(page.tail.utf8))
         }
         try output.finish()
+    }
+
+    /// The resolution PNG frames on `layout` are drawn at when it is less than `dpi` asked
+    /// for; nil when they are drawn as asked, or are not PNGs.
+    package func smallerDPI(_ layout: DiagramRenderer.Layout) -> Double? {
+        guard format == .png, let dpi else { return nil }
+        let drawn = renderer.pngDPI(dpi, layout)
+        return drawn < dpi ? drawn : nil
     }
 
     /// The names a deck's files have (`007-loss.svg`, `index.html`): what may be removed from

@@ -42,9 +42,7 @@ struct RenderCommand: ParsableCommand {
                 // A resolution asked for and not given is said: the PNG is smaller than asked.
                 let layout = try renderer.layout(diagram)
                 let drawn = renderer.pngDPI(dpi, layout)
-                if drawn < dpi {
-                    printError("note: \(path) is drawn at \(Int(drawn)) dpi, not \(dpi == dpi.rounded() ? String(Int(dpi)) : String(dpi)): a PNG is at most 32,767 pixels a side")
-                }
+                if drawn < dpi { printError(smallerDPINote(path + " is", drawn: drawn, asked: dpi)) }
                 data = try renderer.render(diagram, format: format, layout: layout, dpi: dpi)
             } else {
                 data = try renderer.render(diagram, format: format, dpi: dpi)

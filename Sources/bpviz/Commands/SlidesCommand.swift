@@ -59,8 +59,10 @@ struct SlidesCommand: ParsableCommand {
             }
             let deck = SlideDeck(solution: solution, format: try style.numberFormat(), steps: steps)
             let showProgress = isatty(2) != 0
-            try DeckWriter(theme: theme, format: format, dpi: dpi).write(deck, title: net.name ?? "Backpropagation", to: output,
-                                                                         allowingOtherFiles: allowOtherFiles) { done, total in
+            var writer = DeckWriter(theme: theme, format: format, dpi: dpi)
+            let frames = (output.hasSuffix("/") ? output : output + "/") + "*.png"
+            writer.onSmallerDPI = { drawn in printError(smallerDPINote(frames + " are", drawn: drawn, asked: dpi ?? drawn)) }
+            try writer.write(deck, title: net.name ?? "Backpropagation", to: output, allowingOtherFiles: allowOtherFiles) { done, total in
                 if showProgress {
                     FileHandle.standardError.write(Data("\rbpviz: rendering frame \(done)/\(total)\(done == total ? "\n" : "")".utf8))
                 }

@@ -23,6 +23,12 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data(("bpviz: " + TextPolicy.oneLine(message) + "\n").utf8))
 }
 
+/// What `render` and `slides` say when PNGs are drawn at a lower resolution than `--dpi`
+/// asked for (`subject`: "ops.png is", "deck/*.png are").
+func smallerDPINote(_ subject: String, drawn: Double, asked: Double) -> String {
+    "note: \(subject) drawn at \(Int(drawn)) dpi, not \(asked == asked.rounded() ? String(Int(asked)) : String(asked)): a PNG is at most 32,767 pixels a side"
+}
+
 /// A failure that is not about a file's content: a bad option value, an output path.
 struct UsageFailure: Error, CustomStringConvertible {
     var description: String
