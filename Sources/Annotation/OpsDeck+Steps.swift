@@ -13,6 +13,8 @@ extension OpsDeck {
         var caption: [Line]
         var nodes: Set<NodeID>
         var edges: Set<EdgeID> = []
+        /// A forward step's operations (by index in the graph).
+        var operations: [Int] = []
     }
 
     /// Which forward step an operation belongs to.
@@ -44,35 +46,42 @@ extension OpsDeck {
             members[p, default: []].append(o)
         }
         return order.map { p in
-            var nodes = Set<NodeID>(), edges = Set<EdgeID>()
-            for o in members[p]! {
-                nodes.insert(ops.operationID(o))
-                for v in graph.operations[o].outputs { nodes.insert(ops.valueID(v)) }
-            }
-            // The edges inside the part: into its operations from its own values (a product
-            // into the sum, Z into the activation) and out to the values they compute.
-            for o in members[p]! {
-                let id = ops.operationID(o), op = graph.operations[o]
-                for v in op.inputs where nodes.contains(ops.valueID(v)) { edges.insert(EdgeID(ops.valueID(v), id)) }
-                for v in op.outputs { edges.insert(EdgeID(id, ops.valueID(v))) }
-            }
-            switch p {
-            case let .unit(l, k):
-                let z = ops.symbols.preactivation(k, layer: l), h = ops.symbols.activation(k, layer: l)
-                let softmax = network.layers[l - 1].activation == .softmax
-                var caption = [Line(forward.preactivation(layer: l, unit: k).mathText(format), role: .title)]
-                if !softmax { caption.append(Line(forward.activation(layer: l, unit: k).mathText(format), role: .title)) }
-                return Step(slug: "forward-" + slug(z: l, k), title: "Forward: " + (softmax ? z.unicode : z.unicode + ", " + h.unicode),
-                            caption: caption, nodes: nodes, edges: edges)
-            case let .softmax(l):
-                let units = network.layers[l - 1].units
-                var caption = (1...min(units, Self.captionInputs)).map { Line(forward.activation(layer: l, unit: $0).mathText(format), role: .title) }
-                if units > caption.count { caption.append(Line(MathText("… and \(units - caption.count) more outputs, each the same way"), role: .note)) }
-                return Step(slug: "forward-softmax-\(l)", title: "Forward: softmax of layer \(l)", caption: caption, nodes: nodes, edges: edges)
-            case .loss:
-                return Step(slug: "forward-loss", title: "Forward: " + ops.symbols.loss.unicode,
-                            caption: [Line(forward.loss().mathText(format), role: .title)], nodes: nodes, edges: edges)
-            }
+            var step = forwardStep(p, members[p]!)
+            step.operations = members[p]!
+            return step
+        }
+    }
+
+    /// The step of a part of the forward pass, made of the operations `members`.
+    private func forwardStep(_ p: Part, _ members: [Int]) -> Step {
+        var nodes = Set<NodeID>(), edges = Set<EdgeID>()
+        for o in members {
+            nodes.insert(ops.operationID(o))
+            for v in graph.operations[o].outputs { nodes.insert(ops.valueID(v)) }
+        }
+        // The edges inside the part: into its operations from its own values (a product
+        // into the sum, Z into the activation) and out to the values they compute.
+        for o in members {
+            let id = ops.operationID(o), op = graph.operations[o]
+            for v in op.inputs where nodes.contains(ops.valueID(v)) { edges.insert(EdgeID(ops.valueID(v), id)) }
+            for v in op.outputs { edges.insert(EdgeID(id, ops.valueID(v))) }
+        }
+        switch p {
+        case let .unit(l, k):
+            let z = ops.symbols.preactivation(k, layer: l), h = ops.symbols.activation(k, layer: l)
+            let softmax = network.layers[l - 1].activation == .softmax
+            var caption = [Line(forward.preactivation(layer: l, unit: k).mathText(format), role: .title)]
+            if !softmax { caption.append(Line(forward.activation(layer: l, unit: k).mathText(format), role: .title)) }
+            return Step(slug: "forward-" + slug(z: l, k), title: "Forward: " + (softmax ? z.unicode : z.unicode + ", " + h.unicode),
+                        caption: caption, nodes: nodes, edges: edges)
+        case let .softmax(l):
+            let units = network.layers[l - 1].units
+            var caption = (1...min(units, Self.captionInputs)).map { Line(forward.activation(layer: l, unit: $0).mathText(format), role: .title) }
+            if units > caption.count { caption.append(Line(MathText("… and \(units - caption.count) more outputs, each the same way"), role: .note)) }
+            return Step(slug: "forward-softmax-\(l)", title: "Forward: softmax of layer \(l)", caption: caption, nodes: nodes, edges: edges)
+        case .loss:
+            return Step(slug: "forward-loss", title: "Forward: " + ops.symbols.loss.unicode,
+                        caption: [Line(forward.loss().mathText(format), role: .title)], nodes: nodes, edges: edges)
         }
     }
 

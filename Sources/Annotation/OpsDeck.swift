@@ -38,9 +38,11 @@ struct OpsDeck {
         // Every frame is the whole graph with some gradients hidden: printed once for the deck.
         let printed = ops.printed(), notes = ops.notes()
 
-        func add(_ slug: String, _ title: String, caption: [Line], nodes: Set<NodeID> = [], edges: Set<EdgeID> = [], everything: Bool = false) {
+        /// `computed`: during the forward pass, the operations computed so far (nil after it).
+        func add(_ slug: String, _ title: String, caption: [Line], nodes: Set<NodeID> = [], edges: Set<EdgeID> = [], everything: Bool = false,
+                 computed: Set<Int>? = nil) {
             let snapshot = known
-            var d = printed.diagram(knownGradient: { everything || snapshot.contains($0) })
+            var d = printed.diagram(knownGradient: { everything || snapshot.contains($0) }, computed: computed.map { ops in { ops.contains($0) } })
             for i in d.nodes.indices where nodes.contains(d.nodes[i].id) { d.nodes[i].emphasis.highlighted = true }
             for i in d.edges.indices where edges.contains(d.edges[i].id) { d.edges[i].emphasis.highlighted = true }
             // The closed-form note is about a gradient: not before the backward pass.
@@ -51,8 +53,11 @@ struct OpsDeck {
         // Forward, a unit at a time (its products, its sum, its activation), then a softmax and
         // the loss's operations: each frame's window is a readable part of the graph, which is
         // far too wide to read whole on a slide.
+        // What is not computed yet reads "?", as in the node deck's forward pass.
+        var computed = Set<Int>()
         for step in forwardSteps() {
-            add(step.slug, step.title, caption: step.caption, nodes: step.nodes, edges: step.edges)
+            computed.formUnion(step.operations)
+            add(step.slug, step.title, caption: step.caption, nodes: step.nodes, edges: step.edges, computed: computed)
         }
         known.insert(loss)
         add("backward-seed", "Backward: ∂\(lossSymbol.unicode)/∂\(lossSymbol.unicode) = 1", caption: [

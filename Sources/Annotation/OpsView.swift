@@ -154,20 +154,34 @@ package struct OpsAnnotator: Sendable {
     /// The diagram with every gradient shown (a deck's frames: `Printed.diagram(knownGradient:)`).
     func diagram() -> Diagram { printed().whole }
 
-    /// The diagram with every gradient shown, and each value's tooltip without its gradient:
-    /// a deck's frames differ only in which gradients they show, so it prints the labels and
-    /// tooltips once (printing them for every frame was most of the deck's annotation time).
+    /// The diagram with every value and gradient shown, and each value's tooltip without its
+    /// gradient and without its value: a deck's frames differ only in which values and
+    /// gradients they show, so it prints the labels and tooltips once (printing them for every
+    /// frame was most of the deck's annotation time).
     struct Printed: Sendable {
         let whole: Diagram
         /// Per value, in the order of the graph's values (which are the diagram's first nodes).
         let valueTooltips: [String]
+        /// Per value, its tooltip before it is computed (`Z_1^(1) = ?`).
+        let unknownTooltips: [String]
+        /// Per value, the operation that computes it; nil for what is given.
+        let producers: [Int?]
 
-        /// The whole diagram with the gradients `knownGradient` does not know hidden.
-        func diagram(knownGradient: (Int) -> Bool) -> Diagram {
+        /// The whole diagram with the gradients `knownGradient` does not know hidden and,
+        /// during the forward pass, the values the operations `computed` does not include
+        /// compute. (The local derivatives on the edges stay: an edge label's box is as wide as
+        /// its text, and a "?" would make it narrower than in the frames after.)
+        func diagram(knownGradient: (Int) -> Bool, computed: ((Int) -> Bool)? = nil) -> Diagram {
             var d = whole
             for v in valueTooltips.indices where d.nodes[v].lines.count > 1 && !knownGradient(v) {
                 d.nodes[v].lines[1].hidden = true
                 d.nodes[v].tooltip = valueTooltips[v]
+            }
+            guard let computed else { return d }
+            for v in producers.indices {
+                guard let o = producers[v], !computed(o) else { continue }
+                d.nodes[v].lines[0].hidden = true
+                d.nodes[v].tooltip = unknownTooltips[v]
             }
             return d
         }
@@ -177,11 +191,14 @@ package struct OpsAnnotator: Sendable {
     func printed() -> Printed {
         var nodes: [DiagramNode] = []
         var edges: [DiagramEdge] = []
-        var valueTooltips: [String] = []
+        var valueTooltips: [String] = [], unknownTooltips: [String] = []
+        var producers = [Int?](repeating: nil, count: graph.values.count)
+        for (o, op) in graph.operations.enumerated() { for v in op.outputs { producers[v] = o } }
         for (v, value) in graph.values.enumerated() {
             let name = value.name, named = symbol(name)
             var lines = [Line(named, value: format.string(value.value), role: .title)]
             let valueTooltip = "\(named.plain) = \(NumberFormat.exact(value.value))"
+            unknownTooltips.append("\(named.plain)\(Line(named, value: "", role: .title, known: false).valueText ?? "")")
             var tip = valueTooltip
             if let g = value.gradient {
                 let gradient = gradientSymbol(name)
@@ -209,6 +226,7 @@ package struct OpsAnnotator: Sendable {
             for output in op.outputs { edges.append(DiagramEdge(EdgeID(id, valueID(output)), lines: [], tooltip: "")) }
         }
         let title = MathText((network.name.map { $0 + " · " } ?? "") + "operations")
-        return Printed(whole: Diagram(title: title, headers: [], nodes: nodes, edges: edges, caption: notes(), geometry: .graph), valueTooltips: valueTooltips)
+        return Printed(whole: Diagram(title: title, headers: [], nodes: nodes, edges: edges, caption: notes(), geometry: .graph),
+                       valueTooltips: valueTooltips, unknownTooltips: unknownTooltips, producers: producers)
     }
 }

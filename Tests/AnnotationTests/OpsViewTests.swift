@@ -106,6 +106,29 @@ final class OpsViewTests: XCTestCase {
         XCTAssertFalse(frames.last!.diagram.nodes.contains { $0.lines.contains(where: \.hidden) }, "the last frame knows everything")
     }
 
+    /// The forward frames show a value once the step that computes it is done, as the node
+    /// deck does: what later steps compute reads "?"; what is given is known from the start.
+    func testTheForwardFramesShowAValueOnceItIsComputed() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let frames = SlideDeck(solution: solution, steps: .ops).frames
+        func value(_ f: SlideDeck.Frame, _ id: String) throws -> Line { try XCTUnwrap(f.diagram.node(NodeID(id))?.lines.first, id) }
+        let first = frames[0]
+        for id in ["x1", "w1_1_1", "w1_1_2", "b1_1", "w3_1_1", "Y1"] { XCTAssertFalse(try value(first, id).hidden, "\(id) is given") }
+        for id in ["p1_1_1", "Z1_1", "H1_1"] { XCTAssertFalse(try value(first, id).hidden, "\(id) is computed in frame 1") }
+        for id in ["p1_1_2", "Z1_2", "H1_2", "Z2_1", "Z3_1", "loss"] {
+            XCTAssertEqual(try value(first, id).valueText, " = ?", "\(id) is computed later")
+        }
+        XCTAssertEqual(first.diagram.node(NodeID("Z1_2"))?.tooltip, "Z_2^(1) = ?", "the tooltip does not give the value away")
+        // Frame by frame, each unit's values appear with their step, and stay.
+        XCTAssertFalse(try value(frames[1], "H1_2").hidden)
+        XCTAssertTrue(try value(frames[4], "loss").hidden)
+        XCTAssertFalse(try value(frames[5], "loss").hidden, "the loss's own frame")
+        XCTAssertEqual(try value(frames[5], "loss").valueText, " = 64")
+        for f in frames.dropFirst(5) {
+            XCTAssertFalse(f.diagram.nodes.contains { $0.lines.first?.hidden == true }, "\(f.name): every value is known from the loss on")
+        }
+    }
+
     func testTheClosedFormNoteComesWithTheBackwardPass() throws {
         let solution = try NetworkFile.load(path: TestSupport.sample("softmax-classifier.yaml")).solve()
         let frames = SlideDeck(solution: solution, steps: .ops).frames
