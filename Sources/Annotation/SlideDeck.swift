@@ -45,6 +45,9 @@ public struct SlideDeck: Sendable {
     }
 
     struct Builder {
+        /// At most this many gradients on a line of the summary's caption.
+        static let summaryPerLine = 6
+
         let solution: Solution
         let format: NumberFormat
         let annotator: Annotator
@@ -178,14 +181,23 @@ public struct SlideDeck: Sendable {
                 add(slug, title, caption: caption, highlightNodes: nodes, highlightEdges: edges)
             }
 
-            // Summary, one line per layer.
+            // Summary, a layer at a time, at most `summaryPerLine` gradients to a line (balanced:
+            // 8 are two lines of 4): a line the page wraps makes the caption taller than its
+            // line count, which is the room the deck keeps under every picture.
             var summary: [Line] = [Line("Summary of the gradients", role: .title)]
             for l in stride(from: L, through: 1, by: -1) {
-                let items = order.filter { layerOf($0) == l }.prefix(9).map { t -> MathText in
+                let all = order.filter { layerOf($0) == l }
+                let items = all.prefix(9).map { t -> MathText in
                     let d = deriver.derive(t)
                     return d.symbol.text + " = " + format.string(d.value)
                 }
-                summary.append(Line(MathText.joined(items, separator: ",  ") + (order.filter { layerOf($0) == l }.count > 9 ? ", …" : ""), role: .gradient))
+                let lines = (items.count + Self.summaryPerLine - 1) / Self.summaryPerLine
+                let perLine = (items.count + lines - 1) / max(lines, 1)
+                for start in stride(from: 0, to: items.count, by: perLine) {
+                    let last = start + perLine >= items.count
+                    let text = MathText.joined(Array(items[start..<min(start + perLine, items.count)]), separator: ",  ")
+                    summary.append(Line(text + (last ? (all.count > 9 ? ", …" : "") : ","), role: .gradient))
+                }
             }
             add("summary", "Summary", caption: summary, everything: true)
 

@@ -58,12 +58,15 @@ enum DeckHTML {
     }
 
     /// Caption text as HTML that breaks only at spaces: each run between spaces (a fraction
-    /// like ∂H₁⁽¹⁾/∂Z₁⁽¹⁾, a scripted symbol, a number) is one unbreakable span.
+    /// like ∂H₁⁽¹⁾/∂Z₁⁽¹⁾, a scripted symbol, a number) is one unbreakable span. An equation's
+    /// last step — ` = value` at the end of the line or before a comma — stays with what it
+    /// equals: a summary's "∂Loss/∂w₃₂⁽¹⁾" at the end of one line and "= −32" at the start of
+    /// the next read as two statements.
     static func captionHTML(_ text: MathText) -> String {
-        var words: [String] = []
-        var word = ""
+        var words: [(html: String, plain: String)] = []
+        var word = "", plain = ""
         func flush() {
-            if !word.isEmpty { words.append("<span class=\"nw\">\(word)</span>"); word = "" }
+            if !word.isEmpty { words.append((word, plain)); word = ""; plain = "" }
         }
         let spans = text.spans.filter { !$0.text.isEmpty }
         var i = 0
@@ -74,20 +77,36 @@ enum DeckHTML {
             if i < spans.count, Set([span.position, spans[i].position]) == [.sub, .sup] {
                 let (sub, sup) = span.position == .sub ? (span, spans[i]) : (spans[i], span)
                 word += "<span class=\"ss\"><sup>\(MathText.htmlEscape(sup.text))</sup><sub>\(MathText.htmlEscape(sub.text))</sub></span>"
+                plain += sup.text + sub.text
                 i += 1
                 continue
             }
             guard span.position == .base else {
                 let tag = span.position == .sub ? "sub" : "sup"
                 word += "<\(tag)>\(MathText.htmlEscape(span.text))</\(tag)>"
+                plain += span.text
                 continue
             }
             for c in span.text {
-                if c == " " { flush(); words.append(" ") } else { word += MathText.htmlEscape(String(c)) }
+                if c == " " { flush() } else { word += MathText.htmlEscape(String(c)); plain.append(c) }
             }
         }
         flush()
-        return words.joined()
+        // Which words go with the next one: `x = value` where value ends the line or a term.
+        var glued = Array(repeating: false, count: words.count)
+        for k in words.indices.dropFirst().dropLast() where words[k].plain == "=" {
+            let value = words[k + 1].plain
+            if k + 2 == words.count || value.hasSuffix(",") || value.hasSuffix(";") { glued[k - 1] = true; glued[k] = true }
+        }
+        var out = "", k = 0
+        while k < words.count {
+            if k > 0 { out += " " }
+            var run = words[k].html
+            while glued[k] { k += 1; run += " " + words[k].html }
+            out += "<span class=\"nw\">\(run)</span>"
+            k += 1
+        }
+        return out
     }
 
     /// The SVG without the `<g>` elements with these ids (and what they contain).
@@ -145,6 +164,11 @@ enum DeckHTML {
         return out
     }
 
+    /// The most caption lines a deck keeps room for under every picture: a deep net's
+    /// summary (14 lines for deep-sigmoid) would leave every other frame's picture a sliver;
+    /// only a frame with a longer caption than this draws its picture smaller.
+    static let reservedCaptionLines = 5
+
     static func page(title: String, sections: [String], theme: Theme, zoom: DeckZoom? = nil) -> String {
         let parts = page(title: title, frameCount: sections.count, theme: theme, zoom: zoom)
         return parts.head + sections.joined(separator: "\n") + parts.tail
@@ -152,16 +176,19 @@ enum DeckHTML {
 
     /// The page around its sections, which go between `head` and `tail`, separated by
     /// newlines: a deck writes the head, then each section as its frame is drawn.
-    static func page(title: String, frameCount: Int, theme: Theme, zoom: DeckZoom? = nil) -> (head: String, tail: String) {
+    /// `captionLines`: the most lines any frame's caption has, at most `reservedCaptionLines`
+    /// (a zoomed deck's own count wins): the page keeps that much room under every picture,
+    /// so every frame's picture has the same area and scale, and a node sits at the same spot
+    /// in every frame.
+    static func page(title: String, frameCount: Int, theme: Theme, zoom: DeckZoom? = nil, captionLines: Int = 0) -> (head: String, tail: String) {
         // Escaped text cannot hold a NUL (control characters become their pictures).
         let marker = "\u{0}sections\u{0}"
         let accent = theme.color("highlight")
-        // A zoomed deck: room for its longest caption under every picture, so every frame's
-        // picture has the same area and scale, and the whole drawing small in the header with
-        // the window shown marked on it.
-        var bodyAttributes = "", overview = ""
+        // Room for the longest caption under every picture; a zoomed deck also has the whole
+        // drawing small in the header with the window shown marked on it.
+        var bodyAttributes = " style=\"--caption-lines: \(zoom?.captionLines ?? captionLines)\"", overview = ""
         if let zoom {
-            bodyAttributes = " class=\"zoomed\" style=\"--caption-lines: \(zoom.captionLines)\""
+            bodyAttributes = " class=\"zoomed\"" + bodyAttributes
             let height = 34.0, width = min(300, (height * zoom.whole.width / max(zoom.whole.height, 1)).rounded())
             overview = """
             <svg id="overview" viewBox="\(zoom.whole.text)" preserveAspectRatio="xMidYMid meet" width="\(Int(width))" height="\(Int(height))" aria-hidden="true">\
@@ -187,7 +214,7 @@ enum DeckHTML {
         .picture { flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; padding: 0.3em 0.5em; }
         .picture svg { width: 100%; height: 100%; display: block; }
         .caption { padding: 0.2em 1em 0.6em; text-align: center; font-size: 1.15em; line-height: 1.5; }
-        .zoomed .caption { box-sizing: border-box; min-height: calc(var(--caption-lines) * 1.6em + 0.9em); }
+        .caption { box-sizing: border-box; min-height: calc(var(--caption-lines) * 1.6em + 0.9em); }
         #overview { flex: none; border: 1px solid \(theme.color("dimmed")); background: \(theme.color("background")); }
         .nw { white-space: nowrap; }
         .caption p { margin: 0.1em 0; }

@@ -2,7 +2,7 @@ import Annotation
 import Foundation
 import FoundationXML
 import NetworkModel
-import Rendering
+@testable import Rendering
 import TestSupport
 import XCTest
 
@@ -57,6 +57,39 @@ final class DeckHTMLTests: XCTestCase {
                 .replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
             XCTAssertTrue(outside.allSatisfy { $0 == " " || $0.isNewline }, "breakable text in \(frame.caption): “\(outside)”")
         }
+    }
+
+    /// An equation's last step stays with what it equals: "∂Loss/∂w₃₂⁽¹⁾" ending one line and
+    /// "= −32" starting the next read as two statements. Longer arithmetic still breaks
+    /// between its terms.
+    func testAnEquationsResultIsNotBrokenFromItsSubject() throws {
+        let caption = DeckHTML.captionHTML(MathText("a = 32,  b = −32"))
+        XCTAssertEqual(caption, "<span class=\"nw\">a = 32,</span> <span class=\"nw\">b = −32</span>")
+        let long = DeckHTML.captionHTML(MathText("Z = 1·1 + 2·1 = 3"))
+        XCTAssertEqual(long, "<span class=\"nw\">Z</span> <span class=\"nw\">=</span> <span class=\"nw\">1·1</span> <span class=\"nw\">+</span> <span class=\"nw\">2·1 = 3</span>")
+        // The worked example's summary: no gradient is cut from its value.
+        let summary = try XCTUnwrap(sections(try deck().html).last).caption
+        XCTAssertTrue(summary.contains("∂Loss"))
+        XCTAssertFalse(summary.contains("<span class=\"nw\">=</span>"), "a break may fall around “=”: \(summary)")
+    }
+
+    /// Every frame keeps the same room for its caption, so the picture has the same area and
+    /// scale in every frame and a node sits at the same spot: the longest caption's lines (the
+    /// summary's: its title and a line of at most six gradients for each part of a layer),
+    /// up to `reservedCaptionLines`.
+    func testEveryFrameKeepsRoomForTheLongestCaption() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let frames = SlideDeck(solution: solution).frames
+        let summary = try XCTUnwrap(frames.last).diagram.caption
+        XCTAssertEqual(summary.count, 5, "the title, layer 3, layer 2, layer 1 in two lines of four")
+        XCTAssertTrue(summary.dropFirst().allSatisfy { $0.text.plain.components(separatedBy: "=").count - 1 <= 6 })
+        let html = try deck().html
+        XCTAssertTrue(html.contains("<body style=\"--caption-lines: 5\">"), "room for the summary's five lines on every frame")
+        XCTAssertTrue(html.contains(".caption { box-sizing: border-box; min-height: calc(var(--caption-lines) * 1.6em + 0.9em); }"))
+        // A deep net's summary is longer than the room kept: only its own frame draws smaller.
+        let deep = SlideDeck(solution: try NetworkFile.load(path: TestSupport.sample("deep-sigmoid.yaml")).solve()).frames
+        XCTAssertGreaterThan(deep.map(\.diagram.caption.count).max()!, DeckHTML.reservedCaptionLines)
+        XCTAssertTrue(DeckHTML.page(title: "t", frameCount: 1, theme: try Theme.named("classroom"), captionLines: 3).head.contains("--caption-lines: 3"))
     }
 
     func testThePictureIsCroppedToTheDrawing() throws {

@@ -76,7 +76,8 @@ public struct DeckWriter: Sendable {
         @Sendable func section(_ i: Int, _ svg: [UInt8]) -> [UInt8] {
             DeckHTML.section(index: i, frame: frames[i], svg: svg, file: files[i], picture: zoom?.views[i] ?? whole, zoomed: zoom != nil)
         }
-        let page = DeckHTML.page(title: title, frameCount: frames.count, theme: renderer.theme, zoom: zoom)
+        let page = DeckHTML.page(title: title, frameCount: frames.count, theme: renderer.theme, zoom: zoom,
+                                 captionLines: min(frames.map(\.diagram.caption.count).max() ?? 0, DeckHTML.reservedCaptionLines))
         // index.html is written as the frames are drawn, a batch at a time, and renamed into
         // place last: memory holds one batch of frames, never the whole deck.
         try output.write(named: "index.html") { index in
