@@ -33,7 +33,7 @@ public struct BatchExplanation: Sendable {
     /// One quantity: how the batch combines it, then the shown sample's derivation.
     public func explain(_ target: Derivation.Target) -> String {
         let e = sampleExplanation
-        return e.paragraph(introduction()) + e.math(combination(target)) + (format == .text ? "\n" : "") + e.paragraph(sampleNote()) + e.explain(target)
+        return e.markdownSafe(e.paragraph(introduction()) + e.math(combination(target)) + (format == .text ? "\n" : "") + e.paragraph(sampleNote())) + e.explain(target)
     }
 
     /// The worked solution of the shown sample, preceded by the batch's loss and gradients.
@@ -45,6 +45,7 @@ public struct BatchExplanation: Sendable {
         out += e.math(.m(symbols.loss) + .op(" = ") + weightPrefix() + (perSample.count <= 8 ? losses : .m(MathText([.init("Σ"), .init("s", .sub), .init(" " + batch.network.notation.loss), .init("s", .sub)]))) + weightSuffix() + .op(" = ") + .n(batch.loss))
         for target in Deriver(solution: batch).parameterOrder() { out += e.math(combination(target)) }
         out += e.paragraph(sampleNote())
+        out = e.markdownSafe(out)
         let document = e.document()
         // The batch section goes after the sample document's title (and LaTeX preamble).
         if let range = document.range(of: e.heading("Setup")) {
@@ -56,12 +57,16 @@ public struct BatchExplanation: Sendable {
     func introduction() -> String {
         let n = perSample.count
         let combined = info.reduction == .mean ? "the mean of the \(n) samples' losses" : "the sum of the \(n) samples' losses"
-        return "\(batch.network.notation.loss) is \(combined), so each weight's and bias's gradient is the same combination of the samples' own gradients."
+        return "\(loss) is \(combined), so each weight's and bias's gradient is the same combination of the samples' own gradients."
     }
 
     func sampleNote() -> String {
-        "Each sample's own gradient follows the chain rule as for a single example; for sample \(shown + 1) of \(perSample.count) (choose another with --sample), where \(batch.network.notation.loss) stands for that sample's loss:"
+        "Each sample's own gradient follows the chain rule as for a single example; for sample \(shown + 1) of \(perSample.count) (choose another with --sample), where \(loss) stands for that sample's loss:"
     }
+
+    /// The loss's symbol from the notation, in prose: escaped for LaTeX and Markdown, where
+    /// `\input{~/.netrc}` or `[a](javascript:)` would otherwise run or link.
+    var loss: String { Explanation.userText(batch.network.notation.loss, format: format) }
 
     func weightPrefix() -> Expression {
         info.reduction == .mean ? .op("(1/\(perSample.count)) · (") : .op("")

@@ -234,23 +234,33 @@ public struct Explanation: Sendable {
     /// Markdown is read as HTML too: user text outside math is escaped like `values
     /// --format markdown` escapes it (entities), plus a backslash before Markdown's own
     /// punctuation, so a name shows exactly as written and can neither open a tag nor a link.
+    /// A title starts a line after `# `: block punctuation (`#`, `+`, `-`, `.`) is escaped too.
     static func markdownText(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            if c.isASCII, "\\`*_{}[]()#+-.!|~$".contains(c) { out.append("\\") }
-            out.append(c)
-        }
-        return MathText.htmlEscape(out)
+        MathText.markdownEscape(s, specials: MathText.markdownInlineSpecials + "{}()#+-.")
     }
 
-    /// In Markdown's math, only symbols from the notation can hold a `<` (bpviz writes none):
-    /// MathJax's and KaTeX's `\lt` draws it without an HTML tag ever opening.
+    /// Markdown's math is plain Markdown to a viewer without math support, and only symbols
+    /// from the notation can hold a `<` or a `](` (bpviz writes neither). MathJax's and
+    /// KaTeX's `\lt` draws a `<` without an HTML tag ever opening; `]{}(` draws as `](` (an
+    /// empty group adds no space) but is no link, so `[a](javascript:)` or `![](//e.co/a)`
+    /// stays text. A link or image needs `](` (reference definitions cannot start a line of
+    /// this output), so no other bracket needs changing, and the BCE loss's own `[…]` stays.
     func markdownSafe(_ s: String) -> String {
-        guard format == .markdown, s.contains("<") else { return s }
-        return s.replacingOccurrences(of: "<", with: "\\lt ")
+        guard format == .markdown, s.contains("<") || s.contains("](") else { return s }
+        return s.replacingOccurrences(of: "<", with: "\\lt ").replacingOccurrences(of: "](", with: "]{}(")
     }
 
     func paragraph(_ s: String) -> String { s + "\n\n" }
+
+    /// Text from the network file inside prose: LaTeX-escaped, Markdown-escaped as the
+    /// title is, or (plain text) as written.
+    static func userText(_ s: String, format: Format) -> String {
+        switch format {
+        case .text: s
+        case .markdown: Self.markdownText(s)
+        case .latex: LaTeX.text(s)
+        }
+    }
 
     /// Words from bpviz or the network file, as the format needs them.
     func prose(_ s: String) -> String { format == .latex ? LaTeX.text(s) : s }

@@ -105,6 +105,38 @@ public struct MathText: Equatable, Sendable, ExpressibleByStringLiteral {
         }.joined()
     }
 
+    /// HTML with <sub> and <sup> for Markdown (`values --format markdown`): the text escaped
+    /// as `markdownEscape` does, so a symbol such as `[a](javascript:)` or `![](//e.co/a)`
+    /// shows as written instead of becoming a link or a remote image.
+    public var markdown: String {
+        spans.map { span in
+            let t = MathText.markdownEscape(span.text)
+            switch span.position {
+            case .base: return t
+            case .sub: return "<sub>\(t)</sub>"
+            case .sup: return "<sup>\(t)</sup>"
+            }
+        }.joined()
+    }
+
+    /// Markdown's inline punctuation: what can start a link or an image (`[`, `]`, `!`),
+    /// emphasis, code, strikethrough, math (`$`), a backslash escape, or end a table cell
+    /// (`|`). Parentheses only make a link after a `]`, so they stay and `(1)` reads `(1)`.
+    public static let markdownInlineSpecials = "\\`*_[]!|~$"
+
+    /// User text for Markdown, which is read as HTML too: a backslash before each of
+    /// `specials`, then `htmlEscape`'s entities, so the text shows exactly as written and
+    /// can open neither a tag nor a link.
+    public static func markdownEscape(_ s: String, specials: String = markdownInlineSpecials) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 4)
+        for c in s {
+            if c.isASCII, specials.contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return htmlEscape(out)
+    }
+
     /// Text for HTML and XML, in element content or a quoted attribute: the five specials
     /// as entities, and control characters (which XML cannot hold, and which would end a
     /// line in an attribute) as `&#10;` or their control pictures.

@@ -113,8 +113,8 @@ public struct ValueTable: Sendable {
         var out = ""
         for g in groups {
             out += "### \(g.title)\n\n| symbol | value |\n| --- | ---: |\n"
-            // Entities keep tags out; `|` would end the table cell.
-            for r in g.rows { out += "| \(r.symbol.html.replacingOccurrences(of: "|", with: "\\|")) | \(format.string(r.value)) |\n" }
+            // Entities keep tags out; backslashes keep links, images and a cell-ending `|` out.
+            for r in g.rows { out += "| \(r.symbol.markdown) | \(format.string(r.value)) |\n" }
             out += "\n"
         }
         return out

@@ -165,6 +165,45 @@ final class HostileOutputTests: XCTestCase {
         }
     }
 
+    /// Notation symbols that are Markdown links and images: `values` escapes them as the
+    /// title is escaped, and `explain`'s math (plain Markdown to a viewer without math
+    /// support) holds no `](`, so neither a link nor an image forms. A data set's prose
+    /// names the loss symbol too: escaped for Markdown and for LaTeX, where `\input{…}`
+    /// would read a file into the PDF.
+    func testNotationSymbolsBecomeNoLinkImageOrCommand() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let file = dir + "/links.json"
+        let notation = ["input": "![](//e.co/a)", "weight": "[a](javascript:)", "loss": "[L](//e.co)"]
+        try JSONSerialization.data(withJSONObject: ["input": [1, 2], "target": [0], "notation": notation,
+                                                    "layers": [["units": 1, "activation": "identity", "weights": 1, "bias": 0]]] as [String: Any])
+            .write(to: URL(fileURLWithPath: file))
+        let values = try TestSupport.run(["values", file, "--format", "markdown"])
+        XCTAssertEqual(values.status, 0, values.stderr)
+        // Every bracket is escaped (`\[`, `\]`), so none can open or close a link.
+        XCTAssertNil(values.stdoutText.range(of: #"(?<!\\)[\[\]]"#, options: .regularExpression), values.stdoutText)
+        XCTAssertTrue(values.stdoutText.contains(#"| \!\[\](//e.co/a)<sub>1</sub> | 1 |"#), values.stdoutText)
+        XCTAssertTrue(values.stdoutText.contains(#"| ∂\[L\](//e.co)/∂\[a\](javascript:)<sub>11</sub><sup>(1)</sup> |"#), values.stdoutText)
+        for args in [["explain", file, "--all", "--format", "markdown"], ["explain", file, "w_11^(1)", "--format", "markdown"]] {
+            let r = try TestSupport.run(args)
+            XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+            XCTAssertFalse(r.stdoutText.contains("]("), "\(args): \(r.stdoutText)")
+            XCTAssertTrue(r.stdoutText.contains("[a]{}(\\mbox{javascript:})_{11}^{(1)}"), "the math draws the symbol as written: \(r.stdoutText)")
+        }
+
+        let batch = dir + "/batch.json"
+        for (loss, format) in [("[a](javascript:)", "markdown"), (#"<b>x"#, "markdown"), (#"\input{~/.netrc}"#, "latex")] {
+            try JSONSerialization.data(withJSONObject: ["data": [["input": [0, 1], "target": [1]], ["input": [1, 1], "target": [0]]],
+                                                        "loss_reduction": "mean", "notation": ["loss": loss],
+                                                        "layers": [["units": 1, "activation": "identity", "weights": 1, "bias": 0]]] as [String: Any])
+                .write(to: URL(fileURLWithPath: batch))
+            for args in [["explain", batch, "--all", "--format", format], ["explain", batch, "b_1^(1)", "--format", format]] {
+                let r = try TestSupport.run(args)
+                XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+                XCTAssertFalse(r.stdoutText.contains("](") || r.stdoutText.contains("<b>") || r.stdoutText.contains(#"\input{"#), "\(loss): \(r.stdoutText)")
+            }
+        }
+    }
+
     func testErrorMessagesAreOneLineWhateverTheyQuote() throws {
         let dir = try TestSupport.temporaryDirectory()
         let key = "\u{1B}]0;pwned\u{07}\u{1B}[2J"
