@@ -204,6 +204,35 @@ final class HostileOutputTests: XCTestCase {
         }
     }
 
+    /// What reaches the terminal on stdout shows file text as an error message does: a file
+    /// name's escape sequences, and a name's or a symbol's bidirectional overrides and
+    /// invisible characters, as `\u{…}`. JSON keeps the text exactly (it is data).
+    func testTerminalTextOnStdoutIsEscapedAsMessagesAre() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let titled = dir + "/x\u{1B}]0;TITLE\u{07}\u{1B}[31m.yaml"
+        try FileManager.default.copyItem(atPath: TestSupport.sample("question-1.yaml"), toPath: titled)
+        let check = try TestSupport.run(["check", titled])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        XCTAssertFalse(check.stdoutText.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, check.stdoutText)
+        XCTAssertTrue(check.stdoutText.hasPrefix(dir + #"/x\u{1B}]0;TITLE\u{7}\u{1B}[31m.yaml: valid; "#), check.stdoutText)
+
+        let name = "a\u{202E}b\u{2066}c\u{200B}d"
+        let file = dir + "/bidi.json"
+        try JSONSerialization.data(withJSONObject: ["name": name, "input": [1, 2], "target": [0], "notation": ["input": "x\u{202E}", "loss": "L\u{2066}"],
+                                                    "layers": [["units": 1, "activation": "identity", "weights": 1, "bias": 0]]] as [String: Any])
+            .write(to: URL(fileURLWithPath: file))
+        let hidden: Set<UInt32> = [0x202E, 0x2066, 0x200B]
+        for args in [["values", file], ["check", file], ["explain", file, "--all"], ["explain", file, "w_11^(1)"]] {
+            let r = try TestSupport.run(args)
+            XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
+            XCTAssertFalse(r.stdoutText.unicodeScalars.contains { hidden.contains($0.value) }, "\(args): \(r.stdoutText)")
+            XCTAssertTrue(r.stdoutText.contains(#"L\u{2066}"#), "\(args): \(r.stdoutText)")
+        }
+        XCTAssertTrue(try TestSupport.run(["values", file]).stdoutText.hasPrefix(#"a\u{202E}b\u{2066}c\u{200B}d"# + "\n"))
+        let json = try TestSupport.run(["values", file, "--format", "json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])?["name"] as? String, name)
+    }
+
     func testErrorMessagesAreOneLineWhateverTheyQuote() throws {
         let dir = try TestSupport.temporaryDirectory()
         let key = "\u{1B}]0;pwned\u{07}\u{1B}[2J"

@@ -26,7 +26,7 @@ package enum TextPolicy {
     }
 
     /// A message as one terminal line, whatever text it quotes: control characters (and the
-    /// bidirectional overrides that reorder what a terminal shows) written as escapes —
+    /// bidirectional and invisible characters of `needsEscape`) written as escapes —
     /// `\n`, `\t`, `\u{1B}` — so no escape sequence reaches the terminal and no value breaks
     /// the line; each quoted excerpt (between backticks) and each word cut to `excerpt`
     /// characters with `…`, so a 100 KB name makes a short message. The text before the
@@ -70,6 +70,65 @@ package enum TextPolicy {
         return out
     }
 
+    /// Text bound for a terminal as lines (`values`, `check` and `explain` in their text
+    /// formats): each character as a message shows it (`oneLine`'s escapes, nothing cut),
+    /// newlines kept. File text has no control characters (refused when read), but it may
+    /// hold bidirectional overrides and invisible characters: shown escaped here as in a
+    /// message, a name reads the same on stdout as on stderr.
+    package static func terminalLines(_ text: String) -> String {
+        guard mayNeedEscape(text.utf8) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for c in text.unicodeScalars { out += c == "\n" ? "\n" : escape(c) }
+        return out
+    }
+
+    /// Text quoted into a terminal line, whole (a file name on stdout): every character as
+    /// a message shows it, a newline as `\n`.
+    package static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        return text.unicodeScalars.map(escape).joined()
+    }
+
+    /// Whether UTF-8 text holds a character of `needsEscape` other than a newline, read from
+    /// its bytes: `values` prints megabytes of symbols (∂, ⁽¹⁾ share lead bytes with the
+    /// bidirectional controls), and this costs a fraction of decoding every scalar.
+    static func mayNeedEscape(_ utf8: String.UTF8View) -> Bool {
+        var it = utf8.makeIterator()
+        while let b = it.next() {
+            switch b {
+            case 0x0A: continue
+            case 0..<0x20, 0x7F: return true
+            case 0xC2: if let n = it.next(), (0x80...0x9F).contains(n) { return true }                 // C1
+            case 0xD8: if it.next() == 0x9C { return true }                                             // U+061C
+            case 0xE2:
+                switch (it.next(), it.next()) {
+                case (0x80, let c?) where c == 0x8B || c == 0x8E || c == 0x8F || (0xAA...0xAE).contains(c): return true
+                case (0x81, let c?) where c == 0xA0 || (0xA6...0xA9).contains(c): return true
+                default: continue
+                }
+            case 0xEF:
+                switch (it.next(), it.next()) {
+                case (0xBB, 0xBF), (0xBF, 0xBE), (0xBF, 0xBF): return true                             // U+FEFF, U+FFFE/F
+                default: continue
+                }
+            default: continue
+            }
+        }
+        return false
+    }
+
+    /// Control characters, and what a terminal draws out of order or not at all: the
+    /// bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E/F,
+    /// U+202A–E, U+2066–9), which can show a line other than the one written (CVE-2021-42574),
+    /// and the invisible U+200B, U+2060 and U+FEFF. ZWJ and ZWNJ (U+200C/D) stay: scripts
+    /// and emoji need them.
+    static func needsEscape(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        return isUnprintable(c) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            || v == 0x061C || v == 0x200E || v == 0x200F || v == 0x200B || v == 0x2060 || v == 0xFEFF
+    }
+
     /// One character as it may appear in a message.
     static func escape(_ c: Unicode.Scalar) -> String {
         switch c {
@@ -77,10 +136,7 @@ package enum TextPolicy {
         case "\r": return "\\r"
         case "\t": return "\\t"
         default:
-            let v = c.value
-            if isUnprintable(c) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F {
-                return "\\u{" + String(v, radix: 16, uppercase: true) + "}"
-            }
+            if needsEscape(c) { return "\\u{" + String(c.value, radix: 16, uppercase: true) + "}" }
             return String(c)
         }
     }

@@ -27,7 +27,8 @@ struct CheckCommand: ParsableCommand {
             let check = GradientCheck(network: net, solution: solution, tolerance: tolerance, maxEntries: entries)
             let symbols = Symbols(network: net)
             func name(_ e: GradientCheck.Entry) -> String { symbols.symbol(.gradient(e.quantity)).unicode }
-            var out = "\(network): valid; \(net.shape) network, loss \(net.loss.rawValue)\(solution.batch.map { " (\($0.reduction.rawValue) over \($0.samples.count) samples)" } ?? "") = \(NumberFormat(precision: 6).string(solution.loss))\n"
+            // The file name as the error path shows it: escapes, not control sequences.
+            var out = "\(TextPolicy.escaped(network)): valid; \(net.shape) network, loss \(net.loss.rawValue)\(solution.batch.map { " (\($0.reduction.rawValue) over \($0.samples.count) samples)" } ?? "") = \(NumberFormat(precision: 6).string(solution.loss))\n"
             out += "compared \(check.entries.count - check.kinkCount) gradients with central finite differences"
             if check.entries.count < net.parameterCount + net.input.count {
                 out += " (an evenly spaced sample of \(net.parameterCount + net.input.count))"
@@ -44,7 +45,7 @@ struct CheckCommand: ParsableCommand {
                 out += "not compared: \(check.kinkCount) gradient\(check.kinkCount == 1 ? "" : "s") where a ReLU input sits at its kink (0), where finite differences are undefined\n"
             }
             for warning in HealthReport(solution).warnings(symbols: Symbols(network: solution.network)) { out += "warning: \(warning)\n" }
-            try OutputFile.writeStandardOutput(Data(out.utf8))
+            try OutputFile.writeStandardOutput(Data(TextPolicy.terminalLines(out).utf8))
             if !check.passed {
                 let error = check.worst?.error ?? 0
                 printError("\(network): gradient check failed: " + (error.isFinite

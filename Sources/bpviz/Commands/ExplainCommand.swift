@@ -60,7 +60,9 @@ struct ExplainCommand: ParsableCommand {
                 }
                 text = explanation.document(figure: format == .latex ? try figure(solution) : nil)
             }
-            try OutputFile.writeStandardOutput(Data(text.utf8))
+            // Plain text is for the terminal: shown as messages are (bidirectional overrides
+            // escaped); Markdown and LaTeX are sources, escaped for their own readers.
+            try OutputFile.writeStandardOutput(Data((format == .text ? TextPolicy.terminalLines(text) : text).utf8))
         }
     }
 }

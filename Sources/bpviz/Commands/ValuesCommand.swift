@@ -29,9 +29,11 @@ struct ValuesCommand: ParsableCommand {
             switch format {
             case .json: output = String(decoding: try ValuesExport(solution).jsonData(), as: UTF8.self) + "\n"
             case .table:
+                // Text for people, shown as messages are (bidirectional overrides escaped);
+                // json and csv are data and keep the file's text exactly; markdown escapes it.
                 let title = solution.network.name.map { "\($0)\n\n" } ?? ""
-                output = title + ValueTable(solution).text(format: numbers)
-                    + HealthReport(solution).warnings(symbols: Symbols(network: solution.network)).map { "warning: \($0)\n" }.joined()
+                output = TextPolicy.terminalLines(title + ValueTable(solution).text(format: numbers)
+                    + HealthReport(solution).warnings(symbols: Symbols(network: solution.network)).map { "warning: \($0)\n" }.joined())
             case .csv: output = ValueTable(solution).csv()
             case .markdown: output = ValueTable(solution).markdown(format: numbers)
             }
