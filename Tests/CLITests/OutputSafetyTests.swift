@@ -159,6 +159,47 @@ final class OutputSafetyTests: XCTestCase {
 
     /// Standard output that takes no bytes (`> /dev/full`) gets the one-line error, not a
     /// crash: FileHandle's `write` ended the process with a backtrace (exit 132).
+    /// `render -o - --format png` on a terminal would dump hundreds of escape bytes into it:
+    /// refused in one line with the usage status, nothing written; text formats are shown,
+    /// and a redirect or a pipe gets the picture. The terminal is a real one (util-linux's
+    /// `script` runs bpviz on a pseudo-terminal and copies what it shows).
+    func testBinaryFormatsAreNotWrittenToATerminal() throws {
+        guard fm.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("util-linux's script is not installed") }
+        func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
+        func onTerminal(_ arguments: [String], redirect: String = "") throws -> (status: Int32, shown: Data) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            // -e: script exits with bpviz's status; -q: no banner; the typescript is discarded.
+            process.arguments = ["-qec", ([TestSupport.executable] + arguments).map(quoted).joined(separator: " ") + redirect, "/dev/null"]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let shown = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, shown)
+        }
+        for format in ["png", "pdf"] {
+            let r = try onTerminal(["render", q1, "-o", "-", "--format", format])
+            // Counts, not the bytes shown: a failure must not dump the picture into the log.
+            XCTAssertEqual(r.status, 64, "\(format): \(r.shown.count) bytes shown")
+            XCTAssertFalse(r.shown.contains(0x1B), "\(format): no escape byte reaches the terminal")
+            guard !r.shown.contains(0x1B) else { continue }
+            XCTAssertEqual(String(decoding: r.shown, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines),
+                           "bpviz: refusing to write a \(format.uppercased()) to the terminal; expected -o FILE or a redirect (-o - > out.\(format))")
+        }
+        let svg = try onTerminal(["render", q1, "-o", "-", "--format", "svg"])
+        XCTAssertEqual(svg.status, 0)
+        XCTAssertTrue(String(decoding: svg.shown, as: UTF8.self).contains("</svg>"))
+        let dir = try TestSupport.temporaryDirectory()
+        let redirected = try onTerminal(["render", q1, "-o", "-", "--format", "png"], redirect: " > " + quoted(dir + "/q1.png"))
+        XCTAssertEqual(redirected.status, 0, "\(redirected.shown.count) bytes shown")
+        XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: dir + "/q1.png")).starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let piped = try TestSupport.run(["render", q1, "-o", "-", "--format", "pdf"])
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertTrue(piped.stdout.starts(with: Data("%PDF".utf8)))
+    }
+
     func testAFullStandardOutputIsAnErrorNotACrash() throws {
         for command in [["values", q1], ["render", q1, "-o", "-", "--format", "dot"], ["explain", q1, "--all"], ["themes"]] {
             let shell = Process()

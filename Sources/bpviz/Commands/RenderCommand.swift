@@ -24,6 +24,11 @@ struct RenderCommand: ParsableCommand {
         try reportingFailures {
             let format = try resolvedFormat()
             if standalone && format != .tikz { throw UsageFailure("--standalone is for --format tikz; expected --format tikz or a .tex output") }
+            // Before any work: a usage mistake, said in one line with the usage status (64).
+            if let refusal = Self.terminalRefusal(format: format, output: output, stdoutIsTerminal: isatty(STDOUT_FILENO) != 0) {
+                printError(refusal)
+                throw ExitCode.validationFailure
+            }
             let theme = try style.resolvedTheme()
             let (_, solution) = try loadSolved(network, learningRate: style.learningRate, sample: style.sample, maxParameters: style.maxParameters)
             let diagram = try style.diagram(solution: solution, view: view, flow: flowOptions)
@@ -49,6 +54,15 @@ struct RenderCommand: ParsableCommand {
             }
             try writeAtomically(data, to: path)
         }
+    }
+
+    /// A PNG or PDF written to a terminal (`-o -` without a redirect) is not a picture but
+    /// hundreds of escape bytes the terminal acts on: refused. Text formats (svg, dot, json,
+    /// tikz) may be read there; a pipe or a file takes anything.
+    static func terminalRefusal(format: DiagramRenderer.Format, output: String?, stdoutIsTerminal: Bool) -> String? {
+        guard output == "-", stdoutIsTerminal, format == .png || format == .pdf else { return nil }
+        let name = format.rawValue.uppercased()
+        return "refusing to write a \(name) to the terminal; expected -o FILE or a redirect (-o - > out.\(format.rawValue))"
     }
 
     func resolvedFormat() throws -> DiagramRenderer.Format {
