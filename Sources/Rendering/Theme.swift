@@ -22,7 +22,7 @@ public struct Theme: Equatable, Sendable {
     public var fontFamily = "DejaVu Sans"
     /// The labels' size in points, 6…72.
     public var fontSize = 14.0
-    /// `#rrggbb` colours by key (see `colorKeys`).
+    /// `#rrggbb` colours by key (see `colorKeys`); a theme file's `#rgb` is stored doubled.
     public var colors: [String: String]
     /// The least gap between layers, in points (`spacing.column`).
     public var columnGap = 70.0
@@ -111,17 +111,18 @@ public struct Theme: Equatable, Sendable {
         }
         if let node = map["colors"] {
             let colors = try reader.mapping(node, what: "`colors`", allowed: colorKeys, context: "colors ")
-            for (key, valueNode) in colors {
+            // In file order, so a theme with two bad colours is always told about the first.
+            for (key, valueNode) in colors.sorted(by: { Self.position($0.value) < Self.position($1.value) }) {
                 let value = try reader.string(valueNode, what: "`colors.\(key)`")
-                guard isColor(value) else {
-                    throw reader.error(at: valueNode, "`colors.\(key)` is `\(value)`; expected a colour like \"#1f77b4\" or a name like navy")
+                guard let color = hexColor(value) else {
+                    throw reader.error(at: valueNode, "`colors.\(key)` is `\(value)`; expected \(colorRule)")
                 }
-                theme.colors[key] = value
+                theme.colors[key] = color
             }
         }
         if let node = map["spacing"] {
             let spacing = try reader.mapping(node, what: "`spacing`", allowed: ["column", "row"], context: "spacing ")
-            for (key, valueNode) in spacing {
+            for (key, valueNode) in spacing.sorted(by: { Self.position($0.value) < Self.position($1.value) }) {
                 let value = try reader.number(valueNode, what: "`spacing.\(key)`")
                 guard (0...1000).contains(value) else { throw reader.error(at: valueNode, "`spacing.\(key)` is \(value); expected 0 to 1000 points") }
                 if key == "column" { theme.columnGap = value } else { theme.rowGap = value }
@@ -136,6 +137,9 @@ public struct Theme: Equatable, Sendable {
         }
         return theme
     }
+
+    /// Where a value stands, to read a mapping (a dictionary) in file order.
+    static func position(_ node: Node) -> Int { (node.mark?.line ?? 0) << 32 | (node.mark?.column ?? 0) }
 
     /// A font family is written into SVG and CSS attributes and Graphviz's font lists: a plain
     /// name keeps it from ever being read as markup, a list or an escape.
@@ -154,17 +158,27 @@ public struct Theme: Equatable, Sendable {
             throw ThemeError("theme `\(name)`: the font family is `\(fontFamily)`; expected \(Theme.fontFamilyRule)")
         }
         for key in colors.keys.sorted() where !Theme.isColor(colors[key]!) {
-            throw ThemeError("theme `\(name)`: colour `\(key)` is `\(colors[key]!)`; expected a colour like \"#1f77b4\" or a name like navy")
+            throw ThemeError("theme `\(name)`: colour `\(key)` is `\(colors[key]!)`; expected a colour as #rrggbb, such as \"#1f77b4\"")
         }
     }
 
+    /// What every writer draws the same: `#rrggbb`. Graphviz draws a name it does not know
+    /// (`notacolor`) black and says so only with --verbose, TikZ knows a handful of names,
+    /// `transparent` and `#rrggbbaa` are drawn in SVG and opaque in TikZ, and the flow
+    /// view's shading and the contrast checks read the six digits.
     static func isColor(_ s: String) -> Bool {
-        if s.hasPrefix("#") {
-            let hex = s.dropFirst()
-            return (hex.count == 6 || hex.count == 8) && hex.allSatisfy(\.isHexDigit)
-        }
-        return !s.isEmpty && s.count <= 30 && s.allSatisfy { $0.isLetter && $0.isASCII }
+        s.hasPrefix("#") && s.count == 7 && s.dropFirst().allSatisfy { $0.isASCII && $0.isHexDigit }
     }
+
+    /// A theme file's colour as every writer takes it: `#rrggbb` as it is, `#rgb` doubled
+    /// (`#1a7` is `#11aa77`, as in CSS); anything else nil.
+    static func hexColor(_ s: String) -> String? {
+        if isColor(s) { return s }
+        guard s.hasPrefix("#"), s.count == 4, s.dropFirst().allSatisfy({ $0.isASCII && $0.isHexDigit }) else { return nil }
+        return "#" + s.dropFirst().map { "\($0)\($0)" }.joined()
+    }
+
+    static let colorRule = "a colour as #rrggbb or #rgb, such as \"#1f77b4\" (names and transparency are not drawn alike in SVG, PNG, PDF and TikZ)"
 
     static let fallbackColors: [String: String] = [
         "background": "#ffffff", "text": "#1a1a1a", "node": "#f4f7fb", "node_border": "#34495e", "input": "#eef6ee",
