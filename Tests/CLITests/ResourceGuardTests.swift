@@ -71,6 +71,14 @@ final class ResourceGuardTests: XCTestCase {
         try assertRefused(["check", path], saying: ":26:9: a mapping key is an alias or a collection")
     }
 
+    func testAnAliasBombThroughValues() throws {
+        // Ten levels of ten aliases, 551 bytes: 10¹⁰ values, 40 minutes of walking the tree.
+        let levels = (["&a0 [1,1,1,1,1,1,1,1,1,1]"] + (1...9).map { "&a\($0) [" + Array(repeating: "*a\($0 - 1)", count: 10).joined(separator: ",") + "]" })
+            .joined(separator: ", ")
+        let path = try write("input: [1, 2]\ntarget: [0]\nlayers:\n  - { units: 1, weights: [ \(levels) ] }\n", "bomb.yaml")
+        try assertRefused(["values", path], saying: ":4:60: aliases (`*name`) expand to more than 2000000 values; expected at most 2000000")
+    }
+
     func testADeepNarrowDeckIsRefusedOnWeightsTimesFrames() throws {
         // 197 tanh layers of 7 units: 9,660 weights (under --max-edges) and 399 frames (under
         // --max-frames), which once allocated 16.6 GB.

@@ -60,6 +60,42 @@ final class DocumentGuardTests: XCTestCase {
         XCTAssertTrue(e?.message.contains("holds more than 2000000 values or lines; expected at most 2000000") ?? false, "\(String(describing: e))")
     }
 
+    /// `&a0 [1, …×10], &a1 [*a0 ×10], …, &aN [*aN-1 ×10]`: 10^(N+1) values from a few hundred bytes.
+    static func aliasLevels(_ depth: Int) -> String {
+        (["&a0 [1,1,1,1,1,1,1,1,1,1]"] + (1...depth).map { "&a\($0) [" + Array(repeating: "*a\($0 - 1)", count: 10).joined(separator: ",") + "]" })
+            .joined(separator: ", ")
+    }
+
+    func testNestedAliasesAreRefusedWhereTheFirstAliasIs() {
+        // Six levels: 10⁷ nodes, which the fast path's check (or any walk) took seconds over;
+        // ten levels took 40 minutes. Refused after counting 2,000,000 of them, wherever they
+        // stand: weights (fast path), notation, and a file with no flow list of numbers.
+        let bomb = Self.aliasLevels(6)
+        let cases: [(String, Int, Int)] = [
+            ("input: [1, 2]\ntarget: [0]\nlayers:\n  - { units: 1, weights: [ \(bomb) ] }\n", 4, 60),
+            ("input: [1, 2]\ntarget: [0]\nnotation: { input: [ \(bomb) ] }\nlayers:\n  - { units: 1, weights: 1 }\n", 3, 54),
+            ("input:\n  - 1\ntarget:\n  - 0\nnotation: { input: [ \(bomb) ] }\nlayers:\n  - { units: 1, weights: 1 }\n", 5, 54),
+        ]
+        for (text, line, column) in cases {
+            let e = refusal(text)
+            XCTAssertEqual(e.map { [$0.line, $0.column] }, [line, column], "\(String(describing: e))")
+            XCTAssertTrue(e?.message.hasPrefix("aliases (`*name`) expand to more than 2000000 values; expected at most 2000000") ?? false, "\(String(describing: e))")
+        }
+        // Themes are read by the same reader.
+        XCTAssertThrowsError(try YAMLReader(file: "t.yaml").root(of: "background: [ \(bomb) ]\n", expected: "a theme")) {
+            XCTAssertTrue("\($0)".contains("aliases (`*name`) expand to more than 2000000 values"), "\($0)")
+        }
+    }
+
+    func testAliasesThatRepeatLittleStillLoad() throws {
+        // One level of aliases (110 values), and aliases as a file would use them.
+        XCTAssertEqual(refusal("input: [1, 2]\ntarget: [0]\nlayers:\n  - { units: 1, weights: [ \(Self.aliasLevels(1)) ] }\n")?.message,
+                       "layer 1 weights: expected 2 rows × 1 column (units of layer 0 × units of layer 1), got 2 × 10")
+        let net = try NetworkFile.parse(text: "input: &x [1, 2]\ntarget: [0]\nlayers:\n  - { units: 2, activation: relu, weights: &w [[1, 0], [0, 1]], bias: *x }\n  - { units: 2, activation: relu, weights: *w }\n  - { units: 1, weights: [[1], [1]] }\n", file: "n.yaml")
+        XCTAssertEqual(net.layers[1].weights.storage, [1, 0, 0, 1])
+        XCTAssertEqual(net.layers[0].bias, [1, 2])
+    }
+
     func testTheParameterLimitIsCheckedBeforeTheWeightsExist() {
         let text = "input: [1]\ntarget: [0]\nlayers:\n  - { units: 100000, activation: relu, weights: 0 }\n  - { units: 100000, weights: 0 }\n"
         let e = refusal(text)

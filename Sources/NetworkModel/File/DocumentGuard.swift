@@ -9,8 +9,12 @@
 ///   collection used as a key is hashed in full each time: a 480-byte "alias bomb" of
 ///   complex keys takes minutes. Network and theme files only ever use plain keys, so
 ///   explicit keys (`? …`), collections as keys (`[…]: …`) and aliases as keys (`*a: …`)
-///   are refused outright. Aliases as values stay allowed: Yams shares their storage, and
-///   the readers stop at the first value of the wrong shape.
+///   are refused outright. Aliases as values stay allowed: Yams shares their storage, but
+///   anything that walks the tree walks each alias in full, so ten levels of ten aliases
+///   each are 10¹⁰ nodes from 551 bytes. The look notes whether the text may hold an alias
+///   (any `*` outside quotes and comments) and where the first one is; the reader then
+///   counts the parsed tree's nodes, aliases expanded, against `maxValues`
+///   (`YAMLReader.checkExpansion`), a walk bounded by that limit.
 ///
 /// The look is a small tokenizer, not a YAML parser: it knows quotes, comments and flow
 /// brackets, which is enough to find those three forms. Where it cannot tell (a quote that
@@ -24,7 +28,19 @@ struct DocumentGuard {
         case complexKey(line: Int, column: Int)
     }
 
-    static func check(_ text: String) -> Problem? {
+    /// What the look found: a problem, or whether the text may hold aliases.
+    struct Look {
+        var problem: Problem?
+        /// A `*` outside quotes and comments: maybe an alias (errs towards yes).
+        var mayHaveAliases = false
+        /// The first `*` where a value starts (a real alias, as far as the look can tell).
+        var firstAlias: (line: Int, column: Int)?
+    }
+
+    static func check(_ text: String) -> Problem? { look(text).problem }
+
+    static func look(_ text: String) -> Look {
+        var look = Look()
         var separators = 0
         var line = 1, lineStart = 0
         var depth = 0                  // flow brackets open: [ {
@@ -45,7 +61,7 @@ struct DocumentGuard {
             defer { previous = c; i += 1 }
             if c == 10 {
                 separators += 1
-                if separators > maxValues { return .tooManyValues(separators) }
+                if separators > maxValues { look.problem = .tooManyValues(separators); return look }
                 line += 1; lineStart = i + 1
                 // Quoted scalars may span lines, but a quote mistaken for an opening one must
                 // not hide the next line; comments end here.
@@ -72,7 +88,7 @@ struct DocumentGuard {
             if c == UInt8(ascii: "#") && (previous == 10 || previous == 32 || previous == 9) { inComment = true; continue }
             if isSpace { continue }
             if c == UInt8(ascii: ":") {
-                if keyCandidate { return .complexKey(line: line, column: column(i)) }
+                if keyCandidate { look.problem = .complexKey(line: line, column: column(i)); return look }
                 // A value starts after ": " or after a quoted (JSON-like) key; "a:'b" is one
                 // plain scalar, and its quote opens nothing.
                 let next = i + 1 < bytes.count ? bytes[i + 1] : 10
@@ -91,12 +107,12 @@ struct DocumentGuard {
                 depth = max(0, depth - 1); keyCandidate = true; tokenStart = false
             case UInt8(ascii: ","):
                 separators += 1
-                if separators > maxValues { return .tooManyValues(separators) }
+                if separators > maxValues { look.problem = .tooManyValues(separators); return look }
                 tokenStart = true
             case UInt8(ascii: "?"):
                 let next = i + 1 < bytes.count ? bytes[i + 1] : 10
                 if tokenStart && (next == 32 || next == 9 || next == 10 || next == 13) {
-                    return .complexKey(line: line, column: column(i))
+                    look.problem = .complexKey(line: line, column: column(i)); return look
                 }
                 tokenStart = false
             case UInt8(ascii: "-"):
@@ -104,7 +120,11 @@ struct DocumentGuard {
                 // "- " opens a block sequence item; "-1" is a number.
                 if !(tokenStart && (next == 32 || next == 9 || next == 10 || next == 13)) { tokenStart = false }
             case UInt8(ascii: "*"):
-                if tokenStart { inAlias = true }
+                look.mayHaveAliases = true
+                if tokenStart {
+                    inAlias = true
+                    if look.firstAlias == nil { look.firstAlias = (line, column(i)) }
+                }
                 tokenStart = false
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
                 if tokenStart { quote = c }
@@ -113,6 +133,6 @@ struct DocumentGuard {
                 tokenStart = false
             }
         }
-        return nil
+        return look
     }
 }

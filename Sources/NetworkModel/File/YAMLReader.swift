@@ -11,31 +11,66 @@ package struct YAMLReader {
 
     /// The root node of a YAML or JSON text; syntax errors become one-line InputErrors.
     package func root(of text: String, expected: String) throws -> Node {
-        try checkDocument(text)
-        return try compose(text, expected: expected)
+        let look = try checkDocument(text)
+        let root = try compose(text, expected: expected)
+        try checkExpansion(of: root, look)
+        return root
     }
 
     /// The root node of a network file, as `root(of:expected:)`, with its plain numeric lists
     /// read by the fast path (`NumericLists`): Yams sees them empty, `numbers` returns theirs.
     /// Whenever the fast path is unsure, the original text is parsed as it is.
     mutating func networkRoot(of text: String, expected: String) throws -> Node {
-        try checkDocument(text)
+        let look = try checkDocument(text)
         if let (blanked, lists) = NumericLists.extract(from: text),
-           let root = try? Yams.compose(yaml: blanked, .basic), lists.isConfirmed(by: root) {
+           let root = try? Yams.compose(yaml: blanked, .basic) {
+            // Before `isConfirmed` walks the whole tree; the lists read count as their values.
             self.lists = lists
-            return root
+            try checkExpansion(of: root, look)
+            if lists.isConfirmed(by: root) { return root }
+            self.lists = NumericLists()
         }
-        return try compose(text, expected: expected)
+        let root = try compose(text, expected: expected)
+        try checkExpansion(of: root, look)
+        return root
     }
 
-    private func checkDocument(_ text: String) throws {
-        switch DocumentGuard.check(text) {
+    /// Refuses a tree that aliases make larger than a file may be: Yams shares an alias's
+    /// node with its anchor, but every walk of the tree (and every reader) walks it in full,
+    /// so nested aliases (`&a1 [*a0, *a0, …]`, `&a2 [*a1, …]`, …) grow tenfold per level from
+    /// a few bytes. Counts nodes, aliases expanded, and stops at `DocumentGuard.maxValues`, the
+    /// limit on values written out; only when the look saw a `*`, since without aliases the
+    /// tree is no larger than the text.
+    func checkExpansion(of root: Node, _ look: DocumentGuard.Look) throws {
+        guard look.mayHaveAliases else { return }
+        var count = 0
+        var stack = [root]
+        while let node = stack.popLast() {
+            count += 1 + (lists.numbers(of: node)?.count ?? 0)
+            if count > DocumentGuard.maxValues {
+                throw InputError(file: file, line: look.firstAlias?.line, column: look.firstAlias?.column,
+                                 "aliases (`*name`) expand to more than \(DocumentGuard.maxValues) values; expected at most \(DocumentGuard.maxValues), each alias counting as the values it repeats (write them out, or large weights as an `init` recipe)")
+            }
+            switch node {
+            case .scalar, .alias: break
+            case .mapping(let mapping):
+                for (key, value) in mapping { stack.append(key); stack.append(value) }
+            case .sequence(let sequence):
+                stack.append(contentsOf: sequence)
+            }
+        }
+    }
+
+    private func checkDocument(_ text: String) throws -> DocumentGuard.Look {
+        let look = DocumentGuard.look(text)
+        switch look.problem {
         case .tooManyValues(let count)?:
             throw InputError(file: file, "holds more than \(count - 1) values or lines; expected at most \(DocumentGuard.maxValues) (write large weights as an `init` recipe)")
         case let .complexKey(line, column)?:
             throw InputError(file: file, line: line, column: column, "a mapping key is an alias or a collection (`? …`, `[…]:`, `*a:`); expected plain keys such as `input:`")
         case nil: break
         }
+        return look
     }
 
     private func compose(_ text: String, expected: String) throws -> Node {
