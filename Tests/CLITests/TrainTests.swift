@@ -104,6 +104,25 @@ final class TrainTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run"))
     }
 
+    func testARunOfTooManyStepsIsRefusedAtOnce() throws {
+        // 10⁸ steps on xor-data pass --max-work (1.6e10 multiply-adds) but would run 40 minutes
+        // and keep 23 GB of history. Without the limit that case would hang, so it runs only
+        // once the small case (which fails fast without it) has shown the limit is there.
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (options, message) in [(["--steps", "5", "--max-steps", "4"], "--steps is 5; expected at most 4, as each step keeps a row of history (raise --max-steps)"),
+                                   (["--steps", "100000000"], "--steps is 100000000; expected at most 1000000, as each step keeps a row of history (raise --max-steps)")] {
+            let r = try TestSupport.run(["train", xor, "-o", dir + "/run"] + options)
+            XCTAssertEqual(r.status, 1, "\(options): \(r.stderr)")
+            XCTAssertEqual(r.stderr, "bpviz: \(message)\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run"), "\(options) wrote nothing")
+            guard r.stderr == "bpviz: \(message)\n" else { return }
+        }
+        let r = try TestSupport.run(["train", xor, "--steps", "5", "--max-steps", "5", "-o", dir + "/run"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/run/history.csv", encoding: .utf8).split(separator: "\n").count, 7)
+    }
+
     func testHostileNamesAreEscapedInThePlayerAndCharts() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -32,11 +32,19 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("max-frames"), help: "Refuse runs with more frames than this (default: 400).", transform: wholeNumber) var maxFrames: Int = 400
     @Option(name: .customLong("max-parameters"), help: "Refuse networks with more weights and biases than this.", transform: wholeNumber)
     var maxParameters: Int = NetworkFile.Limits.defaultMaxParameters
+    @Option(name: .customLong("max-steps"), help: "Refuse runs of more steps than this: each step keeps a row of history in memory and in history.csv (default: 1,000,000).", transform: wholeNumber)
+    var maxSteps: Int = 1_000_000
     @Option(name: .customLong("max-work"), help: "Refuse runs needing more multiply-adds than this (steps × batch × weights × 3).") var maxWork: Double = 1e11
 
     func run() throws {
         try reportingFailures {
             guard steps >= 1 else { throw UsageFailure("--steps is \(steps); expected at least 1") }
+            // --max-work counts multiply-adds, but a small network's step costs far more in
+            // bookkeeping (~24 µs on xor-data) and a history row (~0.23 KB) than its few
+            // multiply-adds: 10⁸ steps passed it and would have run 40 minutes into 23 GB.
+            guard steps <= maxSteps else {
+                throw UsageFailure("--steps is \(steps); expected at most \(maxSteps), as each step keeps a row of history (raise --max-steps)")
+            }
             guard every.map({ $0 >= 1 }) ?? true else { throw UsageFailure("--every is \(every!); expected at least 1 step between frames") }
             guard momentum.isFinite, momentum >= 0, momentum < 1 else { throw UsageFailure("--momentum is \(momentum); expected 0 ≤ μ < 1") }
             guard seed >= 0 else { throw UsageFailure("--seed is \(seed); expected a whole number ≥ 0") }
