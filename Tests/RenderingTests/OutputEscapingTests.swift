@@ -100,4 +100,23 @@ final class DeckDirectoryTests: XCTestCase {
         }
         try holder.finish()
     }
+
+    /// The manifest says which files an earlier deck wrote, but only a name the writer could
+    /// have given counts: a name added to it by hand is someone else's file, kept.
+    func testAManifestEntryTheWriterCouldNotHaveMadeIsNotRemoved() throws {
+        let dir = try TestSupport.temporaryDirectory() + "/deck"
+        let first = try DeckDirectory.open(dir, files: ["001-a.svg", "index.html"], allowingOtherFiles: false, isOwnFile: DeckWriter.isDeckFile)
+        try first.write(Data("a".utf8), named: "001-a.svg")
+        try first.write(Data("i".utf8), named: "index.html")
+        try first.finish()
+        let manifest = dir + "/" + DeckDirectory.manifestName
+        try (try String(contentsOfFile: manifest, encoding: .utf8) + "notes.txt\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        try "mine".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
+        let second = try DeckDirectory.open(dir, files: ["001-b.svg", "index.html"], allowingOtherFiles: false, isOwnFile: DeckWriter.isDeckFile)
+        try second.write(Data("b".utf8), named: "001-b.svg")
+        try second.write(Data("i".utf8), named: "index.html")
+        try second.finish()
+        XCTAssertEqual(try String(contentsOfFile: dir + "/notes.txt", encoding: .utf8), "mine")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(), [".bpviz-deck", "001-b.svg", "index.html", "notes.txt"])
+    }
 }

@@ -61,7 +61,9 @@ package final class DeckDirectory {
         }
         do {
             let manifest = try readManifest(path)
-            let previous = manifest ?? []
+            // Only names this writer gives its files: an entry someone added to the manifest
+            // (`notes.txt`) is a file like any other, never replaced or removed.
+            let previous = (manifest ?? []).filter(isOwnFile)
             // Staging files of writers that died (SIGKILL, a crash), in the deck and beside it.
             StagingFiles.removeStale(in: path, isTarget: { planned.contains($0) || previous.contains($0) || $0 == manifestName || isOwnFile($0) })
             let name = URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent

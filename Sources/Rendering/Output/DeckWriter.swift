@@ -130,7 +130,7 @@ public struct DeckWriter: Sendable {
 
     /// The names a deck's files have (`007-loss.svg`, `index.html`): what may be removed from
     /// the staging folders an earlier version of this writer left behind when it was killed.
-    static func isDeckFile(_ name: String) -> Bool {
+    package static func isDeckFile(_ name: String) -> Bool {
         if name == "index.html" || name == "deck.tex" { return true }
         let digits = name.prefix { $0.isASCII && $0.isNumber }
         return digits.count >= 3 && name.dropFirst(digits.count).hasPrefix("-")
