@@ -10,7 +10,7 @@ import Synchronization
 /// asks Pango can avoid: loading Graphviz's Pango plugin and its ~30 libraries ~3.5 ms,
 /// fontconfig reading its configuration (~50 files, on a thread of Pango's) and font list
 /// ~4 ms, the first layout ~2 ms, and ~1 ms for each further font description (family and
-/// size: eleven in question-1's SVG, each a fontconfig sort of every installed font); `dot
+/// size: nine in question-1's SVG, each a fontconfig sort of every installed font); `dot
 /// -Tsvg` pays as much. This cache is a Graphviz text-layout plugin, registered in-process
 /// with a higher quality than Pango's so Graphviz picks it: it answers from a table and asks
 /// Pango only on a miss. The table is

@@ -22,8 +22,7 @@ extension DiagramRenderer {
     static func labelFonts(_ theme: Theme) -> [(face: String, size: Double)] {
         let family = theme.fontFamily
         let bold = family + LabelBuilder.boldFace
-        let scripts = [family, bold, family + LabelBuilder.subFace, family + LabelBuilder.supFace,
-                       bold + LabelBuilder.subFace, bold + LabelBuilder.supFace]
+        let scripts = [family, bold, family + LabelBuilder.subFace, family + LabelBuilder.supFace]
         var fonts: [(face: String, size: Double)] = []
         var seen: Set<String> = []
         func add(_ face: String, _ size: Double) {

@@ -280,9 +280,8 @@ struct LabelBuilder {
             // Graphviz 2.43 and Pango 1.50): ask for 1.2 × so scripts match the SVG's.
             case (.sub, .tags): parts.append(.font(.sub(.text(span.text)), size: small * Self.pangoScriptCompensation))
             case (.sup, .tags): parts.append(.font(.sup(.text(span.text)), size: small * Self.pangoScriptCompensation))
-            // A bold line's lone scripts are bold too (as <B> around them draws them in PNG).
-            case (.sub, .faces): parts.append(.font(.text(span.text), size: small, face: family + (bold ? Self.boldFace : "") + Self.subFace))
-            case (.sup, .faces): parts.append(.font(.text(span.text), size: small, face: family + (bold ? Self.boldFace : "") + Self.supFace))
+            case (.sub, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.subFace))
+            case (.sup, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.supFace))
             }
         }
         var body: HTML = bold && style == .tags ? .bold(.sequence(parts)) : .sequence(parts)
