@@ -94,7 +94,8 @@ public enum NetworkFile {
 
     /// `expected` says what the document should be (a network, a theme), so a theme's syntax
     /// error does not ask for a network file.
-    static func yamlError(_ error: YamlError, file: String, expected: String) -> InputError {
+    /// `text`, the document, finds a repeated key's second place (Yams gives the mapping's).
+    static func yamlError(_ error: YamlError, file: String, expected: String, text: String = "") -> InputError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
              let .composer(context, problem, mark, _):
@@ -107,13 +108,38 @@ public enum NetworkFile {
             if let context { message += " (\(context.text) at line \(context.mark.line))" }
             return InputError(file: file, line: mark.line, column: mark.column, message + "; expected \(expected), written as well-formed YAML or JSON")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return InputError(file: file, line: context.mark.line, column: context.mark.column,
+            let place = duplicates.first.flatMap { repeatedKey($0, in: text, mappingAt: (context.mark.line, context.mark.column)) }
+                ?? (context.mark.line, context.mark.column)
+            return InputError(file: file, line: place.line, column: place.column,
                               "duplicate key `\(duplicates.joined(separator: "`, `"))`; expected each key once")
         case let .reader(problem, _, _, _):
             return InputError(file: file, "cannot be read as text: \(problem); expected UTF-8 text")
         default:
             return InputError(file: file, "cannot be parsed (\(error)); expected \(expected) in YAML or JSON")
         }
+    }
+
+    /// Where `key` is written the second time in the block mapping whose keys start at
+    /// `mapping` (line and column, 1-based): a line holding, at that column, the key (plain or
+    /// quoted) and then a colon. Nil when it is not found so (a flow mapping, `{a: 1, a: 2}`):
+    /// the mapping's own place is given then.
+    static func repeatedKey(_ key: String, in text: String, mappingAt mapping: (line: Int, column: Int)) -> (line: Int, column: Int)? {
+        guard mapping.line >= 1, mapping.column >= 1, !key.isEmpty else { return nil }
+        var seen = 0, number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            guard number >= mapping.line else { continue }
+            let chars = Array(line.unicodeScalars)
+            let indent = mapping.column - 1
+            // The mapping's first line may start with a sequence's `- ` before its first key.
+            guard chars.count > indent, number == mapping.line || chars[..<indent].allSatisfy({ $0 == " " }) else { continue }
+            let rest = String(String.UnicodeScalarView(chars[indent...]))
+            let written = [key, "\"\(key)\"", "'\(key)'"].first { rest.hasPrefix($0) }
+            guard let written, rest.dropFirst(written.count).drop(while: { $0 == " " }).first == ":" else { continue }
+            seen += 1
+            if seen == 2 { return (number, mapping.column) }
+        }
+        return nil
     }
 
     static func firstInvalidUTF8Offset(_ data: Data) -> Int {

@@ -80,7 +80,7 @@ package struct YAMLReader {
             // regular expressions (compiled on first use, ~2 ms) would be wasted.
             root = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
-            throw NetworkFile.yamlError(error, file: file, expected: expected)
+            throw NetworkFile.yamlError(error, file: file, expected: expected, text: text)
         }
         guard let root else { throw InputError(file: file, line: 1, column: 1, "is empty; expected \(expected)") }
         return root
