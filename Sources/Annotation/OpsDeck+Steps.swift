@@ -45,11 +45,7 @@ extension OpsDeck {
             if members[p] == nil { order.append(p) }
             members[p, default: []].append(o)
         }
-        return order.map { p in
-            var step = forwardStep(p, members[p]!)
-            step.operations = members[p]!
-            return step
-        }
+        return order.map { forwardStep($0, members[$0]!) }
     }
 
     /// The step of a part of the forward pass, made of the operations `members`.
@@ -73,15 +69,15 @@ extension OpsDeck {
             var caption = [Line(forward.preactivation(layer: l, unit: k).mathText(format), role: .title)]
             if !softmax { caption.append(Line(forward.activation(layer: l, unit: k).mathText(format), role: .title)) }
             return Step(slug: "forward-" + slug(z: l, k), title: "Forward: " + (softmax ? z.unicode : z.unicode + ", " + h.unicode),
-                        caption: caption, nodes: nodes, edges: edges)
+                        caption: caption, nodes: nodes, edges: edges, operations: members)
         case let .softmax(l):
             let units = network.layers[l - 1].units
             var caption = (1...min(units, Self.captionInputs)).map { Line(forward.activation(layer: l, unit: $0).mathText(format), role: .title) }
             if units > caption.count { caption.append(Line(MathText("… and \(units - caption.count) more outputs, each the same way"), role: .note)) }
-            return Step(slug: "forward-softmax-\(l)", title: "Forward: softmax of layer \(l)", caption: caption, nodes: nodes, edges: edges)
+            return Step(slug: "forward-softmax-\(l)", title: "Forward: softmax of layer \(l)", caption: caption, nodes: nodes, edges: edges, operations: members)
         case .loss:
             return Step(slug: "forward-loss", title: "Forward: " + ops.symbols.loss.unicode,
-                        caption: [Line(forward.loss().mathText(format), role: .title)], nodes: nodes, edges: edges)
+                        caption: [Line(forward.loss().mathText(format), role: .title)], nodes: nodes, edges: edges, operations: members)
         }
     }
 

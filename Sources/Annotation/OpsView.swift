@@ -198,7 +198,7 @@ package struct OpsAnnotator: Sendable {
             let name = value.name, named = symbol(name)
             var lines = [Line(named, value: format.string(value.value), role: .title)]
             let valueTooltip = "\(named.plain) = \(NumberFormat.exact(value.value))"
-            unknownTooltips.append("\(named.plain)\(Line(named, value: "", role: .title, known: false).valueText ?? "")")
+            unknownTooltips.append("\(named.plain) = \(Line.unknown)")
             var tip = valueTooltip
             if let g = value.gradient {
                 let gradient = gradientSymbol(name)

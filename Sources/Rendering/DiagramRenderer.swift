@@ -141,6 +141,14 @@ public struct DiagramRenderer: Sendable {
         min(requested ?? defaultDPI(layout), largestPNGDPI(layout))
     }
 
+    /// The resolution a PNG asked for at `requested` dpi is drawn at when that is less (it
+    /// would be over 32,767 pixels a side); nil when it is drawn as asked. `render` and
+    /// `slides` say so.
+    public func smallerPNGDPI(_ requested: Double, _ layout: Layout) -> Double? {
+        let drawn = pngDPI(requested, layout)
+        return drawn < requested ? drawn : nil
+    }
+
     /// The highest resolution at which the picture fits in a PNG: Cairo's image surfaces are
     /// under 32,767 pixels a side. Above it Graphviz would scale the picture down to fit
     /// itself — the same picture — and print a line of its own on the standard error

@@ -124,8 +124,7 @@ public struct DeckWriter: Sendable {
     /// for; nil when they are drawn as asked, or are not PNGs.
     package func smallerDPI(_ layout: DiagramRenderer.Layout) -> Double? {
         guard format == .png, let dpi else { return nil }
-        let drawn = renderer.pngDPI(dpi, layout)
-        return drawn < dpi ? drawn : nil
+        return renderer.smallerPNGDPI(dpi, layout)
     }
 
     /// The names a deck's files have (`007-loss.svg`, `index.html`): what may be removed from

@@ -46,8 +46,7 @@ struct RenderCommand: ParsableCommand {
             } else if format == .png, let dpi {
                 // A resolution asked for and not given is said: the PNG is smaller than asked.
                 let layout = try renderer.layout(diagram)
-                let drawn = renderer.pngDPI(dpi, layout)
-                if drawn < dpi { printError(smallerDPINote(path + " is", drawn: drawn, asked: dpi)) }
+                if let drawn = renderer.smallerPNGDPI(dpi, layout) { printError(smallerDPINote(path + " is", drawn: drawn, asked: dpi)) }
                 data = try renderer.render(diagram, format: format, layout: layout, dpi: dpi)
             } else {
                 data = try renderer.render(diagram, format: format, dpi: dpi)
