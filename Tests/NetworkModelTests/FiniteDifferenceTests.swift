@@ -57,6 +57,35 @@ final class FiniteDifferenceTests: XCTestCase {
         XCTAssertFalse(GradientCheck(network: net, solution: s).passed, "the oracle must notice a wrong gradient")
     }
 
+    /// A step relative to the quantity alone vanished beside a large pre-activation: with a
+    /// bias of 10¹⁰, w₁₁⁽¹⁾ ± 10⁻⁶ left Z₁⁽¹⁾ as it was, and `check` called a correct gradient
+    /// wrong (numeric 0). Steps follow the pre-activations now, at every magnitude, with data
+    /// sets too, and a wrong gradient is still caught there.
+    func testLargePreActivationsAreCheckedAtTheirScale() throws {
+        for bias in [1e6, 1e10, 1e20, 1e153] {
+            for data in [false, true] {
+                let example = data ? "data: [{input: [1, 2, -1], target: [0]}, {input: [0.5, -3, 2], target: [1]}]" : "input: [1, 2, -1]\ntarget: [0]"
+                let text = """
+                    \(example)
+                    loss: rss
+                    layers:
+                      - { units: 2, activation: relu, weights: [[1, 0.5], [-1, 2], [0.25, 1]], bias: [\(bias), 3] }
+                      - { units: 1, activation: identity, weights: [[1], [0.5]], bias: [0] }
+                    """
+                let net = try NetworkFile.parse(text: text, file: "big.yaml")
+                var s = try net.solve()
+                let check = GradientCheck(network: net, solution: s)
+                XCTAssertTrue(check.passed, "bias \(bias), data \(data): worst \(check.worst.map { "\($0.error) at \($0.quantity)" } ?? "")")
+                // Every gradient through the large unit is judged; those of the small unit
+                // beside a 10²⁰ output may be unresolved, never failed.
+                XCTAssertGreaterThanOrEqual(check.judgedCount, 7, "bias \(bias), data \(data)")
+                if bias <= 1e6 { XCTAssertEqual(check.unresolvedCount + check.kinkCount, 0, "bias \(bias), data \(data)") }
+                s.dW[1][0, 0] *= 1.001
+                XCTAssertFalse(GradientCheck(network: net, solution: s).passed, "bias \(bias), data \(data): a wrong gradient")
+            }
+        }
+    }
+
     func testActivationDerivativesAtTheirCorners() {
         XCTAssertEqual(Activation.relu.derivativeElement(z: 0, h: 0), 0, "ReLU′(0) = 0, as PyTorch")
         XCTAssertEqual(Activation.relu.derivativeElement(z: 1e-300, h: 1e-300), 1)
