@@ -123,6 +123,24 @@ final class TrainTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: dir + "/run/history.csv", encoding: .utf8).split(separator: "\n").count, 7)
     }
 
+    /// A history row has a number per layer: 10⁶ steps of a 1,000-layer net passed --max-steps
+    /// and --max-work and would have kept ~8 GB. Refused before training, nothing written;
+    /// raising --max-steps raises the history allowed.
+    func testARunWithTooMuchHistoryIsRefused() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let deep = dir + "/deep.yaml"
+        let layers = String(repeating: "  - { units: 1, activation: tanh, weights: 0.5, bias: 0 }\n", count: 99)
+        try "data:\n  - { input: [1], target: [0] }\nloss: mse\nlayers:\n\(layers)  - { units: 1, activation: identity, weights: 1, bias: 0 }\n"
+            .write(toFile: deep, atomically: true, encoding: .utf8)
+        let r = try TestSupport.run(["train", deep, "--steps", "1000", "--max-steps", "1000", "-o", dir + "/run"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.stderr, "bpviz: 1000 steps of a 100-layer network keep 1e+05 numbers of history (101 a step, about 809 kB in memory); expected at most 5e+04 (fewer steps, or raise --max-steps: it allows 50 numbers a step)\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run"))
+        let allowed = try TestSupport.run(["train", deep, "--steps", "1000", "--max-steps", "3000", "-o", dir + "/run"])
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+    }
+
     func testHostileNamesAreEscapedInThePlayerAndCharts() throws {
         let dir = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

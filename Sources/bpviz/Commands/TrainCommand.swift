@@ -32,9 +32,17 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("max-frames"), help: "Refuse runs with more frames than this (default: 400).", transform: wholeNumber) var maxFrames: Int = 400
     @Option(name: .customLong("max-parameters"), help: "Refuse networks with more weights and biases than this.", transform: wholeNumber)
     var maxParameters: Int = NetworkFile.Limits.defaultMaxParameters
-    @Option(name: .customLong("max-steps"), help: "Refuse runs of more steps than this: each step keeps a row of history in memory and in history.csv (default: 1,000,000).", transform: wholeNumber)
+    @Option(name: .customLong("max-steps"), help: "Refuse runs of more steps than this: each step keeps a row of history in memory and in history.csv, of at most \(historyNumbersPerStep) numbers a step on average (default: 1,000,000).", transform: wholeNumber)
     var maxSteps: Int = 1_000_000
     @Option(name: .customLong("max-work"), help: "Refuse runs needing more multiply-adds than this (steps × batch × weights × 3).") var maxWork: Double = 1e11
+
+    /// The history --max-steps allows, in numbers a step: rows of a network up to 49 layers deep.
+    static let historyNumbersPerStep = 50
+
+    /// A byte count as "1.2 GB".
+    static func bytes(_ n: Double) -> String {
+        n >= 1e9 ? String(format: "%.1f GB", n / 1e9) : n >= 1e6 ? String(format: "%.0f MB", n / 1e6) : String(format: "%.0f kB", n / 1e3)
+    }
 
     func run() throws {
         try reportingFailures {
@@ -55,6 +63,14 @@ struct TrainCommand: ParsableCommand {
             let count = net.samples.count
             if let b = batchSize, !(1...count).contains(b) {
                 throw UsageFailure("--batch-size is \(b), but \(network) has \(count) sample\(count == 1 ? "" : "s"); expected 1 to \(count)")
+            }
+            // A row holds the loss and a gradient norm per layer: 10⁶ steps of a 1,000-layer
+            // net passed both limits and kept ~8 GB of history (and a history.csv as large).
+            let rowNumbers = net.depth + 1
+            let historyNumbers = Double(steps + 1) * Double(rowNumbers)
+            let historyLimit = Double(maxSteps) * Double(Self.historyNumbersPerStep)
+            guard historyNumbers <= historyLimit else {
+                throw UsageFailure("\(steps) steps of a \(net.depth)-layer network keep \(String(format: "%.2g", historyNumbers)) numbers of history (\(rowNumbers) a step, about \(Self.bytes(historyNumbers * 8)) in memory); expected at most \(String(format: "%.2g", historyLimit)) (fewer steps, or raise --max-steps: it allows \(Self.historyNumbersPerStep) numbers a step)")
             }
             let every = self.every ?? max(1, Int((Double(steps) / 20).rounded(.up)))
             let frameSteps = TrainingReport.frameSteps(totalSteps: steps, every: every)
