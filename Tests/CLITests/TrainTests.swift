@@ -135,10 +135,21 @@ final class TrainTests: XCTestCase {
             .write(toFile: deep, atomically: true, encoding: .utf8)
         let r = try TestSupport.run(["train", deep, "--steps", "1000", "--max-steps", "1000", "-o", dir + "/run"])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertEqual(r.stderr, "bpviz: 1000 steps of a 100-layer network keep 1e+05 numbers of history (101 a step, about 809 kB in memory); expected at most 5e+04 (fewer steps, or raise --max-steps: it allows 50 numbers a step)\n")
+        XCTAssertEqual(r.stderr, "bpviz: 1000 steps of a 100-layer network keep 101101 numbers of history (101 a step, about 873 kB in memory); expected at most 50050 (fewer steps, or raise --max-steps: it allows 50 numbers a step)\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run"))
         let allowed = try TestSupport.run(["train", deep, "--steps", "1000", "--max-steps", "3000", "-o", dir + "/run"])
         XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        // 49 layers (50 numbers a step) at --steps = --max-steps is within the limit, and
+        // --steps near Int.max is a sentence, not a trap.
+        let layers49 = String(repeating: "  - { units: 1, activation: tanh, weights: 0.5, bias: 0 }\n", count: 48)
+        try "data:\n  - { input: [1], target: [0] }\nloss: mse\nlayers:\n\(layers49)  - { units: 1, activation: identity, weights: 1, bias: 0 }\n"
+            .write(toFile: deep, atomically: true, encoding: .utf8)
+        let atLimit = try TestSupport.run(["train", deep, "--steps", "100", "--max-steps", "100", "-o", dir + "/run49"])
+        XCTAssertEqual(atLimit.status, 0, atLimit.stderr)
+        let huge = try TestSupport.run(["train", deep, "--steps", "9223372036854775807", "--max-steps", "9223372036854775807", "-o", dir + "/huge"])
+        XCTAssertEqual(huge.status, 1, huge.stderr)
+        XCTAssertTrue(huge.stderr.hasPrefix("bpviz: "), huge.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/huge"))
     }
 
     func testHostileNamesAreEscapedInThePlayerAndCharts() throws {

@@ -86,6 +86,82 @@ final class FiniteDifferenceTests: XCTestCase {
         }
     }
 
+    /// Whether a difference is compared, and with what, never depends on the analytic value:
+    /// a gradient of 2·10⁶ whose usual difference is swamped by rounding (a unit biased 10⁶
+    /// beside one weighted 10⁻⁴) was reported unresolved, and so not judged, when it was
+    /// wrong by any factor. Found by an independent review.
+    func testAWrongGradientCannotHideAsUnresolved() throws {
+        let text = """
+            input: [1]
+            target: [0]
+            loss: rss
+            layers:
+              - { units: 2, activation: relu, weights: [[1e-4, 0]], bias: [0, 1e6] }
+              - { units: 1, activation: identity, weights: [[1], [1]], bias: [0] }
+            """
+        let net = try NetworkFile.parse(text: text, file: "hide.yaml")
+        let right = try net.solve()
+        XCTAssertTrue(GradientCheck(network: net, solution: right).passed)
+        for factor in [0.0, -1.0, 1.5, 10.0] {
+            var s = right
+            s.dW[1][0, 0] *= factor
+            s.db[1][0] *= factor
+            let check = GradientCheck(network: net, solution: s)
+            XCTAssertFalse(check.passed, "w₁₁⁽¹⁾ and b₁⁽¹⁾ times \(factor)")
+            XCTAssertEqual(check.entries.map(\.unresolved), GradientCheck(network: net, solution: right).entries.map(\.unresolved))
+        }
+    }
+
+    /// The differences, their allowances and which entries are judged are the same whatever
+    /// the analytic gradients are: on random nets of every activation and on nets with huge
+    /// and tiny values, a solution with every gradient zeroed, negated or scaled gets the same.
+    func testTheFiniteDifferencesNeverDependOnTheAnalyticGradients() throws {
+        var nets = try hidden.map { try randomNetwork(seed: 7, hiddenActivation: $0, output: .identity, loss: .rss) }
+        for (bias, weight) in [("1e10", "1"), ("1e20", "1"), ("1e6", "1e-4"), ("0", "1e200")] {
+            nets.append(try NetworkFile.parse(text: """
+                input: [1, 2]
+                target: [0]
+                loss: rss
+                layers:
+                  - { units: 2, activation: relu, weights: [[\(weight), 0.5], [-1, 2]], bias: [\(bias), 3] }
+                  - { units: 1, activation: tanh, weights: [[1], [0.5]], bias: [0] }
+                """, file: "n.yaml"))
+        }
+        func differences(_ check: GradientCheck) -> [String] {
+            check.entries.map { "\($0.quantity) \($0.numeric) \($0.allowance) \($0.atKink) \($0.unresolved)" }
+        }
+        for net in nets {
+            let right = try net.solve()
+            let expected = differences(GradientCheck(network: net, solution: right))
+            for change in [0.0, -1.0, 3.0] {
+                var wrong = right
+                for l in wrong.dW.indices {
+                    for j in 0..<wrong.dW[l].rows { for k in 0..<wrong.dW[l].columns { wrong.dW[l][j, k] *= change } }
+                }
+                for l in wrong.db.indices { wrong.db[l] = wrong.db[l].map { $0 * change } }
+                wrong.dH[0] = wrong.dH[0].map { $0 * change }
+                XCTAssertEqual(differences(GradientCheck(network: net, solution: wrong)), expected, "\(net.widths) × \(change)")
+            }
+        }
+    }
+
+    /// An unnormalised data set (one sample 10⁴ times another) keeps the usual step and passes.
+    func testAnUnnormalisedDataSetKeepsTheUsualStep() throws {
+        let text = """
+            data:
+              - { input: [1, 0.5], target: [1] }
+              - { input: [1e4, 3], target: [0] }
+            loss: mse
+            layers:
+              - { units: 2, activation: tanh, weights: [[1, -1], [0.5, 1]], bias: [0, 0] }
+              - { units: 1, activation: sigmoid, weights: [[1], [1]], bias: [0] }
+            """
+        let net = try NetworkFile.parse(text: text, file: "unnormalised.yaml")
+        let check = GradientCheck(network: net, solution: try net.solve())
+        XCTAssertTrue(check.passed, "worst \(check.worst.map { "\($0.error) at \($0.quantity)" } ?? "")")
+        XCTAssertEqual(check.judgedCount, check.entries.count)
+    }
+
     func testActivationDerivativesAtTheirCorners() {
         XCTAssertEqual(Activation.relu.derivativeElement(z: 0, h: 0), 0, "ReLU′(0) = 0, as PyTorch")
         XCTAssertEqual(Activation.relu.derivativeElement(z: 1e-300, h: 1e-300), 1)

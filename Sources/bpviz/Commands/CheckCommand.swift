@@ -36,7 +36,13 @@ struct CheckCommand: ParsableCommand {
             out += "\n"
             if let worst = check.worst {
                 if worst.numeric.isFinite {
-                    out += "largest relative error: \(String(format: "%.3g", worst.error)) at \(name(worst)) (analytic \(worst.analytic), numeric \(worst.numeric)); tolerance \(tolerance)\n"
+                    // A difference that rounding beside much larger values may move says so.
+                    let allowed = worst.allowance > tolerance / 10 * max(abs(worst.analytic), abs(worst.numeric), GradientCheck.floor)
+                    let plusMinus = allowed ? " ± \(String(format: "%.3g", worst.allowance))" : ""
+                    out += "largest relative error: \(String(format: "%.3g", worst.error)) at \(name(worst)) (analytic \(worst.analytic), numeric \(worst.numeric)\(plusMinus)); tolerance \(tolerance)\n"
+                    if allowed {
+                        out += "± is how far that finite difference may be off through rounding beside much larger values; a gradient within it passes\n"
+                    }
                 } else {
                     out += "no finite difference at \(name(worst)): a perturbed pass overflowed (analytic \(worst.analytic))\n"
                 }

@@ -39,6 +39,9 @@ struct TrainCommand: ParsableCommand {
     /// The history --max-steps allows, in numbers a step: rows of a network up to 49 layers deep.
     static let historyNumbersPerStep = 50
 
+    /// A count as digits (to 10¹⁵), else as "1.2e+18".
+    static func count(_ n: Double) -> String { n < 1e15 ? String(Int(n)) : String(format: "%.2g", n) }
+
     /// A byte count as "1.2 GB".
     static func bytes(_ n: Double) -> String {
         n >= 1e9 ? String(format: "%.1f GB", n / 1e9) : n >= 1e6 ? String(format: "%.0f MB", n / 1e6) : String(format: "%.0f kB", n / 1e3)
@@ -66,18 +69,22 @@ struct TrainCommand: ParsableCommand {
             }
             // A row holds the loss and a gradient norm per layer: 10⁶ steps of a 1,000-layer
             // net passed both limits and kept ~8 GB of history (and a history.csv as large).
+            // Counted in Double: --steps near Int.max must not trap on steps + 1.
             let rowNumbers = net.depth + 1
-            let historyNumbers = Double(steps + 1) * Double(rowNumbers)
-            let historyLimit = Double(maxSteps) * Double(Self.historyNumbersPerStep)
+            let rows = Double(steps) + 1
+            let historyNumbers = rows * Double(rowNumbers)
+            let historyLimit = (Double(maxSteps) + 1) * Double(Self.historyNumbersPerStep)
             guard historyNumbers <= historyLimit else {
-                throw UsageFailure("\(steps) steps of a \(net.depth)-layer network keep \(String(format: "%.2g", historyNumbers)) numbers of history (\(rowNumbers) a step, about \(Self.bytes(historyNumbers * 8)) in memory); expected at most \(String(format: "%.2g", historyLimit)) (fewer steps, or raise --max-steps: it allows \(Self.historyNumbersPerStep) numbers a step)")
+                // A row in memory: its step, its loss and an array of norms (~64 bytes besides them).
+                let bytes = rows * Double(8 * rowNumbers + 64)
+                throw UsageFailure("\(steps) steps of a \(net.depth)-layer network keep \(Self.count(historyNumbers)) numbers of history (\(rowNumbers) a step, about \(Self.bytes(bytes)) in memory); expected at most \(Self.count(historyLimit)) (fewer steps, or raise --max-steps: it allows \(Self.historyNumbersPerStep) numbers a step)")
             }
             let every = self.every ?? max(1, Int((Double(steps) / 20).rounded(.up)))
             let frameSteps = TrainingReport.frameSteps(totalSteps: steps, every: every)
             guard frameSteps.count <= maxFrames else {
                 throw UsageFailure("a run of \(steps) steps with a frame every \(every) would draw \(frameSteps.count) frames; expected at most \(maxFrames) (raise --every, or --max-frames)")
             }
-            let work = Double(steps + 1) * Double(min(batchSize ?? count, count)) * Double(net.parameterCount) * 3
+            let work = (Double(steps) + 1) * Double(min(batchSize ?? count, count)) * Double(net.parameterCount) * 3
             guard work <= maxWork else {
                 throw UsageFailure("\(steps) steps on \(min(batchSize ?? count, count)) samples of a \(net.widths.map(String.init).joined(separator: "-")) network need about \(String(format: "%.2g", work)) multiply-adds; expected at most \(String(format: "%.2g", maxWork)) (fewer steps, a smaller --batch-size, or raise --max-work)")
             }
