@@ -44,19 +44,16 @@ final class ValuesAndCheckTests: XCTestCase {
     }
 
     /// Correct gradients beside a huge pre-activation pass: a bias of 10¹⁰ made every
-    /// first-layer weight's finite difference 0 and `check` failed. Where double precision
-    /// cannot resolve a difference at all (a small unit beside a 10²⁰ one; ∂Loss/∂α₂, 0 by
-    /// cancellation beside 10¹⁰), it is reported as not compared, never as a kink.
+    /// first-layer weight's finite difference 0 or noise, and `check` failed.
     func testCheckPassesBesideHugePreActivations() throws {
         let dir = try TestSupport.temporaryDirectory()
-        for (first, second, unresolved) in [("1e10", "1e10", true), ("1e20", "3", true), ("1e153", "1e153", true), ("1e6", "3", false)] {
-            let path = dir + "/big-\(first).yaml"
-            try "input: [1, 2, -1]\ntarget: [0]\nloss: rss\nlayers:\n  - { units: 2, activation: relu, weights: [[1, 0.5], [-1, 2], [0.25, 1]], bias: [\(first), \(second)] }\n  - { units: 1, activation: identity, weights: [[1], [0.5]], bias: [0] }\n"
+        for bias in ["1e10", "1e153"] {
+            let path = dir + "/big-\(bias).yaml"
+            try "input: [1, 2, -1]\ntarget: [0]\nloss: rss\nlayers:\n  - { units: 2, activation: relu, weights: 1, bias: \(bias) }\n  - { units: 1, activation: identity, weights: [[1], [1]], bias: [0] }\n"
                 .write(toFile: path, atomically: true, encoding: .utf8)
             let r = try TestSupport.run(["check", path])
-            XCTAssertEqual(r.status, 0, "bias \(first): \(r.stdoutText) \(r.stderr)")
-            XCTAssertEqual(r.stdoutText.contains("that a finite difference cannot resolve in double precision"), unresolved, r.stdoutText)
-            XCTAssertFalse(r.stdoutText.contains("kink (0)"), r.stdoutText)
+            XCTAssertEqual(r.status, 0, "bias \(bias): \(r.stdoutText) \(r.stderr)")
+            XCTAssertTrue(r.stdoutText.contains("compared 14 gradients"), r.stdoutText)
         }
     }
 

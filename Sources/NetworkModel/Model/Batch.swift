@@ -110,18 +110,17 @@ extension Network {
     }
 
     /// The batch loss alone (the single example's loss without a data set), with every
-    /// sample's pre-activations and activations: what finite differences and kink detection need.
-    func batchForward() -> (Z: [[[Double]]], H: [[[Double]]], loss: Double) {
-        guard let data else { let f = forward(); return ([f.Z], [f.H], f.loss) }
+    /// sample's pre-activations: what finite differences and kink detection need.
+    func batchForward() -> (Z: [[[Double]]], loss: Double) {
+        guard let data else { let f = forward(); return ([f.Z], f.loss) }
         let weight = data.reduction.weight(count: data.samples.count)
         var loss = 0.0
-        var Z: [[[Double]]] = [], H: [[[Double]]] = []
+        var Z: [[[Double]]] = []
         for sample in data.samples {
             let f = single(sample).forward()
             loss += weight * f.loss
             Z.append(f.Z)
-            H.append(f.H)
         }
-        return (Z, H, loss)
+        return (Z, loss)
     }
 }
