@@ -54,7 +54,9 @@ final class LayeredLayoutTests: XCTestCase {
             XCTAssertEqual(route[0].x, layout.centers[t].x + extentT / 2, accuracy: 1e-9, "edge \(e) leaves its tail's border")
             XCTAssertEqual(tip.x, layout.centers[h].x - extentH / 2 * (h == 2 || h == 5 ? (1 - pow((tip.y - layout.centers[h].y) / 12, 2)).squareRoot() : 1),
                            accuracy: 1e-9, "edge \(e) ends on its head's border")
-            XCTAssertEqual(route[route.count - 1].x, tip.x - 7, accuracy: 1e-9, "room for the arrowhead")
+            let end = route[route.count - 1]
+            XCTAssertEqual(hypot(end.x - tip.x, end.y - tip.y), 7, accuracy: 1e-9, "room for the arrowhead")
+            XCTAssertLessThan(end.x, tip.x, "the arrowhead points into its head")
             XCTAssertTrue(zip(route, route.dropFirst()).allSatisfy { $0.0.x <= $0.1.x + 1e-9 }, "edge \(e) never turns back")
             if let center = layout.labelCenters[e] {
                 // The route crosses the label's column level with the label's centre.
@@ -64,6 +66,40 @@ final class LayeredLayoutTests: XCTestCase {
             } else {
                 XCTAssertTrue([2, 5].contains(e), "edge \(e) has a label")
             }
+        }
+    }
+
+    /// Edges into a small circle from many tails (a sum of products) end at tips spread
+    /// round its border, each arrowhead along the border's normal (toward the centre of a
+    /// circle): level arrowheads a few points apart merged into one blot.
+    func testArrowheadsIntoASumFanOutRoundItsBorder() throws {
+        let tails = 4
+        var nodes = Array(repeating: Self.box, count: tails)
+        nodes.append(L.Node(extent: .init(along: 30, across: 30), ellipse: true))
+        let layout = L(nodes: nodes, edges: (0..<tails).map { L.Edge(tail: $0, head: tails, label: Self.label) })
+        let center = layout.centers[tails]
+        var tips: [Point] = []
+        for e in 0..<tails {
+            let tip = try XCTUnwrap(layout.tips[e]), end = try XCTUnwrap(layout.routes[e].last)
+            XCTAssertEqual(hypot(tip.x - center.x, tip.y - center.y), 15, accuracy: 1e-9, "edge \(e) ends on the circle")
+            // The arrowhead (end → tip) points at the centre.
+            let toCenter = hypot(center.x - end.x, center.y - end.y)
+            XCTAssertEqual(toCenter, 15 + 7, accuracy: 1e-9, "edge \(e)'s arrowhead lies along the radius")
+            XCTAssertLessThan(end.x, center.x, "edge \(e) comes in from the front")
+            tips.append(tip)
+        }
+        // In the tails' order, top to bottom, at least an arrowhead's width (~5) apart.
+        let order = (0..<tails).sorted { layout.centers[$0].y < layout.centers[$1].y }
+        for (a, b) in zip(order, order.dropFirst()) {
+            XCTAssertLessThan(tips[a].y, tips[b].y)
+            XCTAssertGreaterThan(hypot(tips[a].x - tips[b].x, tips[a].y - tips[b].y), 7.5)
+        }
+        // Each route's last arm lies along its arrowhead, so the line runs into it straight.
+        for e in 0..<tails {
+            let r = layout.routes[e], tip = layout.tips[e]!
+            let (c, end) = (r[r.count - 2], r[r.count - 1])
+            let cross = (end.x - c.x) * (tip.y - end.y) - (end.y - c.y) * (tip.x - end.x)
+            XCTAssertEqual(cross, 0, accuracy: 1e-6)
         }
     }
 
