@@ -144,12 +144,14 @@ struct DiagramGeometry: Equatable {
             let tallest: Double = columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0
             extent[c] = Double(max(columns[c].count - 1, 0)) * pitch[c] + tallest
         }
-        // The stacked loss: below the output column, a row gap under it.
+        // The stacked loss: below the output column, a row gap under it. It hangs below the
+        // column instead of counting in its extent, so the output units stay centred with
+        // the other columns: a column raised by half the loss slanted the edges into it (in
+        // the layers view, one thick edge cut square by its label's background).
         var lossOffset = 0.0
         if let loss = stackedLoss, let last = columns.last {
             let tallest = last.map { across(boxSize[$0.id]!) }.max() ?? 0
             lossOffset = extent[columnCount - 1] - tallest / 2 + theme.rowGap + across(boxSize[loss.id]!) / 2 + tallest / 2
-            extent[columnCount - 1] += theme.rowGap + across(boxSize[loss.id]!)
         }
         let tallestExtent = extent.max() ?? 0
 

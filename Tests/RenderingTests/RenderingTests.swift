@@ -208,6 +208,30 @@ final class RenderingTests: XCTestCase {
         XCTAssertLessThan(c[.unit(layer: 3, k: 1)]!.y, c[.loss]!.y)
         XCTAssertLessThan(c[.unit(layer: 0, k: 1)]!.y, c[.unit(layer: 0, k: 2)]!.y, "index order top to bottom")
         XCTAssertEqual(c[.unit(layer: 1, k: 1)]!.x, c[.unit(layer: 1, k: 2)]!.x)
+        // The loss hangs below the output column, which stays centred with the others: the
+        // output unit sits midway between the two units of the layer before it.
+        XCTAssertEqual(c[.unit(layer: 3, k: 1)]!.y, (c[.unit(layer: 2, k: 1)]!.y + c[.unit(layer: 2, k: 2)]!.y) / 2, accuracy: 1e-9)
+    }
+
+    /// In the layers view every layer is one node on one line, so each thick edge between
+    /// two layers is level, its label's background cutting it square (a slanted one was cut
+    /// into a wedge), and the loss hangs below the output layer.
+    func testLayersViewEdgesAreLevel() throws {
+        for sample in ["question-1.yaml", "xor.yaml", "deep-sigmoid.yaml", "softmax-classifier.yaml"] {
+            let d = try diagram(sample, view: .layers)
+            let c = try DiagramRenderer(theme: try Theme.named("classroom")).layout(d).nodeCenters
+            var level = 0
+            for edge in d.edges {
+                guard let tail = c[edge.tail], let head = c[edge.head] else { continue }
+                if edge.head == .loss || edge.tail == .loss {
+                    XCTAssertLessThan(tail.y, head.y, "\(sample): the loss below the output layer")
+                } else {
+                    XCTAssertEqual(tail.y, head.y, accuracy: 1e-9, "\(sample): \(edge.id) is level")
+                    level += 1
+                }
+            }
+            XCTAssertGreaterThan(level, 0, sample)
+        }
     }
 
     func testFlowEdgesAreDrawnWithWidthAndSignColour() throws {
