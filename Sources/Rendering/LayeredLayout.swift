@@ -60,9 +60,9 @@ struct LayeredLayout {
         var port = 6.0
         /// Edges into an ellipse: the distance along its border between two arrowheads'
         /// tips (an arrowhead is ~5 points wide), and the largest angle of a tip from the
-        /// side's middle, in radians (60°: further round, an edge from the front hooks in).
+        /// side's middle, in radians (75°: edges from far below or above come in near the bottom or top).
         var fanArc = 8.0
-        var fanAngle = 60.0 * Double.pi / 180
+        var fanAngle = 75.0 * Double.pi / 180
         var sweeps = 12
     }
 
@@ -154,22 +154,26 @@ struct LayeredLayout {
         let outPorts = items.indices.map { ports($0, items[$0].succs) }
         let inPorts = items.indices.map { ports($0, items[$0].preds) }
         // Edges into an ellipse (an operation, most often a sum of several products) meet
-        // its border at angles spread around the side facing them, in the order of their
-        // tails, each arrowhead along the border's normal: side by side on a small circle,
-        // level arrowheads a few points apart merged into one blot. The fan turns toward
-        // where the edges come from (a sum fed from below takes them on its lower side,
-        // instead of each edge hooking over the circle to reach the top of the fan).
+        // its border where each would if it ran straight at the centre from where it leaves
+        // the rank before, then moved apart, in the order of their tails, until tips are an
+        // arrowhead's width apart along the border; each arrowhead along the border's normal.
+        // Level arrowheads a few points apart on a small circle merged into one blot, and a
+        // fan that ignored where each edge came from made edges hook round their arrowheads.
         func angles(_ u: Int) -> [Int: Double] {
             let others = items[u].preds
             guard u < n, nodes[u].ellipse, others.count > 1 else { return [:] }
             let sorted = others.enumerated().sorted { (across[$0.element], $0.offset) < (across[$1.element], $1.offset) }
-            let radius = max(items[u].extent.across / 2, 1)
-            let step = min(spacing.fanArc / radius, 2 * spacing.fanAngle / Double(others.count - 1))
-            let half = step * Double(others.count - 1) / 2
-            let rise = others.reduce(0) { $0 + across[$1] - across[u] }, run = others.reduce(0) { $0 + along(u) - along($1) }
-            let middle = min(max(atan2(rise, max(run, 1e-9)), half - spacing.fanAngle), spacing.fanAngle - half)
+            let radius = max(items[u].extent.across / 2, 1), limit = spacing.fanAngle
+            let step = min(spacing.fanArc / radius, 2 * limit / Double(others.count - 1))
+            var angle = sorted.map { other -> Double in
+                let from = columnStart[items[other.element].rank] + columnWidth[items[other.element].rank]
+                return min(max(atan2(across[other.element] - across[u], max(along(u) - from, 1e-9)), -limit), limit)
+            }
+            for k in angle.indices.dropFirst() { angle[k] = max(angle[k], angle[k - 1] + step) }
+            angle[angle.count - 1] = min(angle[angle.count - 1], limit)
+            for k in angle.indices.dropLast().reversed() { angle[k] = min(angle[k], angle[k + 1] - step) }
             var result: [Int: Double] = [:]
-            for (k, other) in sorted.enumerated() { result[other.offset] = middle + (Double(k) - Double(others.count - 1) / 2) * step }
+            for (k, other) in sorted.enumerated() { result[other.offset] = angle[k] }
             return result
         }
         let inAngles = items.indices.map(angles)
@@ -200,19 +204,17 @@ struct LayeredLayout {
             let start = columnStart[items[head].rank]
             let tip: Point
             if let angle = inAngles[head][items[head].preds.firstIndex(of: chain[chain.count - 2])!] {
-                // On the ellipse's border at `angle` from the side facing the tails; the
-                // arrowhead lies along the border's outward normal there, and so does the
-                // route's last control point, so the line runs into the arrowhead straight.
+                // On the ellipse's border at `angle`; the arrowhead lies along the border's
+                // outward normal there (side by side, arrowheads along their own lines came
+                // in parallel and overlapped), and so does the route's last, short arm, so
+                // the line runs into the arrowhead straight.
                 let a = items[head].extent.along / 2, b = items[head].extent.across / 2
                 tip = Point(x: along(head) - a * cos(angle), y: across[head] + b * sin(angle))
-                var normal = Point(x: -cos(angle) / a, y: sin(angle) / b)
-                let length = (normal.x * normal.x + normal.y * normal.y).squareRoot()
-                normal = Point(x: normal.x / length, y: normal.y / length)
+                let length = hypot(cos(angle) / a, sin(angle) / b)
+                let normal = (x: -cos(angle) / a / length, y: sin(angle) / b / length)
                 let end = Point(x: tip.x + spacing.arrow * normal.x, y: tip.y + spacing.arrow * normal.y)
                 if end.x - start > 0.01 { curve(to: Point(x: start, y: end.y)) }
                 let p = points[points.count - 1]
-                // The last arm short: the line turns into the normal only near the arrowhead,
-                // instead of swinging wide of the circle on a long one.
                 let d = max(0, end.x - p.x) / 2, arm = min(d, 2 * spacing.arrow)
                 points += [Point(x: p.x + d, y: p.y), Point(x: end.x + arm * normal.x, y: end.y + arm * normal.y), end]
             } else {

@@ -70,8 +70,8 @@ final class LayeredLayoutTests: XCTestCase {
     }
 
     /// Edges into a small circle from many tails (a sum of products) end at tips spread
-    /// round its border, each arrowhead along the border's normal (toward the centre of a
-    /// circle): level arrowheads a few points apart merged into one blot.
+    /// round its border, each arrowhead along the radius: level arrowheads a few points
+    /// apart merged into one blot. Each tip is on the side its edge comes from.
     func testArrowheadsIntoASumFanOutRoundItsBorder() throws {
         let tails = 4
         var nodes = Array(repeating: Self.box, count: tails)
@@ -83,9 +83,11 @@ final class LayeredLayoutTests: XCTestCase {
             let tip = try XCTUnwrap(layout.tips[e]), end = try XCTUnwrap(layout.routes[e].last)
             XCTAssertEqual(hypot(tip.x - center.x, tip.y - center.y), 15, accuracy: 1e-9, "edge \(e) ends on the circle")
             // The arrowhead (end → tip) points at the centre.
-            let toCenter = hypot(center.x - end.x, center.y - end.y)
-            XCTAssertEqual(toCenter, 15 + 7, accuracy: 1e-9, "edge \(e)'s arrowhead lies along the radius")
+            XCTAssertEqual(hypot(center.x - end.x, center.y - end.y), 15 + 7, accuracy: 1e-9, "edge \(e)'s arrowhead lies along the radius")
             XCTAssertLessThan(end.x, center.x, "edge \(e) comes in from the front")
+            // The route never turns back and bends at most once: no hook at the arrowhead.
+            let r = layout.routes[e]
+            XCTAssertTrue(zip(r, r.dropFirst()).allSatisfy { $0.0.x <= $0.1.x + 1e-9 }, "edge \(e) never turns back")
             tips.append(tip)
         }
         // In the tails' order, top to bottom, at least an arrowhead's width (~5) apart.
@@ -93,6 +95,11 @@ final class LayeredLayoutTests: XCTestCase {
         for (a, b) in zip(order, order.dropFirst()) {
             XCTAssertLessThan(tips[a].y, tips[b].y)
             XCTAssertGreaterThan(hypot(tips[a].x - tips[b].x, tips[a].y - tips[b].y), 7.5)
+        }
+        // Tails above the circle come in on its upper half, tails below on its lower half.
+        for e in 0..<tails {
+            let tail = layout.centers[e].y - center.y, tip = tips[e].y - center.y
+            if abs(tail) > 40 { XCTAssertEqual(tail.sign, tip.sign, "edge \(e) comes in on its own side") }
         }
         // Each route's last arm lies along its arrowhead, so the line runs into it straight.
         for e in 0..<tails {
