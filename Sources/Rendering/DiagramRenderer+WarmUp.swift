@@ -13,7 +13,7 @@ extension DiagramRenderer {
     /// The fonts labels ask Pango for, those of every labelled view first: a warm-up that
     /// gets ahead of the render loads the fonts it will need before those it may not. First
     /// the node lines' size in the plain and bold faces, their scripts' size in those and the
-    /// sub- and superscript faces (LabelBuilder), the edge labels' size and their scripts'
+    /// sub- and superscript faces, plain and bold (LabelBuilder), the edge labels' size and their scripts'
     /// in the plain face, and the title's in bold (GraphBuilder); then each kind of label's
     /// size (those, a deck's captions; the legend, measured at `LegendBuilder.browserScale`
     /// times its size) in every face. Graphviz reads an HTML label's POINT-SIZE as a whole
@@ -22,7 +22,8 @@ extension DiagramRenderer {
     static func labelFonts(_ theme: Theme) -> [(face: String, size: Double)] {
         let family = theme.fontFamily
         let bold = family + LabelBuilder.boldFace
-        let scripts = [family, bold, family + LabelBuilder.subFace, family + LabelBuilder.supFace]
+        let scripts = [family, bold, family + LabelBuilder.subFace, family + LabelBuilder.supFace,
+                       family + LabelBuilder.subFace + LabelBuilder.boldFace, family + LabelBuilder.supFace + LabelBuilder.boldFace]
         var fonts: [(face: String, size: Double)] = []
         var seen: Set<String> = []
         func add(_ face: String, _ size: Double) {

@@ -12,8 +12,9 @@ import Graphviz
 /// example:
 /// - `.tags` uses <SUB>, <SUP> and <B>, which Cairo draws shifted and bold: PNG and PDF.
 /// - `.faces` names the face instead — `DejaVu Sans,sub` (a family list whose first entry
-///   measures exactly like the plain font) and `DejaVu Sans Bold` — which leaks nothing; the
-///   SVG pass turns the faces back into shifts and weights. Measuring and SVG use it.
+///   measures exactly like the plain font), `DejaVu Sans Bold` and, for a script in a bold
+///   line, `DejaVu Sans,sub Bold` — which leaks nothing; the SVG pass turns the faces back
+///   into shifts and weights. Measuring and SVG use it.
 struct LabelBuilder {
     enum ScriptStyle { case tags, faces }
 
@@ -280,8 +281,10 @@ struct LabelBuilder {
             // Graphviz 2.43 and Pango 1.50): ask for 1.2 × so scripts match the SVG's.
             case (.sub, .tags): parts.append(.font(.sub(.text(span.text)), size: small * Self.pangoScriptCompensation))
             case (.sup, .tags): parts.append(.font(.sup(.text(span.text)), size: small * Self.pangoScriptCompensation))
-            case (.sub, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.subFace))
-            case (.sup, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.supFace))
+            // In a bold line the script is bold too, as <B> draws it in PNG and PDF: the style
+            // after the family list (`DejaVu Sans,sub Bold`) is what Pango reads as bold.
+            case (.sub, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.subFace + (bold ? Self.boldFace : "")))
+            case (.sup, .faces): parts.append(.font(.text(span.text), size: small, face: family + Self.supFace + (bold ? Self.boldFace : "")))
             }
         }
         var body: HTML = bold && style == .tags ? .bold(.sequence(parts)) : .sequence(parts)

@@ -66,13 +66,15 @@ public enum SVGTypography {
 
     /// The font-family values the label builder uses as markers, and what replaces them.
     struct FontMarkers {
-        let plain, sub, sup, bold, replacement, boldReplacement: [UInt8]
+        let plain, sub, sup, bold, boldSub, boldSup, replacement, boldReplacement: [UInt8]
         let familyKey = Array("font-family=\"".utf8)
         init(family: String) {
             plain = Array("font-family=\"\(family)\"".utf8)
             sub = Array("font-family=\"\(family)\(LabelBuilder.subFace)\"".utf8)
             sup = Array("font-family=\"\(family)\(LabelBuilder.supFace)\"".utf8)
             bold = Array("font-family=\"\(family)\(LabelBuilder.boldFace)\"".utf8)
+            boldSub = Array("font-family=\"\(family)\(LabelBuilder.subFace)\(LabelBuilder.boldFace)\"".utf8)
+            boldSup = Array("font-family=\"\(family)\(LabelBuilder.supFace)\(LabelBuilder.boldFace)\"".utf8)
             // Themes are validated to plain names; escaped all the same, as every attribute.
             replacement = Array("font-family=\"\(MathText.htmlEscape(family)), Verdana, Arial, sans-serif\"".utf8)
             boldReplacement = replacement + Array(" font-weight=\"bold\"".utf8)
@@ -103,6 +105,7 @@ public enum SVGTypography {
             let byte = input[i]
             if byte == family, input.starts(with: fonts.familyKey, at: i) {
                 scripted = input.fits(fonts.sub, at: i, before: range.upperBound) || input.fits(fonts.sup, at: i, before: range.upperBound)
+                    || input.fits(fonts.boldSub, at: i, before: range.upperBound) || input.fits(fonts.boldSup, at: i, before: range.upperBound)
                 bold = bold || input.fits(fonts.bold, at: i, before: range.upperBound)
             } else if byte == space, input.starts(with: shiftKey, at: i) {
                 scripted = input.fits(subShift, at: i, before: range.upperBound) || input.fits(supShift, at: i, before: range.upperBound)
@@ -123,7 +126,13 @@ public enum SVGTypography {
     static func rewriteTextTag(_ tag: [UInt8], fonts: FontMarkers) -> [UInt8] {
         var t = tag
         var shift = 0.0
-        if t.firstRun(of: fonts.sub) != nil {
+        if t.firstRun(of: fonts.boldSub) != nil {
+            shift = subscriptDrop
+            t = t.replacingRuns(of: fonts.boldSub, with: fonts.boldReplacement)
+        } else if t.firstRun(of: fonts.boldSup) != nil {
+            shift = -superscriptRise
+            t = t.replacingRuns(of: fonts.boldSup, with: fonts.boldReplacement)
+        } else if t.firstRun(of: fonts.sub) != nil {
             shift = subscriptDrop
             t = t.replacingRuns(of: fonts.sub, with: fonts.replacement)
         } else if t.firstRun(of: fonts.sup) != nil {

@@ -137,6 +137,24 @@ final class RenderingTests: XCTestCase {
         }
     }
 
+    /// A script in a bold line is bold, in the SVG as in PNG and PDF (which draw <B> round
+    /// it): H⁽³⁾'s "(3)" in the forward view's "H⁽³⁾ = 8", α's subscript in "α₁ = 1";
+    /// scripts in plain lines are not.
+    func testScriptsOfBoldLinesAreBold() throws {
+        let data = try DiagramRenderer(theme: try Theme.named("classroom")).render(try diagram("question-1.yaml", view: .forward), format: .svg)
+        let texts = try XMLDocument(data: data).nodes(forXPath: "//*[local-name()='text']").compactMap { $0 as? XMLElement }
+        func bold(_ t: XMLElement) -> Bool { t.attributes?.contains { $0.name == "font-weight" && $0.stringValue == "bold" } ?? false }
+        var boldScripts = 0, plainScripts = 0
+        for (i, t) in texts.enumerated() where i >= 1 && number(t, "font-size") < number(texts[i - 1], "font-size") * 0.8 {
+            // A lone script follows its base run; the line's weight is its base's.
+            guard ["(3)", "1", "2", "3"].contains(t.stringValue ?? "") else { continue }
+            if bold(texts[i - 1]) { XCTAssertTrue(bold(t), "\(t.stringValue ?? "") after bold \(texts[i - 1].stringValue ?? "")"); boldScripts += 1 }
+            else { XCTAssertFalse(bold(t)); plainScripts += 1 }
+        }
+        XCTAssertGreaterThan(boldScripts, 2)
+        XCTAssertGreaterThan(plainScripts, 2)
+    }
+
     /// An attribute as a number (attribute(forName:) misses attributes in a namespaced
     /// document on Linux; the attribute list has them).
     func number(_ e: XMLElement, _ name: String) -> Double {

@@ -34,11 +34,12 @@ final class TextLayoutWarmUpTests: XCTestCase {
         }
         let deck = try measuredFonts(["slides", q1, "-o", output + "/deck"])
         XCTAssertTrue(deck.isSubset(of: warmed), "deck: not warmed up: \(deck.subtracting(warmed).sorted())")
-        // Question-1's full view asks for nine fonts, the first nine warmed (the node lines'
-        // two first), before the fonts some views do not use.
+        // Question-1's full view asks for eleven fonts (its bold lines' scripts in the bold
+        // script faces), the first eleven warmed (the node lines' two first), before the
+        // fonts some views do not use.
         let full = try measuredFonts(["render", q1, "-o", output + "/q1.svg"])
-        XCTAssertEqual(full.count, 9)
-        XCTAssertEqual(Set(DiagramRenderer.labelFonts(theme).prefix(9).map { "\($0.face) \($0.size)" }), full)
+        XCTAssertEqual(full.count, 11)
+        XCTAssertEqual(Set(DiagramRenderer.labelFonts(theme).prefix(11).map { "\($0.face) \($0.size)" }), full)
         XCTAssertEqual(Array(DiagramRenderer.labelFonts(theme).prefix(2).map { "\($0.face) \($0.size)" }),
                        ["DejaVu Sans 14.0", "DejaVu Sans Bold 14.0"])
         XCTAssertTrue(all.contains("DejaVu Sans 192.0"), "the legend's magnified text (flow view) is measured and warmed")
