@@ -47,10 +47,12 @@ struct DeckZoom: Equatable {
         }
         let window = Size(width: Self.aspect * height, height: height)
         let whole = whole
+        let boxes = Self.boxes(geometry)
         views = focus.map { f in
             guard let f else { return whole }
             let h = max(window.height, f.height, f.width / Self.aspect)
-            return Self.centred(on: f, size: Size(width: Self.aspect * h, height: h), within: whole)
+            let centred = Self.centred(on: f, size: Size(width: Self.aspect * h, height: h), within: whole)
+            return Self.snapped(centred, keeping: f, within: whole, boxes: boxes)
         }
         captionLines = frames.map(\.caption.count).max() ?? 0
     }
@@ -72,6 +74,49 @@ struct DeckZoom: Equatable {
         }
         guard x0 <= x1, y0 <= y1 else { return nil }
         return DeckHTML.Rect(x: x0 - margin, y: y0 - margin, width: x1 - x0 + 2 * margin, height: y1 - y0 + 2 * margin)
+    }
+
+    /// Every node's and edge label's box, which a window should show whole or not at all.
+    static func boxes(_ geometry: DiagramGeometry) -> [DeckHTML.Rect] {
+        func rect(_ c: Point, _ s: Size) -> DeckHTML.Rect { DeckHTML.Rect(x: c.x - s.width / 2, y: c.y - s.height / 2, width: s.width, height: s.height) }
+        return geometry.nodes.values.map { rect($0.center, $0.size) }
+            + geometry.edgeLabels.compactMap { id, c in geometry.edgeLabelSizes[id].map { rect(c, $0) } }
+    }
+
+    /// `window` moved, at its size and still holding `focus` and inside `whole`, to cut as
+    /// few boxes as it can at its edges: a window centred on the focus showed slivers of the
+    /// boxes around it (half a node at one side, "= ?" of a label at the other). Across, then
+    /// down; each way the positions tried are those that put a box's side on an edge of the
+    /// window, and the nearest of the best is kept.
+    static func snapped(_ window: DeckHTML.Rect, keeping focus: DeckHTML.Rect, within whole: DeckHTML.Rect, boxes: [DeckHTML.Rect]) -> DeckHTML.Rect {
+        // One axis: the window's start there, given its length, the focus and the drawing on
+        // that axis and the boxes' spans on it (those overlapping the window the other way).
+        func best(_ start: Double, _ length: Double, focus: (Double, Double), whole: (Double, Double), spans: [(Double, Double)]) -> Double {
+            let lo = max(whole.0, focus.1 - length), hi = min(whole.1 - length, focus.0)
+            guard lo <= hi else { return start }
+            func cuts(_ s: Double) -> Int {
+                spans.reduce(0) { n, span in
+                    n + (span.0 < s - 0.01 && span.1 > s + 0.01 ? 1 : 0) + (span.0 < s + length - 0.01 && span.1 > s + length + 0.01 ? 1 : 0)
+                }
+            }
+            var chosen = start, fewest = cuts(start)
+            let candidates = spans.flatMap { [$0.0, $0.1, $0.0 - length, $0.1 - length] }.map { min(max($0, lo), hi) }
+            // Sorted, so that of two as near the centred start the earlier wins in every run
+            // (the boxes come from dictionaries).
+            for s in candidates.sorted() {
+                let n = cuts(s)
+                if n < fewest || (n == fewest && abs(s - start) < abs(chosen - start) - 1e-9) { (chosen, fewest) = (s, n) }
+            }
+            return chosen
+        }
+        var w = window
+        let acrossBand = boxes.filter { $0.y < w.y + w.height && $0.y + $0.height > w.y }
+        w.x = best(w.x, w.width, focus: (focus.x, focus.x + focus.width), whole: (whole.x, whole.x + whole.width),
+                   spans: acrossBand.map { ($0.x, $0.x + $0.width) })
+        let downBand = boxes.filter { $0.x < w.x + w.width && $0.x + $0.width > w.x }
+        w.y = best(w.y, w.height, focus: (focus.y, focus.y + focus.height), whole: (whole.y, whole.y + whole.height),
+                   spans: downBand.map { ($0.y, $0.y + $0.height) })
+        return w
     }
 
     /// A window of `size` centred on `focus`, moved inside `whole` where it is smaller than
