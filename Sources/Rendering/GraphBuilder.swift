@@ -39,9 +39,13 @@ struct GraphBuilder {
                             markers: markers?.lines[node.id.raw], width: width)
     }
 
+    /// An edge's label on a background that masks the edge behind it. A label on a thick
+    /// edge (the layers view's, width by gradient norm) keeps a few points of background
+    /// round its text: with one, the cut ends of a line up to 10 points wide touched its
+    /// first and last characters.
     func edgeLabel(_ edge: DiagramEdge) -> HTML {
         labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.edgeLabelSize,
-                     markers: markers?.lines[edge.id.raw])
+                     padding: edge.flow == nil ? 1 : 3, markers: markers?.lines[edge.id.raw])
     }
 
     /// Whether an edge label as measured is, once its stacked lines are fixed at their

@@ -137,6 +137,25 @@ final class RenderingTests: XCTestCase {
         }
     }
 
+    /// A label on the layers view's thick edges keeps room round its text on its background,
+    /// so the cut ends of the line do not touch its first and last characters; labels of
+    /// thin edges keep their single point.
+    func testLabelsOfThickEdgesKeepRoomRoundTheirText() throws {
+        for (view, room) in [(View.layers, 3.0), (.full, 1.0)] {
+            let data = try DiagramRenderer(theme: try Theme.named("classroom")).render(try diagram("question-1.yaml", view: view), format: .svg)
+            let doc = try XMLDocument(data: data)
+            let groups = try doc.nodes(forXPath: "//*[local-name()='g'][substring(@id, string-length(@id) - 6) = '__label']").compactMap { $0 as? XMLElement }
+            XCTAssertFalse(groups.isEmpty, view.rawValue)
+            for g in groups {
+                let polygon = try XCTUnwrap(try g.nodes(forXPath: ".//*[local-name()='polygon']").first as? XMLElement)
+                let xs = (polygon.attributes?.first { $0.name == "points" }?.stringValue ?? "").split(separator: " ")
+                    .compactMap { Double($0.split(separator: ",")[0]) }
+                let text = try XCTUnwrap(try g.nodes(forXPath: ".//*[local-name()='text']").first as? XMLElement)
+                XCTAssertEqual(number(text, "x") - (xs.min() ?? .nan), room + 0.5, accuracy: 0.6, "\(view.rawValue) \(g.attributes?.first { $0.name == "id" }?.stringValue ?? "")")
+            }
+        }
+    }
+
     /// A script in a bold line is bold, in the SVG as in PNG and PDF (which draw <B> round
     /// it): H⁽³⁾'s "(3)" in the forward view's "H⁽³⁾ = 8", α's subscript in "α₁ = 1";
     /// scripts in plain lines are not.
