@@ -379,7 +379,8 @@ struct GraphBuilder {
     /// `chunks` (for tests) overrides how many pieces the edges are cut into.
     func drawnEdges(_ edges: [DiagramEdge], geometry: DiagramGeometry, chunks: Int? = nil) -> [(edge: Edge, label: Node?)] {
         let chunks = chunks ?? (edges.count < Self.parallelEdges ? 1 : Self.chunksPerRun)
-        return Self.inChunks(edges.count, chunks: chunks) { [self] range in range.compactMap { drawn(edges[$0], geometry: geometry) } }
+        let ports = headPorts(edges, geometry: geometry)
+        return Self.inChunks(edges.count, chunks: chunks) { [self] range in range.compactMap { drawn(edges[$0], geometry: geometry, ports: ports) } }
     }
 
     /// `make` over 0..<count cut into `chunks` ranges, on every core when there is more than
@@ -409,13 +410,14 @@ struct GraphBuilder {
     /// has lines: an edge's label is a node of its own, `<edge id>__label`, because Graphviz
     /// draws an edge label together with its edge, so later edges would cross it; nodes come
     /// after every edge, so the label's background masks the lines behind it.
-    func drawn(_ edge: DiagramEdge, geometry: DiagramGeometry) -> (edge: Edge, label: Node?)? {
+    func drawn(_ edge: DiagramEdge, geometry: DiagramGeometry, ports: [EdgeID: Double] = [:]) -> (edge: Edge, label: Node?)? {
         guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { return nil }
         var attributes = edgeAttributes(edge)
         if let route = geometry.edgeRoutes[edge.id], route.points.count >= 4 {
             attributes["pos"] = .text(spline(route, geometry: geometry))
         } else {
-            attributes["pos"] = .text(spline(from: tail, to: head, sides: edge.lines.isEmpty, geometry: geometry, arrow: 10 * 0.7))
+            attributes["pos"] = .text(spline(from: tail, to: head, sides: edge.lines.isEmpty, geometry: geometry, arrow: 10 * 0.7,
+                                             headAcross: ports[edge.id]))
         }
         var label: Node?
         if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
@@ -539,8 +541,9 @@ struct GraphBuilder {
 
     /// A straight cubic from the tail's border to just before the head's border, with the
     /// arrowhead's tip (`e,…`) on the border.
-    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, geometry: DiagramGeometry, arrow: Double) -> String {
-        let ends = straightEnds(from: tail, to: head, sides: sides)
+    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, geometry: DiagramGeometry, arrow: Double,
+                headAcross: Double? = nil) -> String {
+        let ends = straightEnds(from: tail, to: head, sides: sides, headAcross: headAcross)
         let start = geometry.graphvizPoint(ends.start), tip = geometry.graphvizPoint(ends.tip)
         let dx = tip.x - start.x, dy = tip.y - start.y
         let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
@@ -567,14 +570,15 @@ struct GraphBuilder {
     /// edges keep their ends, spread along the side; steep ones end at the middle half's
     /// edge, so many steep edges into one unit (the MNIST flow view's) share their tip: a
     /// pile of arrowheads, the price of not crossing any text.
-    func straightEnds(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool) -> (start: Point, tip: Point) {
-        if sides, let ends = facingSides(of: tail, and: head) { return ends }
+    /// `headAcross`: where across the layers the tip is on the head's side (see `headPorts`).
+    func straightEnds(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, headAcross: Double? = nil) -> (start: Point, tip: Point) {
+        if sides, let ends = facingSides(of: tail, and: head, headAcross: headAcross) { return ends }
         return (border(from: tail.center, toward: head.center, size: tail.size), border(from: head.center, toward: tail.center, size: head.size))
     }
 
     /// The ends on the two boxes' facing sides along the layout's direction; nil when the
     /// boxes overlap along it (the loss under the output).
-    func facingSides(of tail: DiagramGeometry.Box, and head: DiagramGeometry.Box) -> (start: Point, tip: Point)? {
+    func facingSides(of tail: DiagramGeometry.Box, and head: DiagramGeometry.Box, headAcross: Double? = nil) -> (start: Point, tip: Point)? {
         let lr = theme.direction == .leftToRight
         // Along the layers (a) and across them (c), so one rule serves both directions.
         func a(_ p: Point) -> Double { lr ? p.x : p.y }
@@ -592,8 +596,56 @@ struct GraphBuilder {
             let y = c(tail.center) + t * (c(head.center) - c(tail.center))
             return min(max(y, c(box.center) - across(box.size) / 4), c(box.center) + across(box.size) / 4)
         }
-        return (point(tailSide, crossing(tail, at: tailSide)), point(headSide, crossing(head, at: headSide)))
+        return (point(tailSide, crossing(tail, at: tailSide)), point(headSide, headAcross ?? crossing(head, at: headSide)))
     }
+
+    /// Where across the layers each side-to-side edge (see `facingSides`) ends on its head's
+    /// side when several end on one: where each would, moved apart in that order until
+    /// neighbouring arrowheads are their widths apart (half each, and a point), centred on
+    /// where they would be, and kept on the side clear of its rounded corners (squeezed
+    /// together only when they cannot all fit). The flow view's thick arrowheads into one
+    /// unit, all within the side's middle half, had piled up into one blot, the red one of
+    /// a negative gradient over the blue ones. Only heads: edges still leave a tail within
+    /// its side's middle half (see `facingSides`), and a line that ends on its head's side
+    /// comes from the column before, beside that column's boxes.
+    func headPorts(_ edges: [DiagramEdge], geometry: DiagramGeometry) -> [EdgeID: Double] {
+        let lr = theme.direction == .leftToRight
+        func c(_ p: Point) -> Double { lr ? p.y : p.x }
+        var byHead: [NodeID: [(id: EdgeID, at: Double, tail: Double, width: Double)]] = [:]
+        for edge in edges where edge.lines.isEmpty && geometry.edgeRoutes[edge.id] == nil {
+            guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head],
+                  let ends = facingSides(of: tail, and: head) else { continue }
+            // Graphviz's `normal` arrowhead at arrowsize 0.7 is 4.9 points wide, 1.22 times
+            // the line beyond a pen width of 4.
+            let width = 4.9 * max(1, edgePaint(edge).penwidth / 4)
+            byHead[edge.head, default: []].append((edge.id, c(ends.tip), c(tail.center), width))
+        }
+        var ports: [EdgeID: Double] = [:]
+        for (id, ends) in byHead where ends.count > 1 {
+            guard let head = geometry.nodes[id] else { continue }
+            let sorted = ends.sorted { ($0.at, $0.tail, $0.id.raw) < ($1.at, $1.tail, $1.id.raw) }
+            let gaps = zip(sorted, sorted.dropFirst()).map { ($0.width + $1.width) / 2 + 1 }
+            var at = sorted.map(\.at)
+            for k in at.indices.dropFirst() { at[k] = max(at[k], at[k - 1] + gaps[k - 1]) }
+            let shift = (sorted.map(\.at).reduce(0, +) - at.reduce(0, +)) / Double(at.count)
+            at = at.map { $0 + shift }
+            // The side less its rounded corners and half the outermost arrowheads.
+            let middle = c(head.center), side = lr ? head.size.height : head.size.width
+            let low = middle - side / 2 + Self.cornerClearance + sorted[0].width / 2
+            let high = middle + side / 2 - Self.cornerClearance - sorted[sorted.count - 1].width / 2
+            let span = at[at.count - 1] - at[0]
+            if span > high - low {
+                at = high > low ? at.map { low + ($0 - at[0]) * (high - low) / span } : at.map { _ in middle }
+            } else {
+                at = at.map { $0 + min(max(0, low - at[0]), high - at[at.count - 1]) }
+            }
+            for (k, end) in sorted.enumerated() { ports[end.id] = at[k] }
+        }
+        return ports
+    }
+
+    /// How far from a side's ends an arrowhead stays: a rounded box's corner radius.
+    static let cornerClearance = 4.0
 
     /// Where the ray from a box's centre toward `target` leaves the box.
     func border(from center: Point, toward target: Point, size: Size) -> Point {

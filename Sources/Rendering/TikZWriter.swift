@@ -89,6 +89,7 @@ public struct TikZWriter: Sendable {
         }
 
         // Edges first, as in the SVG: node boxes cover their ends, label backgrounds their middles.
+        let ports = builder.headPorts(diagram.edges, geometry: geometry)
         for edge in diagram.edges {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
             let paint = builder.edgePaint(edge)
@@ -103,7 +104,7 @@ public struct TikZWriter: Sendable {
                 path = route.points
                 tip = route.tip ?? route.points[route.points.count - 1]
             } else {
-                let (start, end) = builder.straightEnds(from: tail, to: head, sides: edge.lines.isEmpty)
+                let (start, end) = builder.straightEnds(from: tail, to: head, sides: edge.lines.isEmpty, headAcross: ports[edge.id])
                 let dx = end.x - start.x, dy = end.y - start.y
                 let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
                 // Graphviz's `normal` arrowhead at arrowsize 0.7 is 7 points long.

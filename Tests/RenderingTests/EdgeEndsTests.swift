@@ -78,6 +78,41 @@ final class EdgeEndsTests: XCTestCase {
         XCTAssertGreaterThan(sideToSide * 10, edges.count * 9, "nearly every edge goes from a layer to the next")
     }
 
+    /// Thick flow edges into one unit end side by side along its side, an arrowhead's width
+    /// apart or more, instead of piling up in its middle half (the red head of a negative
+    /// gradient over the blue ones); every end stays on the side, clear of the corners.
+    func testFlowEdgesIntoOneUnitEndApart() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let svg = String(decoding: try DiagramRenderer(theme: try Theme.named("classroom")).render(try View.flow.diagram(solution), format: .svg), as: UTF8.self)
+        let (nodes, edges) = shapes(svg)
+        // Each edge's pen width, from its path: an arrowhead is 4.9 points wide, 1.22 times
+        // the pen beyond a pen of 4.
+        var pen: [String: Double] = [:]
+        // A group's tooltip anchor is a group of its own: read them as one (as `shapes` does).
+        var groups: [String] = []
+        for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
+            if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
+        }
+        for chunk in groups {
+            let id = String(chunk.prefix { $0 != "\"" })
+            guard chunk.hasPrefix(id + "\" class=\"edge\""), let path = chunk.range(of: "<path"),
+                  let w = chunk[path.upperBound...].range(of: "stroke-width=\"") else { continue }
+            pen[id] = Double(chunk[w.upperBound...].prefix { $0 != "\"" })
+        }
+        XCTAssertTrue(pen.values.contains { $0 > 8 }, "thick edges among \(pen.count)")
+        var heads = 0
+        for (head, into) in Dictionary(grouping: edges, by: \.head) where into.count > 1 {
+            let box = try XCTUnwrap(nodes[head], head)
+            let ends = into.map { (y: $0.to.1, width: 4.9 * max(1, (pen["\($0.tail)__\($0.head)"] ?? 1) / 4)) }.sorted { $0.y < $1.y }
+            for (a, b) in zip(ends, ends.dropFirst()) {
+                XCTAssertGreaterThanOrEqual(b.y - a.y, (a.width + b.width) / 2 + 1 - 0.05, "\(head): ends at \(ends)")
+            }
+            XCTAssertTrue(ends.allSatisfy { $0.y > box.y0 + 4 && $0.y < box.y1 - 4 }, "\(head): ends at \(ends) off its side \(box)")
+            heads += 1
+        }
+        XCTAssertGreaterThanOrEqual(heads, 5)
+    }
+
     func testLabelledEdgesStillAimAtTheCentres() throws {
         let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
         let svg = String(decoding: try DiagramRenderer(theme: try Theme.named("classroom")).render(try View.full.diagram(solution), format: .svg), as: UTF8.self)
