@@ -215,9 +215,12 @@ enum DeckHTML {
         .picture svg { width: 100%; height: 100%; display: block; }
         /* A zoomed deck's picture is exactly its window (DeckZoom.aspect wide for 1 high):
            on a screen of another shape the svg would show the drawing beyond the window,
-           cutting boxes at the screen's edge where the window was placed to cut none. */
-        .zoomed .picture { container-type: size; }
-        .zoomed .picture svg { width: min(100cqw, \(DeckZoom.aspect * 100)cqh); height: min(100cqh, \(100 / DeckZoom.aspect)cqw); }
+           cutting boxes at the screen's edge where the window was placed to cut none. On
+           screen only: printed, the box has no height of its own to size the picture by. */
+        @media screen {
+          .zoomed .picture { container-type: size; }
+          .zoomed .picture svg { width: min(100cqw, \(DeckZoom.aspect * 100)cqh); height: min(100cqh, \(100 / DeckZoom.aspect)cqw); }
+        }
         .caption { padding: 0.2em 1em 0.6em; text-align: center; font-size: 1.15em; line-height: 1.5; }
         .caption { box-sizing: border-box; min-height: calc(var(--caption-lines) * 1.6em + 0.9em); }
         #overview { flex: none; border: 1px solid \(theme.color("dimmed")); background: \(theme.color("background")); }

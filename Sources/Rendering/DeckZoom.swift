@@ -86,37 +86,55 @@ struct DeckZoom: Equatable {
     /// `window` moved, at its size and still holding `focus` and inside `whole`, to cut as
     /// few boxes as it can at its edges: a window centred on the focus showed slivers of the
     /// boxes around it (half a node at one side, "= ?" of a label at the other). Across, then
-    /// down; each way the positions tried are those that put a box's side on an edge of the
-    /// window, and the nearest of the best is kept.
+    /// down, then across again (moving down brings other boxes into the band); each way the
+    /// positions tried are those that put a box's side `pad` inside or outside an edge of
+    /// the window (so its outline is not clipped either), and the nearest of the best is
+    /// kept. A result that cuts more boxes than `window` does, counted both ways, is dropped.
     static func snapped(_ window: DeckHTML.Rect, keeping focus: DeckHTML.Rect, within whole: DeckHTML.Rect, boxes: [DeckHTML.Rect]) -> DeckHTML.Rect {
+        let pad = 2.0
         // One axis: the window's start there, given its length, the focus and the drawing on
         // that axis and the boxes' spans on it (those overlapping the window the other way).
         func best(_ start: Double, _ length: Double, focus: (Double, Double), whole: (Double, Double), spans: [(Double, Double)]) -> Double {
             let lo = max(whole.0, focus.1 - length), hi = min(whole.1 - length, focus.0)
             guard lo <= hi else { return start }
+            // Only boxes an edge can reach from lo to hi can be cut: a large graph's other
+            // boxes would make each frame's search quadratic in all of them.
+            let spans = spans.filter { $0.1 > lo - pad && $0.0 < hi + length + pad }
             func cuts(_ s: Double) -> Int {
                 spans.reduce(0) { n, span in
-                    n + (span.0 < s - 0.01 && span.1 > s + 0.01 ? 1 : 0) + (span.0 < s + length - 0.01 && span.1 > s + length + 0.01 ? 1 : 0)
+                    n + (span.0 < s + pad - 0.01 && span.1 > s - pad + 0.01 ? 1 : 0)
+                      + (span.0 < s + length + pad - 0.01 && span.1 > s + length - pad + 0.01 ? 1 : 0)
                 }
             }
             var chosen = start, fewest = cuts(start)
-            let candidates = spans.flatMap { [$0.0, $0.1, $0.0 - length, $0.1 - length] }.map { min(max($0, lo), hi) }
+            let candidates = spans.flatMap { [$0.0 - pad, $0.1 + pad, $0.0 - pad - length, $0.1 + pad - length] }.map { min(max($0, lo), hi) }
             // Sorted, so that of two as near the centred start the earlier wins in every run
             // (the boxes come from dictionaries).
-            for s in candidates.sorted() {
+            for s in Set(candidates).sorted() {
                 let n = cuts(s)
                 if n < fewest || (n == fewest && abs(s - start) < abs(chosen - start) - 1e-9) { (chosen, fewest) = (s, n) }
             }
             return chosen
         }
+        func across(_ w: DeckHTML.Rect) -> Double {
+            best(w.x, w.width, focus: (focus.x, focus.x + focus.width), whole: (whole.x, whole.x + whole.width),
+                 spans: boxes.filter { $0.y < w.y + w.height && $0.y + $0.height > w.y }.map { ($0.x, $0.x + $0.width) })
+        }
         var w = window
-        let acrossBand = boxes.filter { $0.y < w.y + w.height && $0.y + $0.height > w.y }
-        w.x = best(w.x, w.width, focus: (focus.x, focus.x + focus.width), whole: (whole.x, whole.x + whole.width),
-                   spans: acrossBand.map { ($0.x, $0.x + $0.width) })
-        let downBand = boxes.filter { $0.x < w.x + w.width && $0.x + $0.width > w.x }
+        w.x = across(w)
         w.y = best(w.y, w.height, focus: (focus.y, focus.y + focus.height), whole: (whole.y, whole.y + whole.height),
-                   spans: downBand.map { ($0.y, $0.y + $0.height) })
-        return w
+                   spans: boxes.filter { $0.x < w.x + w.width && $0.x + $0.width > w.x }.map { ($0.y, $0.y + $0.height) })
+        w.x = across(w)
+        return cut(w, boxes) <= cut(window, boxes) ? w : window
+    }
+
+    /// How many boxes a window shows only in part.
+    static func cut(_ w: DeckHTML.Rect, _ boxes: [DeckHTML.Rect]) -> Int {
+        boxes.reduce(0) { n, b in
+            let meets = b.x < w.x + w.width && b.x + b.width > w.x && b.y < w.y + w.height && b.y + b.height > w.y
+            let inside = b.x >= w.x && b.x + b.width <= w.x + w.width && b.y >= w.y && b.y + b.height <= w.y + w.height
+            return n + (meets && !inside ? 1 : 0)
+        }
     }
 
     /// A window of `size` centred on `focus`, moved inside `whole` where it is smaller than

@@ -39,10 +39,10 @@ struct GraphBuilder {
                             markers: markers?.lines[node.id.raw], width: width)
     }
 
-    /// An edge's label on a background that masks the edge behind it. A label on a thick
-    /// edge (the layers view's, width by gradient norm) keeps a few points of background
-    /// round its text: with one, the cut ends of a line up to 10 points wide touched its
-    /// first and last characters.
+    /// An edge's label on a background that masks the edge behind it. A label on an edge
+    /// drawn by its gradient (`flow`: the layers view's, width by norm, up to 10 points)
+    /// keeps a few points of background round its text: with one, the cut ends of a thick
+    /// line touched its first and last characters.
     func edgeLabel(_ edge: DiagramEdge) -> HTML {
         labels.lines(edge.lines, background: theme.color("background"), dimmed: edge.emphasis.dimmed, size: theme.edgeLabelSize,
                      padding: edge.flow == nil ? 1 : 3, markers: markers?.lines[edge.id.raw])
@@ -568,9 +568,8 @@ struct GraphBuilder {
     /// aimed at a centre entered through the top or bottom and crossed a neighbour's text on
     /// its way; the sides of a column's boxes line up, so it now runs beside them. Shallow
     /// edges keep their ends, spread along the side; steep ones end at the middle half's
-    /// edge, so many steep edges into one unit (the MNIST flow view's) share their tip: a
-    /// pile of arrowheads, the price of not crossing any text.
-    /// `headAcross`: where across the layers the tip is on the head's side (see `headPorts`).
+    /// edge. Where several end on one head, `headPorts` gives their tips (`headAcross`:
+    /// where across the layers the tip is on the head's side).
     func straightEnds(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, headAcross: Double? = nil) -> (start: Point, tip: Point) {
         if sides, let ends = facingSides(of: tail, and: head, headAcross: headAcross) { return ends }
         return (border(from: tail.center, toward: head.center, size: tail.size), border(from: head.center, toward: tail.center, size: head.size))
@@ -629,10 +628,10 @@ struct GraphBuilder {
             for k in at.indices.dropFirst() { at[k] = max(at[k], at[k - 1] + gaps[k - 1]) }
             let shift = (sorted.map(\.at).reduce(0, +) - at.reduce(0, +)) / Double(at.count)
             at = at.map { $0 + shift }
-            // The side less its rounded corners and half the outermost arrowheads.
+            // The side less its rounded corners.
             let middle = c(head.center), side = lr ? head.size.height : head.size.width
-            let low = middle - side / 2 + Self.cornerClearance + sorted[0].width / 2
-            let high = middle + side / 2 - Self.cornerClearance - sorted[sorted.count - 1].width / 2
+            let clearance = Self.cornerClearance(head.size)
+            let low = middle - side / 2 + clearance, high = middle + side / 2 - clearance
             let span = at[at.count - 1] - at[0]
             if span > high - low {
                 at = high > low ? at.map { low + ($0 - at[0]) * (high - low) / span } : at.map { _ in middle }
@@ -644,8 +643,11 @@ struct GraphBuilder {
         return ports
     }
 
-    /// How far from a side's ends an arrowhead stays: a rounded box's corner radius.
-    static let cornerClearance = 4.0
+    /// How far from a side's ends an arrowhead's tip stays: 0.7 of the corner radius of a
+    /// rounded box (Graphviz rounds 12 points of each side, at most a third of the shorter
+    /// one), where the outline is within half a point of the side's line, so a tip there
+    /// still touches the box (its base may reach past the corner: it is outside the box).
+    static func cornerClearance(_ size: Size) -> Double { 0.7 * min(12, min(size.width, size.height) / 3) }
 
     /// Where the ray from a box's centre toward `target` leaves the box.
     func border(from center: Point, toward target: Point, size: Size) -> Point {
