@@ -78,7 +78,13 @@ public enum SVGTypography {
             // Themes are validated to plain names; escaped all the same, as every attribute.
             replacement = Array("font-family=\"\(MathText.htmlEscape(family)), Verdana, Arial, sans-serif\"".utf8)
             boldReplacement = replacement + Array(" font-weight=\"bold\"".utf8)
+            scripts = [(boldSub, subscriptDrop, boldReplacement), (boldSup, -superscriptRise, boldReplacement),
+                       (sub, subscriptDrop, replacement), (sup, -superscriptRise, replacement)]
         }
+
+        /// Each script face: its marker, its shift (a fraction of its size, down positive)
+        /// and what replaces it.
+        let scripts: [(marker: [UInt8], shift: Double, replacement: [UInt8])]
     }
 
     static func keepEdgeSpaces(_ content: ArraySlice<UInt8>) -> [UInt8] {
@@ -126,18 +132,9 @@ public enum SVGTypography {
     static func rewriteTextTag(_ tag: [UInt8], fonts: FontMarkers) -> [UInt8] {
         var t = tag
         var shift = 0.0
-        if t.firstRun(of: fonts.boldSub) != nil {
-            shift = subscriptDrop
-            t = t.replacingRuns(of: fonts.boldSub, with: fonts.boldReplacement)
-        } else if t.firstRun(of: fonts.boldSup) != nil {
-            shift = -superscriptRise
-            t = t.replacingRuns(of: fonts.boldSup, with: fonts.boldReplacement)
-        } else if t.firstRun(of: fonts.sub) != nil {
-            shift = subscriptDrop
-            t = t.replacingRuns(of: fonts.sub, with: fonts.replacement)
-        } else if t.firstRun(of: fonts.sup) != nil {
-            shift = -superscriptRise
-            t = t.replacingRuns(of: fonts.sup, with: fonts.replacement)
+        if let script = fonts.scripts.first(where: { t.firstRun(of: $0.marker) != nil }) {
+            shift = script.shift
+            t = t.replacingRuns(of: script.marker, with: script.replacement)
         } else if t.firstRun(of: fonts.bold) != nil {
             t = t.replacingRuns(of: fonts.bold, with: fonts.boldReplacement)
         } else {
