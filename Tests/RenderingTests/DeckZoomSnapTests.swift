@@ -29,7 +29,10 @@ final class DeckZoomSnapTests: XCTestCase {
         XCTAssertEqual(cuts(snapped, boxes), 0)
         XCTAssertEqual(snapped.width, centred.width)
         XCTAssertTrue(snapped.x <= focus.x && snapped.x + snapped.width >= focus.x + focus.width, "the focus stays in the window")
-        XCTAssertEqual(snapped.x, 180, accuracy: 1e-9, "the nearest position that cuts nothing: the right edge at 480")
+        // Positions keep 2 points clear of a box's side: the right edge at 478 would leave the
+        // left one 2 points from the box at 100…180, so the nearest that cuts nothing takes
+        // the box at 480…540 in, with its 2 points.
+        XCTAssertEqual(snapped.x, 242, accuracy: 1e-9, "the right edge at 542")
     }
 
     func testAWindowThatCannotMoveStaysCentred() {
