@@ -149,9 +149,8 @@ struct DiagramGeometry: Equatable {
         // the other columns: a column raised by half the loss slanted the edges into it (in
         // the layers view, one thick edge cut square by its label's background).
         var lossOffset = 0.0
-        if let loss = stackedLoss, let last = columns.last {
-            let tallest = last.map { across(boxSize[$0.id]!) }.max() ?? 0
-            lossOffset = extent[columnCount - 1] - tallest / 2 + theme.rowGap + across(boxSize[loss.id]!) / 2 + tallest / 2
+        if let loss = stackedLoss {
+            lossOffset = extent[columnCount - 1] + theme.rowGap + across(boxSize[loss.id]!) / 2
         }
         let tallestExtent = extent.max() ?? 0
 
@@ -168,7 +167,7 @@ struct DiagramGeometry: Equatable {
             let start = top + (tallestExtent - extent[c]) / 2
             let first = (columns[c].map { across(boxSize[$0.id]!) }.max() ?? 0) / 2
             for (i, node) in columns[c].enumerated() { acrossOf[node.id] = start + first + Double(i) * pitch[c] }
-            if c == columnCount - 1, let loss = stackedLoss { acrossOf[loss.id] = start + first + lossOffset - first }
+            if c == columnCount - 1, let loss = stackedLoss { acrossOf[loss.id] = start + lossOffset }
         }
 
         // Along the layers: each gap between columns is as narrow as lets every edge label
