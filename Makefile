@@ -16,7 +16,14 @@ DEMO_DIR ?= demo
 SWIFT_LLD := $(wildcard $(dir $(shell command -v $(SWIFT) 2>/dev/null))ld.lld)
 GLIBC_RELR := $(shell getconf GNU_LIBC_VERSION 2>/dev/null | awk '{ split($$2, v, "."); if (v[1] > 2 || (v[1] == 2 && v[2] >= 36)) print "yes" }')
 PACKED_RELOCS := $(if $(and $(SWIFT_LLD),$(GLIBC_RELR)),-Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
-RELEASE_FLAGS := -c release --static-swift-stdlib $(PACKED_RELOCS)
+# Generic types the code names (ArgumentParser's Option<String>, our Dictionary<Key, Entry>…)
+# get their metadata from an accessor the compiler writes, not from a mangled name the runtime
+# decodes at first use: decoding checks each generic requirement by scanning all ~5,900
+# protocol-conformance records of the static binary. Interleaved, 41 runs: warm render of the
+# worked example 16.8 → 16.1 ms, cold 30.6 → 29.7 ms, `bpviz --version` 4.1 → 3.7 ms; the
+# binary grows by 0.1 %. Also a build-command flag, so the library products are unaffected.
+DIRECT_METADATA := -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+RELEASE_FLAGS := -c release --static-swift-stdlib $(PACKED_RELOCS) $(DIRECT_METADATA)
 
 # `make install PREFIX=/usr/local DESTDIR=…`: the binary, its man page and shell completions.
 PREFIX ?= /usr/local
