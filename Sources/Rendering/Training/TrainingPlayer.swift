@@ -3,7 +3,8 @@ import Foundation
 
 /// The training run's `index.html`: one self-contained page (frames and charts inline, no
 /// network access) with a step slider, the deck's keys (PageShell), the flow view of the frame
-/// shown, and the loss and gradient-norm charts with a marker at the frame's step.
+/// shown (zoomed and panned by FrameZoom), and the loss and gradient-norm charts with a marker
+/// at the frame's step.
 enum TrainingPlayer {
     struct FrameSection {
         var step: Int
@@ -30,6 +31,7 @@ enum TrainingPlayer {
         <title>\(MathText.htmlEscape(title))</title>
         <style>
         \(PageShell.style(theme: theme))
+        \(FrameZoom.style)
         #step { font-variant-numeric: tabular-nums; min-width: 9em; text-align: right; font-weight: bold; }
         main { flex: 1; display: flex; flex-direction: column; min-height: 0; gap: 0.3em; padding: 0.3em 0.5em; }
         /* The flow frame takes what the charts leave; the charts (panels of 640 × 320) keep
@@ -50,7 +52,7 @@ enum TrainingPlayer {
         </style>
         </head>
         <body>
-        \(PageShell.header(title: title, counter: ("step", "step \(frames.first?.step ?? 0)")))
+        \(PageShell.header(title: title, counter: ("step", "step \(frames.first?.step ?? 0)"), beside: FrameZoom.controls))
         <main>
         <div id="frames">
         \(sections)
@@ -66,6 +68,7 @@ enum TrainingPlayer {
         </footer>
         <script>
         \(PageShell.navigationScript)
+        \(FrameZoom.script)
         (function () {
           var frames = Array.prototype.slice.call(document.querySelectorAll(".frame"));
           var charts = Array.prototype.slice.call(document.querySelectorAll("svg.training-chart"));
@@ -98,6 +101,7 @@ enum TrainingPlayer {
           }
           slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
           bpvizNavigation(show, function () { return current; }, frames.length);
+          bpvizFrameZoom(document.getElementById("frames"), frames);
           var wanted = parseInt((location.hash || "#0").slice(1), 10), start = 0;
           frames.forEach(function (f, j) { if (parseInt(f.getAttribute("data-step"), 10) <= wanted) { start = j; } });
           show(start);
