@@ -50,7 +50,16 @@ struct DiagramGeometry: Equatable {
         var title: Size?
         var caption: Size?
         var legend: Size?
+        /// Per node, how much of its side the arrowheads of side-to-side edges need from the
+        /// first tip to the last (GraphBuilder.headSpans).
+        var headSpans: [NodeID: Double] = [:]
     }
+
+    /// A column's units grow to hold their arrowheads apart by up to this factor; beyond it
+    /// (a unit of a wide layer with dozens of edges in) they stay as tall as their labels and
+    /// the arrowheads are squeezed onto the side. A column's lone unit (the output of a
+    /// regression) may grow as long as the picture does not get taller for it.
+    static let headRoomGrowth = 2.0
 
     /// The widest a labelled picture should be for its height: a slide is 16 : 9, and the
     /// title and caption add height to the body.
@@ -113,6 +122,26 @@ struct DiagramGeometry: Equatable {
             for node in column {
                 var s = boxSize[node.id]!
                 if lr { s.width = columnAlong[c] } else { s.height = columnAlong[c] }
+                boxSize[node.id] = s
+            }
+        }
+        // Units that take several arrowheads side by side (the flow view) are tall enough to
+        // hold them apart and clear of the rounded corners, each column's alike: three heads
+        // into a 30-point unit overlapped, the thin one under the thick.
+        let columnExtents = columns.map { column in
+            let tallest = column.map { across(boxSize[$0.id]!) }.max() ?? 0
+            return Double(column.count) * tallest + Double(max(column.count - 1, 0)) * theme.rowGap
+        }
+        for (c, column) in columns.enumerated() {
+            let tallest = column.map { across(boxSize[$0.id]!) }.max() ?? 0
+            let limit = column.count == 1 ? max(Self.headRoomGrowth * tallest, columnExtents.max() ?? 0) : Self.headRoomGrowth * tallest
+            let corners = 2 * GraphBuilder.cornerClearance(Size(width: columnAlong[c], height: columnAlong[c]))
+            // Whole points: Graphviz draws a node's box that size (POINTS rounds its height).
+            let need = ((column.compactMap { measured.headSpans[$0.id] }.max() ?? 0) + corners).rounded(.up)
+            guard need > tallest, need <= limit else { continue }
+            for node in column {
+                var s = boxSize[node.id]!
+                if lr { s.height = max(s.height, need) } else { s.width = max(s.width, need) }
                 boxSize[node.id] = s
             }
         }

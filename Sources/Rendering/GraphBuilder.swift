@@ -238,7 +238,8 @@ struct GraphBuilder {
             if !diagram.caption.isEmpty { caption = larger(caption, next()) }
         }
         let legendSize = legend.map { _ in next() }
-        return (DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize),
+        return (DiagramGeometry.Measured(nodes: nodes, edges: edges, headers: headers, title: title, caption: caption, legend: legendSize,
+                                         headSpans: headSpans(diagrams)),
                 lineSizes, edgeMarkup)
     }
 
@@ -416,8 +417,8 @@ struct GraphBuilder {
         if let route = geometry.edgeRoutes[edge.id], route.points.count >= 4 {
             attributes["pos"] = .text(spline(route, geometry: geometry))
         } else {
-            attributes["pos"] = .text(spline(from: tail, to: head, sides: edge.lines.isEmpty, geometry: geometry, arrow: 10 * 0.7,
-                                             headAcross: ports[edge.id]))
+            attributes["pos"] = .text(spline(from: tail, to: head, sides: edge.lines.isEmpty, geometry: geometry,
+                                             penwidth: edgePaint(edge).penwidth, headAcross: ports[edge.id]))
         }
         var label: Node?
         if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
@@ -534,19 +535,23 @@ struct GraphBuilder {
         let (color, penwidth) = edgePaint(edge)
         var attributes: Attributes = ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)),
                                       "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip), "id": .text(Self.edgeID(edge))]
+        // The arrowhead's triangle stays 7 × 4.9 on a thick pen (see Arrowhead).
+        if Arrowhead.arrowsize(penwidth: penwidth) != Arrowhead.size { attributes["arrowsize"] = .text(f(Arrowhead.arrowsize(penwidth: penwidth), digits: 4)) }
         // The sign is told by line style as well as colour (WCAG 1.4.1; greyscale print).
         if let flow = edge.flow, let style = Self.strokePaint(flow.stroke, theme: theme).style { attributes["style"] = .text(style) }
         return attributes
     }
 
-    /// A straight cubic from the tail's border to just before the head's border, with the
-    /// arrowhead's tip (`e,…`) on the border.
-    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, geometry: DiagramGeometry, arrow: Double,
+    /// A straight cubic from the tail's border to the arrowhead's base, with the arrowhead's
+    /// tip (`e,…`) where its stroke touches the head's border.
+    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, geometry: DiagramGeometry, penwidth: Double,
                 headAcross: Double? = nil) -> String {
         let ends = straightEnds(from: tail, to: head, sides: sides, headAcross: headAcross)
-        let start = geometry.graphvizPoint(ends.start), tip = geometry.graphvizPoint(ends.tip)
+        let start = geometry.graphvizPoint(ends.start)
+        let tip = geometry.graphvizPoint(Arrowhead.tip(touching: ends.tip, from: ends.start, penwidth: penwidth))
         let dx = tip.x - start.x, dy = tip.y - start.y
         let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
+        let arrow = Arrowhead.triangle(penwidth: penwidth).length
         let end = Point(x: tip.x - dx / length * arrow, y: tip.y - dy / length * arrow)
         let p1 = Point(x: start.x + (end.x - start.x) / 3, y: start.y + (end.y - start.y) / 3)
         let p2 = Point(x: start.x + 2 * (end.x - start.x) / 3, y: start.y + 2 * (end.y - start.y) / 3)
@@ -595,14 +600,19 @@ struct GraphBuilder {
             let y = c(tail.center) + t * (c(head.center) - c(tail.center))
             return min(max(y, c(box.center) - across(box.size) / 4), c(box.center) + across(box.size) / 4)
         }
-        return (point(tailSide, crossing(tail, at: tailSide)), point(headSide, headAcross ?? crossing(head, at: headSide)))
+        let start = point(tailSide, crossing(tail, at: tailSide)), tip = point(headSide, headAcross ?? crossing(head, at: headSide))
+        // Ends near a corner go onto its curve, along the line.
+        let direction = (dx: tip.x - start.x, dy: tip.y - start.y)
+        return (RoundedBox.onOutline(start, direction: direction, center: tail.center, size: tail.size),
+                RoundedBox.onOutline(tip, direction: direction, center: head.center, size: head.size))
     }
 
     /// Where across the layers each side-to-side edge (see `facingSides`) ends on its head's
     /// side when several end on one: where each would, moved apart in that order until
     /// neighbouring arrowheads are their widths apart (half each, and a point), centred on
     /// where they would be, and kept on the side clear of its rounded corners (squeezed
-    /// together only when they cannot all fit). The flow view's thick arrowheads into one
+    /// together only when they cannot all fit: DiagramGeometry makes units taller for them,
+    /// up to twice their height). The flow view's thick arrowheads into one
     /// unit, all within the side's middle half, had piled up into one blot, the red one of
     /// a negative gradient over the blue ones. Only heads: edges still leave a tail within
     /// its side's middle half (see `facingSides`), and a line that ends on its head's side
@@ -614,16 +624,13 @@ struct GraphBuilder {
         for edge in edges where edge.lines.isEmpty && geometry.edgeRoutes[edge.id] == nil {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head],
                   let ends = facingSides(of: tail, and: head) else { continue }
-            // Graphviz's `normal` arrowhead at arrowsize 0.7 is 4.9 points wide, 1.22 times
-            // the line beyond a pen width of 4.
-            let width = 4.9 * max(1, edgePaint(edge).penwidth / 4)
-            byHead[edge.head, default: []].append((edge.id, c(ends.tip), c(tail.center), width))
+            byHead[edge.head, default: []].append((edge.id, c(ends.tip), c(tail.center), Arrowhead.visibleWidth(penwidth: edgePaint(edge).penwidth)))
         }
         var ports: [EdgeID: Double] = [:]
         for (id, ends) in byHead where ends.count > 1 {
             guard let head = geometry.nodes[id] else { continue }
             let sorted = ends.sorted { ($0.at, $0.tail, $0.id.raw) < ($1.at, $1.tail, $1.id.raw) }
-            let gaps = zip(sorted, sorted.dropFirst()).map { ($0.width + $1.width) / 2 + 1 }
+            let gaps = zip(sorted, sorted.dropFirst()).map { ($0.width + $1.width) / 2 + Self.arrowheadGap }
             var at = sorted.map(\.at)
             for k in at.indices.dropFirst() { at[k] = max(at[k], at[k - 1] + gaps[k - 1]) }
             let shift = (sorted.map(\.at).reduce(0, +) - at.reduce(0, +)) / Double(at.count)
@@ -643,19 +650,49 @@ struct GraphBuilder {
         return ports
     }
 
+    /// Points of side between neighbouring arrowheads into one unit, beyond their stroked
+    /// half-widths (Arrowhead.visibleWidth).
+    static let arrowheadGap = 2.0
+
+    /// How much of a side, from the first tip to the last, arrowheads of these widths take
+    /// side by side (`headPorts`), whatever their order: at most their widths less the
+    /// narrowest, and the gaps between them.
+    static func headSpan(_ widths: [Double]) -> Double {
+        guard widths.count > 1, let narrowest = widths.min() else { return 0 }
+        return widths.reduce(0, +) - narrowest + Double(widths.count - 1) * arrowheadGap
+    }
+
+    /// The spread (`headSpan`) of the arrowheads each node takes on its side from side-to-side
+    /// edges (the flow view's), the largest over `diagrams`: DiagramGeometry makes a column's
+    /// units tall enough to hold them apart.
+    func headSpans(_ diagrams: [Diagram]) -> [NodeID: Double] {
+        var spans: [NodeID: Double] = [:]
+        for diagram in diagrams {
+            let columnOf = Dictionary(diagram.nodes.map { ($0.id, $0.column) }, uniquingKeysWith: { a, _ in a })
+            var widths: [NodeID: [Double]] = [:]
+            for edge in diagram.edges where edge.lines.isEmpty && edge.flow != nil {
+                guard let t = columnOf[edge.tail], let h = columnOf[edge.head], t < h else { continue }
+                widths[edge.head, default: []].append(Arrowhead.visibleWidth(penwidth: edgePaint(edge).penwidth))
+            }
+            for (id, w) in widths where w.count > 1 { spans[id] = max(spans[id] ?? 0, Self.headSpan(w)) }
+        }
+        return spans
+    }
+
     /// How far from a side's ends an arrowhead's tip stays: 0.7 of the corner radius of a
     /// rounded box (Graphviz rounds 12 points of each side, at most a third of the shorter
     /// one), where the outline is within half a point of the side's line, so a tip there
     /// still touches the box (its base may reach past the corner: it is outside the box).
-    static func cornerClearance(_ size: Size) -> Double { 0.7 * min(12, min(size.width, size.height) / 3) }
+    static func cornerClearance(_ size: Size) -> Double { 0.7 * RoundedBox.radius(size) }
 
-    /// Where the ray from a box's centre toward `target` leaves the box.
+    /// Where the ray from a box's centre toward `target` leaves the box (RoundedBox.onOutline).
     func border(from center: Point, toward target: Point, size: Size) -> Point {
         let dx = target.x - center.x, dy = target.y - center.y
         let sx = dx == 0 ? Double.infinity : (size.width / 2) / abs(dx)
         let sy = dy == 0 ? Double.infinity : (size.height / 2) / abs(dy)
         let s = min(sx, sy, 1)
-        return Point(x: center.x + dx * s, y: center.y + dy * s)
+        let hit = Point(x: center.x + dx * s, y: center.y + dy * s)
+        return s < 1 ? RoundedBox.onOutline(hit, direction: (dx, dy), center: center, size: size) : hit
     }
 
     /// A coordinate with at most `digits` decimals, trailing zeros dropped. Written by hand

@@ -93,7 +93,9 @@ public struct TikZWriter: Sendable {
         for edge in diagram.edges {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head] else { continue }
             let paint = builder.edgePaint(edge)
-            var style = "\(colors.name(paint.color)),line width=\(n(paint.penwidth))\\bpvizpt"
+            // Arrowheads are solid, as Graphviz draws them: the dash is the line's only.
+            let solid = "\(colors.name(paint.color)),line width=\(n(paint.penwidth))\\bpvizpt"
+            var style = solid
             // The flow's sign as a dash too, as GraphBuilder draws it (negative dashed, zero dotted).
             if let flow = edge.flow, let dash = GraphBuilder.strokePaint(flow.stroke, theme: theme).style { style += "," + dash }
             // A routed edge (the op graph) follows Graphviz's spline: Bézier pieces of three
@@ -104,11 +106,13 @@ public struct TikZWriter: Sendable {
                 path = route.points
                 tip = route.tip ?? route.points[route.points.count - 1]
             } else {
-                let (start, end) = builder.straightEnds(from: tail, to: head, sides: edge.lines.isEmpty, headAcross: ports[edge.id])
+                let (start, border) = builder.straightEnds(from: tail, to: head, sides: edge.lines.isEmpty, headAcross: ports[edge.id])
+                // As GraphBuilder draws it: the stroked tip on the border, a 7 × 4.9 triangle.
+                let end = Arrowhead.tip(touching: border, from: start, penwidth: paint.penwidth)
                 let dx = end.x - start.x, dy = end.y - start.y
                 let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
-                // Graphviz's `normal` arrowhead at arrowsize 0.7 is 7 points long.
-                path = [start, Point(x: end.x - dx / length * 7, y: end.y - dy / length * 7)]
+                let arrow = Arrowhead.triangle(penwidth: paint.penwidth).length
+                path = [start, Point(x: end.x - dx / length * arrow, y: end.y - dy / length * arrow)]
                 tip = end
             }
             body += "\\draw[\(style)] \(c(path[0]))"
@@ -122,19 +126,21 @@ public struct TikZWriter: Sendable {
                 body += " -- \(c(path[path.count - 1]))"
             }
             body += ";\n"
-            // The arrowhead: 0.35 of its length to each side, as Graphviz draws `normal`.
+            // The arrowhead: Graphviz's `normal` triangle on this pen (0.35 of its length to
+            // each side, pen/4 times that beyond a pen of 4: Arrowhead).
             let base = path[path.count - 1]
             let ux = tip.x - base.x, uy = tip.y - base.y
             if ux * ux + uy * uy > 1e-6 {
-                let left = Point(x: base.x - uy * 0.35, y: base.y + ux * 0.35), right = Point(x: base.x + uy * 0.35, y: base.y - ux * 0.35)
-                body += "\\filldraw[\(style),line join=miter] \(c(tip)) -- \(c(left)) -- \(c(right)) -- cycle;\n"
+                let t = Arrowhead.triangle(penwidth: paint.penwidth), spread = t.width / 2 / t.length
+                let left = Point(x: base.x - uy * spread, y: base.y + ux * spread), right = Point(x: base.x + uy * spread, y: base.y - ux * spread)
+                body += "\\filldraw[\(solid),line join=miter] \(c(tip)) -- \(c(left)) -- \(c(right)) -- cycle;\n"
             }
         }
 
         for node in diagram.nodes {
             guard let box = geometry.nodes[node.id] else { continue }
             let paint = builder.nodePaint(node)
-            var style = "fill=\(colors.name(paint.fill)),draw=\(colors.name(paint.border)),line width=\(n(paint.penwidth))\\bpvizpt,rounded corners=\(n(min(6, box.size.height / 4) / grain))\\bpvizpt"
+            var style = "fill=\(colors.name(paint.fill)),draw=\(colors.name(paint.border)),line width=\(n(paint.penwidth))\\bpvizpt"
             if paint.style.contains("dashed") { style += ",dash pattern=on \(n(5 / grain))\\bpvizpt off \(n(2 / grain))\\bpvizpt" }
             if paint.style.contains("dotted") { style += ",dash pattern=on \(n(1 / grain))\\bpvizpt off \(n(4 / grain))\\bpvizpt" }
             let half = Point(x: box.size.width / 2, y: box.size.height / 2)
@@ -142,7 +148,16 @@ public struct TikZWriter: Sendable {
             if node.kind == .operation {
                 body += "\\filldraw[\(style)] \(c(box.center)) ellipse [x radius=\(n(half.x / grain)),y radius=\(n(half.y / grain))];\n"
             } else {
-                body += "\\filldraw[\(style)] \(c(Point(x: box.center.x - half.x, y: box.center.y - half.y))) rectangle \(c(Point(x: box.center.x + half.x, y: box.center.y + half.y)));\n"
+                // Graphviz's rounded outline (RoundedBox), which edge ends touch.
+                let outline = RoundedBox.outline(center: box.center, size: box.size)
+                body += "\\filldraw[\(style)] \(c(outline.start))"
+                for piece in outline.pieces {
+                    switch piece {
+                    case .line(let p): body += " -- \(c(p))"
+                    case .curve(let a, let b, let p): body += " .. controls \(c(a)) and \(c(b)) .. \(c(p))"
+                    }
+                }
+                body += " -- cycle;\n"
             }
             // An ellipse holds a box √2 smaller than itself (GraphGeometry sizes it so). A box's
             // text may use half the padding above and below: TeX's scripts stack taller than

@@ -34,14 +34,17 @@ final class TikZTests: XCTestCase {
                       "{\\mathrm{Loss}=(Y-H^{(3)})^{2}=64}", "{H_{1}^{(1)}=2}"] {
             XCTAssertTrue(tikz.contains(label), "missing \(label)")
         }
-        // Every node box is centred where the layout puts it (y grows downwards in both).
+        // Every node box is centred where the layout puts it (y grows downwards in both): its
+        // outline's points (Graphviz's rounded box, lines and cubics) span the box.
         let lines = tikz.split(separator: "\n").map(String.init)
         for (id, center) in layout.nodeCenters {
             let i = try XCTUnwrap(lines.firstIndex(of: "% \(id)"), "no node \(id)")
-            let numbers = lines[i + 1].split(whereSeparator: { "(),".contains($0) }).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            XCTAssertEqual(numbers.count, 4, lines[i + 1])
-            XCTAssertEqual((numbers[0] + numbers[2]) / 2, center.x, accuracy: 0.02, id.raw)
-            XCTAssertEqual((numbers[1] + numbers[3]) / 2, center.y, accuracy: 0.02, id.raw)
+            let path = try XCTUnwrap(lines[i + 1].split(separator: "]", maxSplits: 1).last)
+            let numbers = path.split(whereSeparator: { "(),".contains($0) }).compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            XCTAssertEqual(numbers.count, 2 * 17, lines[i + 1])  // the start, and a line and a cubic per corner
+            let xs = stride(from: 0, to: numbers.count, by: 2).map { numbers[$0] }, ys = stride(from: 1, to: numbers.count, by: 2).map { numbers[$0] }
+            XCTAssertEqual((xs.min()! + xs.max()!) / 2, center.x, accuracy: 0.02, id.raw)
+            XCTAssertEqual((ys.min()! + ys.max()!) / 2, center.y, accuracy: 0.02, id.raw)
         }
         // One label node with a background for each of the 3·2 + 2·2 + 2·1 weights.
         XCTAssertEqual(tikz.components(separatedBy: "\\node[fill=bpviz-background]").count - 1, 12)
