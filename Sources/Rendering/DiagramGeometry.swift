@@ -36,6 +36,7 @@ struct DiagramGeometry: Equatable {
     static let padding = 8.0       // inside a node, around its label
     static let labelGap = 6.0      // between two edge labels
     static let arrowRoom = 14.0
+    static let visibleShaft = 28.0 // of a lone labelled edge, each side of its label
     /// Above this many labelled edges between two columns, labels go in bands (see below):
     /// the placer's search grows with labels × edges × tries, and on layers this dense it
     /// finds no clear spot anyway (a labelled 32-64-64-10 took 85 s).
@@ -246,6 +247,13 @@ struct DiagramGeometry: Equatable {
                 let (width, placed) = placer.narrowestGap(from: gap)
                 gap = width
                 for (id, a) in placed { labelAlong[id] = position[c] + a }
+                // A lone edge labelled with its layer's gradient (the layers view) shows its
+                // line on both sides of the label, the label midway: as narrow as the label
+                // allowed, the label filled the edge and read as a box between boxes.
+                if edges.count == 1, let edge = labelled.first, labelled.count == 1, edge.flow != nil, let size = labelSize[edge.id] {
+                    gap = max(gap, tailHalf + headHalf + along(size) + 2 * Self.visibleShaft + Self.arrowRoom)
+                    labelAlong[edge.id] = position[c] + (tailHalf + gap - headHalf - Self.arrowRoom) / 2
+                }
             }
             position[c + 1] = position[c] + gap
         }

@@ -271,6 +271,37 @@ final class RenderingTests: XCTestCase {
         }
     }
 
+    /// In the layers view each edge shows its line on both sides of its label, the label
+    /// midway: as narrow as the label allowed, the gap was all label, a box between boxes.
+    func testLayersViewLabelsLeaveTheLineVisibleOnBothSides() throws {
+        for sample in ["question-1.yaml", "xor.yaml", "deep-sigmoid.yaml", "softmax-classifier.yaml"] {
+            let svg = String(decoding: try DiagramRenderer(theme: try Theme.named("classroom")).render(try diagram(sample, view: .layers), format: .svg), as: UTF8.self)
+            func numbers(_ s: Substring) -> [Double] { s.split(whereSeparator: { !"0123456789.-".contains($0) }).compactMap { Double($0) } }
+            var checked = 0
+            // A group's tooltip anchor is a group of its own: read them as one.
+            var groups: [String] = []
+            for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
+                if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
+            }
+            for chunk in groups {
+                let id = String(chunk.prefix { $0 != "\"" })
+                guard chunk.hasPrefix(id + "\" class=\"edge\""), let d = chunk.range(of: " d=\"M"),
+                      let label = svg.range(of: "<g id=\"\(id)__label\" class=\"node\"") else { continue }
+                // The line (start to the arrowhead's base) and the label's background.
+                let line = numbers(chunk[d.upperBound...].prefix { $0 != "\"" })
+                let rest = svg[label.upperBound...]
+                let points = try XCTUnwrap(rest.range(of: "points=\""))
+                let box = numbers(rest[points.upperBound...].prefix { $0 != "\"" })
+                let xs = stride(from: 0, to: box.count, by: 2).map { box[$0] }
+                let before = xs.min()! - line[0], after = line[line.count - 2] - xs.max()!
+                XCTAssertGreaterThanOrEqual(before, 27.5, "\(sample) \(id): \(before) points of line before its label")
+                XCTAssertGreaterThanOrEqual(after, 27.5, "\(sample) \(id): \(after) points of line after its label")
+                checked += 1
+            }
+            XCTAssertGreaterThan(checked, 1, sample)
+        }
+    }
+
     func testFlowEdgesAreDrawnWithWidthAndSignColour() throws {
         for themeName in ["classroom", "colorblind", "print"] {
             let theme = try Theme.named(themeName)
