@@ -418,7 +418,7 @@ struct GraphBuilder {
             attributes["pos"] = .text(spline(route, geometry: geometry))
         } else {
             attributes["pos"] = .text(spline(from: tail, to: head, sides: edge.lines.isEmpty, geometry: geometry,
-                                             penwidth: edgePaint(edge).penwidth, headAcross: ports[edge.id]))
+                                             penwidth: geometricPen(edge), headAcross: ports[edge.id]))
         }
         var label: Node?
         if let lp = geometry.edgeLabels[edge.id], !edge.lines.isEmpty {
@@ -531,6 +531,14 @@ struct GraphBuilder {
         return (color, penwidth)
     }
 
+    /// The pen an edge's end is placed for (Arrowhead.tip): its own, or in a deck's template
+    /// (one drawing for every frame, its strokes markers) the pen it has when not highlighted,
+    /// which most frames draw; a frame that highlights it (pen 3) reaches 3 points further.
+    func geometricPen(_ edge: DiagramEdge) -> Double {
+        guard markers != nil else { return edgePaint(edge).penwidth }
+        return edge.flow.map(FlowScale.penwidth) ?? 1
+    }
+
     func edgeAttributes(_ edge: DiagramEdge) -> Attributes {
         let (color, penwidth) = edgePaint(edge)
         var attributes: Attributes = ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)),
@@ -624,7 +632,7 @@ struct GraphBuilder {
         for edge in edges where edge.lines.isEmpty && geometry.edgeRoutes[edge.id] == nil {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head],
                   let ends = facingSides(of: tail, and: head) else { continue }
-            byHead[edge.head, default: []].append((edge.id, c(ends.tip), c(tail.center), Arrowhead.visibleWidth(penwidth: edgePaint(edge).penwidth)))
+            byHead[edge.head, default: []].append((edge.id, c(ends.tip), c(tail.center), Arrowhead.visibleWidth(penwidth: geometricPen(edge))))
         }
         var ports: [EdgeID: Double] = [:]
         for (id, ends) in byHead where ends.count > 1 {
@@ -672,7 +680,7 @@ struct GraphBuilder {
             var widths: [NodeID: [Double]] = [:]
             for edge in diagram.edges where edge.lines.isEmpty && edge.flow != nil {
                 guard let t = columnOf[edge.tail], let h = columnOf[edge.head], t < h else { continue }
-                widths[edge.head, default: []].append(Arrowhead.visibleWidth(penwidth: edgePaint(edge).penwidth))
+                widths[edge.head, default: []].append(Arrowhead.visibleWidth(penwidth: geometricPen(edge)))
             }
             for (id, w) in widths where w.count > 1 { spans[id] = max(spans[id] ?? 0, Self.headSpan(w)) }
         }

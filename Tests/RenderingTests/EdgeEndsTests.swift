@@ -168,10 +168,64 @@ final class EdgeEndsTests: XCTestCase {
         XCTAssertLessThan(e.from.0, tail.x1 - 1)
     }
 
-    /// Every straight edge's arrowhead, as drawn (its triangle stroked with the edge's pen),
-    /// touches its head's outline: not inside the box (a stroked tip reaches 1.5 pens past
-    /// the triangle's: 1.8 points on a plain edge, 13 on the flow view's thickest) and not
-    /// short of a rounded corner (aimed at the bounding rectangle's corner).
+    /// Each straight edge's arrowhead as drawn — its triangle (the polygon) stroked with the
+    /// edge's pen, miter joined, so the tip reaches half the pen over the sine of its
+    /// half-angle beyond the triangle's — and how far that tip is from its head's outline
+    /// (Graphviz's rounded box: lines and cubics). `corner`: the tip is on a rounded corner.
+    func tipsOffOutline(_ svg: String) throws -> [(edge: String, pen: Double, distance: Double, corner: Bool)] {
+        var outline: [String: [(Double, Double)]] = [:], tips: [(edge: String, head: String, pen: Double, x: Double, y: Double)] = []
+        var groups: [String] = []
+        for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
+            if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
+        }
+        func numbers(_ s: Substring) -> [Double] { s.split(whereSeparator: { !"0123456789.-".contains($0) }).compactMap { Double($0) } }
+        for chunk in groups {
+            let id = String(chunk.prefix { $0 != "\"" })
+            if chunk.hasPrefix(id + "\" class=\"node\""), let d = chunk.range(of: " d=\"M") {
+                // The rounded box: cubic pieces, sampled finely.
+                let n = numbers(chunk[d.upperBound...].prefix { $0 != "\"" })
+                let p = stride(from: 0, to: n.count - 1, by: 2).map { (n[$0], n[$0 + 1]) }
+                var samples: [(Double, Double)] = []
+                var i = 0
+                while i + 3 < p.count {
+                    for k in 0...200 {
+                        let t = Double(k) / 200, a = (1 - t) * (1 - t) * (1 - t), b = 3 * (1 - t) * (1 - t) * t, c = 3 * (1 - t) * t * t, e = t * t * t
+                        samples.append((a * p[i].0 + b * p[i + 1].0 + c * p[i + 2].0 + e * p[i + 3].0, a * p[i].1 + b * p[i + 1].1 + c * p[i + 2].1 + e * p[i + 3].1))
+                    }
+                    i += 3
+                }
+                outline[id] = samples
+            } else if chunk.hasPrefix(id + "\" class=\"edge\""), let path = chunk.range(of: "<path"),
+                      let w = chunk[path.upperBound...].range(of: "stroke-width=\""), let pen = Double(chunk[w.upperBound...].prefix { $0 != "\"" }),
+                      let polygon = chunk.range(of: "<polygon"), let points = chunk[polygon.upperBound...].range(of: "points=\"") {
+                let n = numbers(chunk[points.upperBound...].prefix { $0 != "\"" })
+                guard n.count >= 6 else { continue }
+                // Graphviz's polygon: the tip between the two base corners.
+                let left = (n[0], n[1]), t = (n[2], n[3]), right = (n[4], n[5])
+                let mid = ((left.0 + right.0) / 2, (left.1 + right.1) / 2)
+                let width = hypot(left.0 - right.0, left.1 - right.1), length = hypot(t.0 - mid.0, t.1 - mid.1)
+                let reach = (pen / 2) / sin(atan(width / 2 / length))
+                tips.append((id, String(id.components(separatedBy: "__")[1]), pen, t.0 + (t.0 - mid.0) / length * reach, t.1 + (t.1 - mid.1) / length * reach))
+            }
+        }
+        return try tips.map { tip in
+            let samples = try XCTUnwrap(outline[tip.head], tip.head)
+            // To the outline's chords between samples (a long side has few samples per point).
+            let distance = zip(samples, samples.dropFirst()).map { a, b in
+                let vx = b.0 - a.0, vy = b.1 - a.1, l2 = vx * vx + vy * vy
+                let t = l2 == 0 ? 0 : max(0, min(1, ((tip.x - a.0) * vx + (tip.y - a.1) * vy) / l2))
+                return hypot(a.0 + t * vx - tip.x, a.1 + t * vy - tip.y)
+            }.min()!
+            let xs = samples.map(\.0), ys = samples.map(\.1)
+            let corner = min(tip.x - xs.min()!, xs.max()! - tip.x) > 0.5 && min(tip.y - ys.min()!, ys.max()! - tip.y) > 0.5
+            return (tip.edge, tip.pen, distance, corner)
+        }
+    }
+
+    /// Every straight edge's arrowhead, as drawn, touches its head's outline: not inside the
+    /// box (a stroked tip reaches 1.5 pens past the triangle's: 1.8 points on a plain edge, 7
+    /// on the flow view's thickest) and not short of a rounded corner (aimed at the bounding
+    /// rectangle's corner).
     func testArrowheadsTouchTheOutlineOfTheirHeads() throws {
         let theme = try Theme.named("classroom")
         var checked = 0, corners = 0
@@ -179,57 +233,34 @@ final class EdgeEndsTests: XCTestCase {
             let solution = try NetworkFile.load(path: TestSupport.sample(sample)).solve()
             for view in [View.full, .forward, .backward, .flow, .layers] {
                 let svg = String(decoding: try DiagramRenderer(theme: theme).render(try view.diagram(solution), format: .svg), as: UTF8.self)
-                var outline: [String: [(Double, Double)]] = [:], tips: [(head: String, x: Double, y: Double)] = []
-                var groups: [String] = []
-                for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
-                    if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
-                }
-                func numbers(_ s: Substring) -> [Double] { s.split(whereSeparator: { !"0123456789.-".contains($0) }).compactMap { Double($0) } }
-                for chunk in groups {
-                    let id = String(chunk.prefix { $0 != "\"" })
-                    if chunk.hasPrefix(id + "\" class=\"node\""), let d = chunk.range(of: " d=\"M") {
-                        // The rounded box: cubic pieces, sampled finely.
-                        let n = numbers(chunk[d.upperBound...].prefix { $0 != "\"" })
-                        let p = stride(from: 0, to: n.count - 1, by: 2).map { (n[$0], n[$0 + 1]) }
-                        var samples: [(Double, Double)] = []
-                        var i = 0
-                        while i + 3 < p.count {
-                            for k in 0...200 {
-                                let t = Double(k) / 200, a = (1 - t) * (1 - t) * (1 - t), b = 3 * (1 - t) * (1 - t) * t, c = 3 * (1 - t) * t * t, e = t * t * t
-                                samples.append((a * p[i].0 + b * p[i + 1].0 + c * p[i + 2].0 + e * p[i + 3].0, a * p[i].1 + b * p[i + 1].1 + c * p[i + 2].1 + e * p[i + 3].1))
-                            }
-                            i += 3
-                        }
-                        outline[id] = samples
-                    } else if chunk.hasPrefix(id + "\" class=\"edge\""), let path = chunk.range(of: "<path"),
-                              let w = chunk[path.upperBound...].range(of: "stroke-width=\""), let pen = Double(chunk[w.upperBound...].prefix { $0 != "\"" }),
-                              let polygon = chunk.range(of: "<polygon"), let points = chunk[polygon.upperBound...].range(of: "points=\"") {
-                        let n = numbers(chunk[points.upperBound...].prefix { $0 != "\"" })
-                        guard n.count >= 6 else { continue }
-                        // Graphviz's polygon: the tip between the two base corners.
-                        let left = (n[0], n[1]), t = (n[2], n[3]), right = (n[4], n[5])
-                        let mid = ((left.0 + right.0) / 2, (left.1 + right.1) / 2)
-                        let width = hypot(left.0 - right.0, left.1 - right.1), length = hypot(t.0 - mid.0, t.1 - mid.1)
-                        let reach = (pen / 2) / sin(atan(width / 2 / length))
-                        tips.append((String(id.components(separatedBy: "__")[1]), t.0 + (t.0 - mid.0) / length * reach, t.1 + (t.1 - mid.1) / length * reach))
-                    }
-                }
-                for tip in tips {
-                    let samples = try XCTUnwrap(outline[tip.head], "\(sample) \(view): \(tip.head)")
-                    // To the outline's chords between samples (a long side has few samples per point).
-                    let distance = zip(samples, samples.dropFirst()).map { a, b in
-                        let vx = b.0 - a.0, vy = b.1 - a.1, l2 = vx * vx + vy * vy
-                        let t = l2 == 0 ? 0 : max(0, min(1, ((tip.x - a.0) * vx + (tip.y - a.1) * vy) / l2))
-                        return hypot(a.0 + t * vx - tip.x, a.1 + t * vy - tip.y)
-                    }.min()!
-                    XCTAssertLessThan(distance, 0.15, "\(sample) \(view): the arrowhead into \(tip.head) ends \(distance) points off its outline")
-                    let xs = samples.map(\.0), ys = samples.map(\.1)
-                    if min(tip.x - xs.min()!, xs.max()! - tip.x) > 0.5, min(tip.y - ys.min()!, ys.max()! - tip.y) > 0.5 { corners += 1 }
+                for tip in try tipsOffOutline(svg) {
+                    XCTAssertLessThan(tip.distance, 0.15, "\(sample) \(view): the arrowhead of \(tip.edge) ends \(tip.distance) points off its head's outline")
+                    if tip.corner { corners += 1 }
                     checked += 1
                 }
             }
         }
         XCTAssertGreaterThan(checked, 120)
         XCTAssertGreaterThan(corners, 5, "some tips end on a rounded corner")
+    }
+
+    /// A deck's frames come from one drawing of every frame (DeckTemplate): its edges end
+    /// where a frame's plain (not highlighted) edge touches its head, as a lone render's do.
+    func testDeckFramesPlainArrowheadsTouchTheOutline() throws {
+        let solution = try NetworkFile.load(path: TestSupport.sample("question-1.yaml")).solve()
+        let dir = NSTemporaryDirectory() + "bpviz-deck-tips-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try DeckWriter(theme: try Theme.named("classroom")).write(SlideDeck(solution: solution), title: "q1", to: dir)
+        let frames = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".svg") }.sorted()
+        XCTAssertGreaterThan(frames.count, 10)
+        var plain = 0
+        for name in [frames[0], frames[frames.count / 2], frames[frames.count - 1]] {
+            let svg = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
+            for tip in try tipsOffOutline(svg) where tip.pen == 1 {
+                XCTAssertLessThan(tip.distance, 0.15, "\(name): the arrowhead of \(tip.edge) ends \(tip.distance) points off its head's outline")
+                plain += 1
+            }
+        }
+        XCTAssertGreaterThan(plain, 20)
     }
 }
