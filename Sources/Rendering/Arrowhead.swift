@@ -5,12 +5,14 @@ import Graphviz
 /// points long and 4.9 wide, filled and stroked with the edge's pen, miter-joined.
 ///
 /// Two things about that stroke shape the picture. Its tip reaches past the triangle's by
-/// half the pen over the sine of the tip's half-angle (1.5 pens), so a tip put on a box's
-/// border ended inside the box: 1.8 points for a plain edge, 13 for the flow view's
-/// thickest. And Graphviz 2.43 also widens the triangle by pen/4 beyond a pen of 4, which
-/// with the stroke made a 9-point edge's head a 30-point blot, three times its line. bpviz
-/// asks for a smaller arrowsize there so the triangle stays 7 × 4.9 and only the stroke grows
-/// with the pen (head 4.9 + 1.41 pens wide), and stops each tip short by its reach.
+/// half the pen over the sine of the tip's half-angle, so a tip put on a box's border ended
+/// inside the box: 1.5 points on a plain edge (pen 1), 7.3 on the flow view's thickest
+/// (pen 9). And beyond a pen of 4 Graphviz 2.43 widens the triangle by pen/4 (not its
+/// length), which the stroke grows again: a 9-point edge's head was 29.5 points wide, three
+/// times its line. bpviz asks for arrowsize 0.7·4/pen there, so the triangle stays 4.9 wide
+/// (and 28/pen long) and a 9-point edge's drawn head is 23.4 wide and 14.9 long. It stays
+/// squat whatever the arrowsize (the triangle's width is 0.175·pen times its length), and
+/// each tip is stopped short by its reach.
 enum Arrowhead {
     /// The edge's default arrowsize (GraphBuilder's edge defaults).
     static let size = 0.7

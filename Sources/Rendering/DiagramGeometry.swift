@@ -136,10 +136,13 @@ struct DiagramGeometry: Equatable {
         for (c, column) in columns.enumerated() {
             let tallest = column.map { across(boxSize[$0.id]!) }.max() ?? 0
             let limit = column.count == 1 ? max(Self.headRoomGrowth * tallest, columnExtents.max() ?? 0) : Self.headRoomGrowth * tallest
+            guard let span = column.compactMap({ measured.headSpans[$0.id] }).max() else { continue }
             let corners = 2 * GraphBuilder.cornerClearance(Size(width: columnAlong[c], height: columnAlong[c]))
             // Whole points: Graphviz draws a node's box that size (POINTS rounds its height).
-            let need = ((column.compactMap { measured.headSpans[$0.id] }.max() ?? 0) + corners).rounded(.up)
-            guard need > tallest, need <= limit else { continue }
+            let need = (span + corners).rounded(.up)
+            // Each unit grows to `need` (a column's boxes can differ: a dead ReLU's is a line
+            // taller, and its neighbours still need the room).
+            guard need <= limit else { continue }
             for node in column {
                 var s = boxSize[node.id]!
                 if lr { s.height = max(s.height, need) } else { s.width = max(s.width, need) }

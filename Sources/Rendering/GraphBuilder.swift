@@ -543,7 +543,7 @@ struct GraphBuilder {
         let (color, penwidth) = edgePaint(edge)
         var attributes: Attributes = ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)),
                                       "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip), "id": .text(Self.edgeID(edge))]
-        // The arrowhead's triangle stays 7 × 4.9 on a thick pen (see Arrowhead).
+        // The arrowhead's triangle stays 4.9 wide on a thick pen (see Arrowhead).
         if Arrowhead.arrowsize(penwidth: penwidth) != Arrowhead.size { attributes["arrowsize"] = .text(f(Arrowhead.arrowsize(penwidth: penwidth), digits: 4)) }
         // The sign is told by line style as well as colour (WCAG 1.4.1; greyscale print).
         if let flow = edge.flow, let style = Self.strokePaint(flow.stroke, theme: theme).style { attributes["style"] = .text(style) }
@@ -591,6 +591,17 @@ struct GraphBuilder {
     /// The ends on the two boxes' facing sides along the layout's direction; nil when the
     /// boxes overlap along it (the loss under the output).
     func facingSides(of tail: DiagramGeometry.Box, and head: DiagramGeometry.Box, headAcross: Double? = nil) -> (start: Point, tip: Point)? {
+        guard let (start, tip) = sidePoints(of: tail, and: head, headAcross: headAcross) else { return nil }
+        // Ends near a corner go onto its curve, along the line.
+        let direction = (dx: tip.x - start.x, dy: tip.y - start.y)
+        return (RoundedBox.onOutline(start, direction: direction, center: tail.center, size: tail.size),
+                RoundedBox.onOutline(tip, direction: direction, center: head.center, size: head.size))
+    }
+
+    /// `facingSides` on the sides' lines, before the ends go onto a corner's curve: where
+    /// `headPorts` orders and spaces the tips (moved along lines of different slopes, two
+    /// tips clamped to one point came apart in the wrong order and their lines crossed).
+    func sidePoints(of tail: DiagramGeometry.Box, and head: DiagramGeometry.Box, headAcross: Double? = nil) -> (start: Point, tip: Point)? {
         let lr = theme.direction == .leftToRight
         // Along the layers (a) and across them (c), so one rule serves both directions.
         func a(_ p: Point) -> Double { lr ? p.x : p.y }
@@ -608,11 +619,7 @@ struct GraphBuilder {
             let y = c(tail.center) + t * (c(head.center) - c(tail.center))
             return min(max(y, c(box.center) - across(box.size) / 4), c(box.center) + across(box.size) / 4)
         }
-        let start = point(tailSide, crossing(tail, at: tailSide)), tip = point(headSide, headAcross ?? crossing(head, at: headSide))
-        // Ends near a corner go onto its curve, along the line.
-        let direction = (dx: tip.x - start.x, dy: tip.y - start.y)
-        return (RoundedBox.onOutline(start, direction: direction, center: tail.center, size: tail.size),
-                RoundedBox.onOutline(tip, direction: direction, center: head.center, size: head.size))
+        return (point(tailSide, crossing(tail, at: tailSide)), point(headSide, headAcross ?? crossing(head, at: headSide)))
     }
 
     /// Where across the layers each side-to-side edge (see `facingSides`) ends on its head's
@@ -631,7 +638,7 @@ struct GraphBuilder {
         var byHead: [NodeID: [(id: EdgeID, at: Double, tail: Double, width: Double)]] = [:]
         for edge in edges where edge.lines.isEmpty && geometry.edgeRoutes[edge.id] == nil {
             guard let tail = geometry.nodes[edge.tail], let head = geometry.nodes[edge.head],
-                  let ends = facingSides(of: tail, and: head) else { continue }
+                  let ends = sidePoints(of: tail, and: head) else { continue }
             byHead[edge.head, default: []].append((edge.id, c(ends.tip), c(tail.center), Arrowhead.visibleWidth(penwidth: geometricPen(edge))))
         }
         var ports: [EdgeID: Double] = [:]

@@ -17,8 +17,8 @@ enum RoundedBox {
 
     /// A line's point `hit` on the box's bounding rectangle, moved along the line onto the
     /// outline: near a corner the outline curves inside the rectangle, and a tip put on the
-    /// rectangle stopped short of it (3.75 points on a 45° line, 0.65 on the flow view's
-    /// side-to-side edges).
+    /// rectangle stopped short of it (5.3 points on a line aimed at the corner, 0.65 on the
+    /// flow view's side-to-side edges).
     static func onOutline(_ hit: Point, direction: (dx: Double, dy: Double), center: Point, size: Size) -> Point {
         let q = Point(x: hit.x - center.x, y: hit.y - center.y)
         let w = size.width / 2, h = size.height / 2, r = radius(size)
@@ -47,8 +47,22 @@ enum RoundedBox {
             }
             t0 = t1; b0 = b1; s0 = s1
         }
-        guard let b = best else { return hit }
+        // A steep line can pass the curve by (it would leave through the other side): the
+        // end goes to the curve's point nearest the rectangle's, not into the cut corner.
+        let b = best ?? nearest(to: q, on: curve)
         return Point(x: center.x + b.x, y: center.y + b.y)
+    }
+
+    /// The point of a curve nearest `q`: the nearest of 64 samples, refined by halving.
+    private static func nearest(to q: Point, on curve: (Double) -> Point) -> Point {
+        func distance(_ t: Double) -> Double { let b = curve(t); return (b.x - q.x) * (b.x - q.x) + (b.y - q.y) * (b.y - q.y) }
+        var t = (0...64).map { Double($0) / 64 }.min { distance($0) < distance($1) }!
+        var step = 1.0 / 64
+        for _ in 0..<20 {
+            step /= 2
+            for candidate in [t - step, t + step] where candidate >= 0 && candidate <= 1 && distance(candidate) < distance(t) { t = candidate }
+        }
+        return curve(t)
     }
 
     /// The outline as points of a closed path of lines and cubics, clockwise in page

@@ -107,7 +107,7 @@ public struct TikZWriter: Sendable {
                 tip = route.tip ?? route.points[route.points.count - 1]
             } else {
                 let (start, border) = builder.straightEnds(from: tail, to: head, sides: edge.lines.isEmpty, headAcross: ports[edge.id])
-                // As GraphBuilder draws it: the stroked tip on the border, a 7 × 4.9 triangle.
+                // As GraphBuilder draws it: the stroked tip on the border, Graphviz's triangle.
                 let end = Arrowhead.tip(touching: border, from: start, penwidth: paint.penwidth)
                 let dx = end.x - start.x, dy = end.y - start.y
                 let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)

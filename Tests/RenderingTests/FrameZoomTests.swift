@@ -40,7 +40,7 @@ final class FrameZoomTests: XCTestCase {
                 var f = shown(), svg = f.querySelector("svg"), r = svg.querySelector("g.graph").getBoundingClientRect(), b = box.getBoundingClientRect();
                 var heights = Array.prototype.slice.call(svg.querySelectorAll("g.node text")).map(function (t) { return t.getBoundingClientRect().height; })
                   .filter(function (h) { return h > 0; }).sort(function (a, c) { return a - c; });
-                return { text: heights[Math.floor(heights.length / 2)], width: r.width, overflowX: box.scrollWidth - box.clientWidth,
+                return { text: heights[Math.floor(heights.length / 2)], width: r.width, height: r.height, overflowX: box.scrollWidth - box.clientWidth,
                          cx: (b.left + box.clientWidth / 2 - r.left) / r.width, cy: (b.top + box.clientHeight / 2 - r.top) / r.height,
                          left: box.scrollLeft, top: box.scrollTop, level: document.getElementById("zoom-fit").textContent };
               }
@@ -62,13 +62,7 @@ final class FrameZoomTests: XCTestCase {
             })();
             </script>
             """
-        let dir = NSTemporaryDirectory() + "bpviz-frame-zoom-\(getpid())"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try page.replacingOccurrences(of: "</body>", with: script + "</body>").write(toFile: dir + "/index.html", atomically: true, encoding: .utf8)
-        guard let dom = try TestSupport.chromiumDOM("file://\(dir)/index.html", windowSize: (1280, 720), virtualTimeBudget: 2000),
-              let json = TestSupport.text(ofElement: "measured", in: dom) else { throw XCTSkip("chromium did not run") }
-        let m = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [String: Any]])
+        let m = try run(page, script)
         func n(_ s: String, _ k: String) -> Double { (m[s]?[k] as? NSNumber)?.doubleValue ?? .nan }
         func text(_ s: String, _ k: String) -> String { m[s]?[k] as? String ?? "" }
 
@@ -85,8 +79,9 @@ final class FrameZoomTests: XCTestCase {
         XCTAssertEqual(n("zoomed", "text") / n("fit", "text"), 3, accuracy: 0.35, "\(m)")
         XCTAssertGreaterThanOrEqual(n("zoomed", "text"), 12, "\(m)")
         XCTAssertGreaterThan(n("zoomed", "overflowX"), n("fit", "width"))
-        XCTAssertEqual(n("zoomed", "cx"), n("fit", "cx"), accuracy: 0.01, "\(m)")
-        XCTAssertEqual(n("zoomed", "cy"), n("fit", "cy"), accuracy: 0.01, "\(m)")
+        // (To within 2 pixels of the zoomed drawing: measured after the scroll bars came.)
+        XCTAssertEqual(n("zoomed", "cx"), n("fit", "cx"), accuracy: 2 / n("zoomed", "width"), "\(m)")
+        XCTAssertEqual(n("zoomed", "cy"), n("fit", "cy"), accuracy: 2 / n("zoomed", "height"), "\(m)")
         // The next frame is shown at the same zoom and the same place.
         XCTAssertEqual(n("next", "width"), n("panned", "width"), accuracy: 1)
         XCTAssertEqual(n("next", "left"), n("panned", "left"), accuracy: 1)
@@ -95,5 +90,86 @@ final class FrameZoomTests: XCTestCase {
         XCTAssertEqual(text("back", "level"), "fit")
         XCTAssertEqual(n("back", "width"), n("fit", "width"), accuracy: 1)
         XCTAssertEqual(n("back", "overflowX"), 0, accuracy: 1)
+    }
+
+    /// The page with `script` run at its end in Chromium (1280 × 720 unless told); what the
+    /// script left as JSON in #measured.
+    func run(_ page: String, _ script: String, window: (Int, Int) = (1280, 720)) throws -> [String: [String: Any]] {
+        let dir = NSTemporaryDirectory() + "bpviz-frame-zoom-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try page.replacingOccurrences(of: "</body>", with: script + "</body>").write(toFile: dir + "/index.html", atomically: true, encoding: .utf8)
+        guard let dom = try TestSupport.chromiumDOM("file://\(dir)/index.html", windowSize: window, virtualTimeBudget: 2000),
+              let json = TestSupport.text(ofElement: "measured", in: dom) else { throw XCTSkip("chromium did not run") }
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [String: Any]])
+    }
+
+    /// Ctrl+wheel zooms at the pointer: the drawing's point under it stays under it, from the
+    /// fitted frame (letterboxed in its box) as from a zoomed one, wherever the zoomed drawing
+    /// can scroll that far; small steps (a touchpad's pinch) add up to a level. A resize
+    /// keeps what the box's centre shows. At 1280 × 900 the fitted drawing fills the box's
+    /// width with bands above and below; one notch (×1.5) makes it taller than the box.
+    func testCtrlWheelZoomsAtThePointerAndAResizeKeepsTheView() throws {
+        guard TestSupport.chromium != nil else { throw XCTSkip("no chromium") }
+        let script = """
+            <script>
+            (function () {
+              var box = document.getElementById("frames");
+              function shown() { return Array.prototype.slice.call(document.querySelectorAll(".frame")).filter(function (f) { return !f.hidden; })[0]; }
+              // The drawing's point under (x, y) of the page, as fractions, and its size.
+              function under(at) {
+                var r = shown().querySelector("g.graph").getBoundingClientRect();
+                return { fx: (at.x - r.left) / r.width, fy: (at.y - r.top) / r.height, width: r.width, height: r.height,
+                         overflowX: box.scrollWidth - box.clientWidth, overflowY: box.scrollHeight - box.clientHeight,
+                         level: document.getElementById("zoom-fit").textContent };
+              }
+              function wheel(dy, at) {
+                box.dispatchEvent(new WheelEvent("wheel", { deltaY: dy, ctrlKey: true, clientX: at.x, clientY: at.y, bubbles: true, cancelable: true }));
+              }
+              var b = box.getBoundingClientRect(), n = shown().querySelector("g.node[id$='-L4_1']").getBoundingClientRect();
+              // Right of the centre and near the top: the point moves if the zoom is about
+              // the centre or about the letterboxed svg element instead of the drawing.
+              var at = { x: n.left + n.width / 2, y: n.top + n.height / 2 };
+              var out = { fit: under(at) };
+              wheel(-100, at);
+              out.wheeled = under(at);
+              wheel(-30, at); wheel(-30, at); wheel(-30, at);
+              out.pinching = under(at);
+              wheel(-30, at);
+              out.pinched = under(at);
+              var centre = function () { return { x: b.left + box.clientWidth / 2, y: b.top + box.clientHeight / 2 }; };
+              out.before = under(centre());
+              document.body.style.width = "1000px";
+              document.body.style.height = "800px";
+              window.dispatchEvent(new Event("resize"));
+              b = box.getBoundingClientRect();
+              out.resized = under(centre());
+              var pre = document.createElement("pre");
+              pre.id = "measured";
+              pre.textContent = JSON.stringify(out);
+              document.body.appendChild(pre);
+            })();
+            </script>
+            """
+        let m = try run(try trainingPage(), script, window: (1280, 900))
+        func n(_ s: String, _ k: String) -> Double { (m[s]?[k] as? NSNumber)?.doubleValue ?? .nan }
+        func text(_ s: String, _ k: String) -> String { m[s]?[k] as? String ?? "" }
+        // One notch from the fitted frame: ×1.5, taller than the box, the point kept across
+        // (to 2 pixels); the drawing, narrower than the box, is centred along it.
+        XCTAssertEqual(text("wheeled", "level"), "×1.5")
+        XCTAssertEqual(n("fit", "overflowY"), 0, accuracy: 1)
+        XCTAssertGreaterThan(n("wheeled", "overflowY"), 30, "\(m)")
+        XCTAssertEqual(n("wheeled", "fy"), n("fit", "fy"), accuracy: 2 / n("wheeled", "height"), "\(m)")
+        // Three small steps are not a notch; the fourth makes one, about the pointer again
+        // (the drawing is now wider than the box too).
+        XCTAssertEqual(text("pinching", "level"), "×1.5")
+        XCTAssertEqual(text("pinched", "level"), "×2")
+        XCTAssertGreaterThan(n("pinched", "overflowX"), 100, "\(m)")
+        XCTAssertEqual(n("pinched", "fx"), n("pinching", "fx"), accuracy: 2 / n("pinched", "width"), "\(m)")
+        XCTAssertEqual(n("pinched", "fy"), n("pinching", "fy"), accuracy: 2 / n("pinched", "height"), "\(m)")
+        // A smaller page shows the same point of the drawing at the box's centre.
+        XCTAssertNotEqual(n("resized", "height"), n("before", "height"))
+        XCTAssertEqual(n("resized", "fx"), n("before", "fx"), accuracy: 2 / n("resized", "width"), "\(m)")
+        XCTAssertEqual(n("resized", "fy"), n("before", "fy"), accuracy: 2 / n("resized", "height"), "\(m)")
     }
 }

@@ -21,7 +21,7 @@ enum FrameZoom {
     /// zoom (set by the script), centred while it is smaller than the box.
     static let style = """
         .zoom { display: flex; gap: 0.3em; }
-        #zoom-fit { min-width: 3.2em; font-variant-numeric: tabular-nums; }
+        #zoom-fit { width: 3.8em; font-variant-numeric: tabular-nums; }
         #frames { position: relative; }
         #frames.zoomed { display: block; overflow: auto; cursor: grab; }
         #frames.zoomed.panning { cursor: grabbing; user-select: none; }
@@ -36,25 +36,26 @@ enum FrameZoom {
           var levels = [\(levels.map { "\($0)" }.joined(separator: ", "))], level = 0;
           var fit = document.getElementById("zoom-fit");
           function shown() { return frames.filter(function (f) { return !f.hidden; })[0] || frames[0]; }
-          // The point of the drawing under (x, y) of the box, as fractions of the frame.
-          function pointAt(x, y) {
-            var f = shown();
-            return { fx: (box.scrollLeft + x - f.offsetLeft) / Math.max(1, f.offsetWidth),
-                     fy: (box.scrollTop + y - f.offsetTop) / Math.max(1, f.offsetHeight) };
+          // The drawing's point under (x, y) of the box, as fractions of the drawing: the svg
+          // letterboxes it (fitted, the svg is the whole box; zoomed, exactly the drawing).
+          function drawingAt(x, y) {
+            var svg = shown().querySelector("svg"), r = svg.getBoundingClientRect(), b = box.getBoundingClientRect();
+            var v = svg.viewBox.baseVal, s = Math.min(r.width / v.width, r.height / v.height);
+            var left = r.left + (r.width - v.width * s) / 2, top = r.top + (r.height - v.height * s) / 2;
+            return { fx: (b.left + x - left) / (v.width * s), fy: (b.top + y - top) / (v.height * s) };
           }
-          function apply(anchor) {
+          // What the box's centre shows, kept while the reader scrolls: a resize keeps it.
+          var view = { fx: 0.5, fy: 0.5 };
+          box.addEventListener("scroll", function () { if (level > 0) { view = drawingAt(box.clientWidth / 2, box.clientHeight / 2); } });
+          // Shows the zoom of `level` with the drawing's point p under the box's (x, y) (its
+          // centre when no anchor is given, measured once the scroll bars are there).
+          function apply(p, anchor) {
             var zoom = levels[level];
-            var x = anchor ? anchor.x : box.clientWidth / 2, y = anchor ? anchor.y : box.clientHeight / 2;
-            var p = box.classList.contains("zoomed") ? pointAt(x, y) : { fx: 0.5, fy: 0.5 };
-            if (anchor && !box.classList.contains("zoomed")) {
-              // From the fitted frame: where the pointer is on its drawing.
-              var r = shown().querySelector("svg").getBoundingClientRect(), b = box.getBoundingClientRect();
-              p = { fx: (b.left + x - r.left) / Math.max(1, r.width), fy: (b.top + y - r.top) / Math.max(1, r.height) };
-            }
             fit.textContent = zoom === 1 ? "fit" : "×" + zoom;
             if (zoom === 1) {
               box.classList.remove("zoomed");
               frames.forEach(function (f) { f.style.width = f.style.height = f.style.marginLeft = f.style.marginTop = ""; });
+              view = { fx: 0.5, fy: 0.5 };
               return;
             }
             // Fitted to the box's outer size, so the fit does not depend on the scroll bars
@@ -72,15 +73,18 @@ enum FrameZoom {
               f.style.marginLeft = Math.max(0, (box.clientWidth - parseFloat(f.style.width)) / 2) + "px";
               f.style.marginTop = Math.max(0, (box.clientHeight - parseFloat(f.style.height)) / 2) + "px";
             });
+            var x = anchor ? anchor.x : box.clientWidth / 2, y = anchor ? anchor.y : box.clientHeight / 2;
             var f = shown();
             box.scrollLeft = p.fx * f.offsetWidth + f.offsetLeft - x;
             box.scrollTop = p.fy * f.offsetHeight + f.offsetTop - y;
+            view = drawingAt(box.clientWidth / 2, box.clientHeight / 2);
           }
           function zoomTo(next, anchor) {
             next = Math.max(0, Math.min(levels.length - 1, next));
             if (next === level) { return; }
+            var p = anchor ? drawingAt(anchor.x, anchor.y) : drawingAt(box.clientWidth / 2, box.clientHeight / 2);
             level = next;
-            apply(anchor);
+            apply(p, anchor);
           }
           document.getElementById("zoom-in").addEventListener("click", function () { zoomTo(level + 1); });
           document.getElementById("zoom-out").addEventListener("click", function () { zoomTo(level - 1); });
@@ -91,12 +95,18 @@ enum FrameZoom {
             else if (e.key === "-" || e.key === "_") { zoomTo(level - 1); e.preventDefault(); }
             else if (e.key === "0") { zoomTo(0); e.preventDefault(); }
           });
-          // Ctrl+wheel (and a touchpad's pinch) zooms at the pointer; the plain wheel scrolls.
+          // Ctrl+wheel (and a touchpad's pinch) zooms at the pointer, a level per notch of a
+          // wheel (100 pixels, 3 lines); a pinch's small steps add up. The plain wheel scrolls.
+          var wheel = 0;
           box.addEventListener("wheel", function (e) {
             if (!e.ctrlKey || e.deltaY === 0) { return; }
             e.preventDefault();
+            wheel += e.deltaY * (e.deltaMode === 1 ? 100 / 3 : e.deltaMode === 2 ? 800 : 1);
+            if (Math.abs(wheel) < 100) { return; }
+            var steps = wheel < 0 ? 1 : -1;
+            wheel = 0;
             var b = box.getBoundingClientRect();
-            zoomTo(level + (e.deltaY < 0 ? 1 : -1), { x: e.clientX - b.left, y: e.clientY - b.top });
+            zoomTo(level + steps, { x: e.clientX - b.left, y: e.clientY - b.top });
           }, { passive: false });
           var drag = null;
           box.addEventListener("pointerdown", function (e) {
@@ -115,7 +125,7 @@ enum FrameZoom {
           function endDrag() { drag = null; box.classList.remove("panning"); }
           box.addEventListener("pointerup", endDrag);
           box.addEventListener("pointercancel", endDrag);
-          window.addEventListener("resize", function () { if (level > 0) { apply(); } });
+          window.addEventListener("resize", function () { if (level > 0) { apply(view); } });
         }
         """
 }
