@@ -200,13 +200,17 @@ public struct TikZWriter: Sendable {
         body += "\\end{tikzpicture}"
 
         // The scale: at most 1 (the layout's points are PostScript points, TeX's bp), and
-        // small enough to fit \bpvizwidth × \bpvizheight.
+        // small enough to fit \bpvizwidth × \bpvizheight. The extents are rounded up and
+        // given a thousandth to spare: a picture bound by \textheight came out 0.005pt taller
+        // (a divisor rounded down, and pgfmath's five digits) and went to the next page,
+        // leaving a blank one.
         var out = "% bpviz: \(Self.comment(diagram.title.map(\.plain) ?? "diagram")). Needs \\usepackage{tikz}; \\input where the figure goes.\n"
         out += "% At most \\linewidth wide and \\textheight tall; \\def\\bpvizwidth{8cm} or \\def\\bpvizheight{5cm} before \\input for other bounds.\n"
         out += "\\begingroup%\n"
         out += colors.definitions()
         out += Self.macros
-        out += "\\pgfmathsetmacro\\bpvizscale{min(1,(\\bpvizwidth)/\(n(width / grain * 1.00375))/\(n(grain)),(\\bpvizheight)/\(n((height - top) / grain * 1.00375))/\(n(grain)))}%\n"
+        func extent(_ points: Double) -> String { n((points / grain * 1.00375 * 1.001 * 100).rounded(.up) / 100) }
+        out += "\\pgfmathsetmacro\\bpvizscale{min(1,(\\bpvizwidth)/\(extent(width))/\(n(grain)),(\\bpvizheight)/\(extent(height - top))/\(n(grain)))}%\n"
         out += "\\bpvizpt=\\bpvizscale bp%\n"
         out += body
         out += "%\n\\endgroup%\n"

@@ -81,6 +81,29 @@ final class LaTeXOutputTests: XCTestCase {
         if let pages = try pages(dir + "/all.pdf") { XCTAssertEqual(pages, count) }
     }
 
+    /// A picture bound by the page's height fits on it: dead-relu's flow view on a page 14 cm
+    /// tall is as tall as \textheight, and came out 0.005pt taller, which sent it to a second
+    /// page and left the first blank.
+    func testAPictureAsTallAsTheTextFitsOnOnePage() throws {
+        _ = try pdflatex()
+        let dir = try TestSupport.temporaryDirectory()
+        for (sample, view) in [("dead-relu.yaml", "flow"), ("question-1.yaml", "full"), ("softmax-classifier.yaml", "flow")] {
+            let file = "\(view)-\(sample.replacingOccurrences(of: ".yaml", with: "")).tex"
+            let r = try TestSupport.run(["render", TestSupport.sample(sample), "--view", view, "-o", dir + "/" + file])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            for (width, height) in [("30cm", "14cm"), ("14cm", "30cm")] {
+                let doc = "\\documentclass{article}\n\\usepackage{tikz}\n\\usepackage[paperwidth=\(width),paperheight=\(height),margin=5mm]{geometry}\n"
+                    + "\\pagestyle{empty}\n\\begin{document}\n\\noindent\\input{\(file)}\n\\end{document}\n"
+                let name = "page-\(width)-\(file)"
+                try doc.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+                try compile(name, in: dir, "\(sample) \(view) on \(width) × \(height)")
+                if let pages = try pages(dir + "/" + name.replacingOccurrences(of: ".tex", with: ".pdf")) {
+                    XCTAssertEqual(pages, 1, "\(sample) \(view) on \(width) × \(height)")
+                }
+            }
+        }
+    }
+
     func testStandaloneFigureShowsTheValues() throws {
         _ = try pdflatex()
         let dir = try TestSupport.temporaryDirectory()
