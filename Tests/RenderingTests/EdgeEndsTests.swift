@@ -19,11 +19,7 @@ final class EdgeEndsTests: XCTestCase {
             s.split(whereSeparator: { !"0123456789.-".contains($0) }).compactMap { Double($0) }
         }
         var nodes: [String: Box] = [:], edges: [(String, String, (Double, Double), (Double, Double))] = []
-        // A node's or edge's group holds its tooltip's anchor group: read them as one.
-        var groups: [String] = []
-        for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
-            if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
-        }
+        let groups = TestSupport.svgGroups(svg)  // each with its tooltip's anchor group
         for group in groups {
             let id = String(group.prefix { $0 != "\"" })
             if group.hasPrefix(id + "\" class=\"node\""), let r = group.range(of: " d=\"") ?? group.range(of: " points=\"") {
@@ -92,11 +88,7 @@ final class EdgeEndsTests: XCTestCase {
         // joined. The stroke reaches half the pen over the sine of the tip's half-angle beyond
         // the triangle's tip, and is the triangle grown about its incentre by half the pen.
         var pen: [String: Double] = [:], tip: [String: (x: Double, y: Double, width: Double)] = [:]
-        // A group's tooltip anchor is a group of its own: read them as one (as `shapes` does).
-        var groups: [String] = []
-        for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
-            if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
-        }
+        let groups = TestSupport.svgGroups(svg)  // each with its tooltip's anchor group
         for chunk in groups {
             let id = String(chunk.prefix { $0 != "\"" })
             guard chunk.hasPrefix(id + "\" class=\"edge\""), let path = chunk.range(of: "<path"),
@@ -174,10 +166,7 @@ final class EdgeEndsTests: XCTestCase {
     /// (Graphviz's rounded box: lines and cubics). `corner`: the tip is on a rounded corner.
     func tipsOffOutline(_ svg: String) throws -> [(edge: String, pen: Double, distance: Double, corner: Bool)] {
         var outline: [String: [(Double, Double)]] = [:], tips: [(edge: String, head: String, pen: Double, x: Double, y: Double)] = []
-        var groups: [String] = []
-        for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
-            if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
-        }
+        let groups = TestSupport.svgGroups(svg)  // each with its tooltip's anchor group
         func numbers(_ s: Substring) -> [Double] { s.split(whereSeparator: { !"0123456789.-".contains($0) }).compactMap { Double($0) } }
         for chunk in groups {
             let id = String(chunk.prefix { $0 != "\"" })

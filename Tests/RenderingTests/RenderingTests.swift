@@ -278,11 +278,7 @@ final class RenderingTests: XCTestCase {
             let svg = String(decoding: try DiagramRenderer(theme: try Theme.named("classroom")).render(try diagram(sample, view: .layers), format: .svg), as: UTF8.self)
             func numbers(_ s: Substring) -> [Double] { s.split(whereSeparator: { !"0123456789.-".contains($0) }).compactMap { Double($0) } }
             var checked = 0
-            // A group's tooltip anchor is a group of its own: read them as one.
-            var groups: [String] = []
-            for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
-                if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
-            }
+            let groups = TestSupport.svgGroups(svg)  // each with its tooltip's anchor group
             for chunk in groups {
                 let id = String(chunk.prefix { $0 != "\"" })
                 guard chunk.hasPrefix(id + "\" class=\"edge\""), let d = chunk.range(of: " d=\"M"),

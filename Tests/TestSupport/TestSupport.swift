@@ -149,6 +149,16 @@ public enum TestSupport {
             .replacingOccurrences(of: "&amp;", with: "&")
     }
 
+    /// An SVG's `<g id="…">` groups as text, each from its id on, with the group of its
+    /// tooltip's anchor (`a_…`, a group of its own in Graphviz's SVG) read as part of it.
+    public static func svgGroups(_ svg: String) -> [String] {
+        var groups: [String] = []
+        for chunk in svg.components(separatedBy: "<g id=\"").dropFirst() {
+            if chunk.hasPrefix("a_"), !groups.isEmpty { groups[groups.count - 1] += chunk } else { groups.append(chunk) }
+        }
+        return groups
+    }
+
     /// Resident set size of this process in bytes, from /proc.
     public static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
