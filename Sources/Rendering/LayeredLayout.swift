@@ -54,8 +54,11 @@ struct LayeredLayout {
         var minRankGap = 30.0
         var maxRankGap = 90.0
         var slope = 0.2
-        /// The arrowhead's length: a route ends this far before its head's border.
+        /// The arrowhead's length: a route ends this far before its tip.
         var arrow = 7.0
+        /// How far short of the head's border the tip stops: the stroked tip of a plain edge
+        /// reaches that far past the triangle's (Arrowhead.tipReach).
+        var tipReach = Arrowhead.tipReach(penwidth: 1)
         /// Largest distance between the ends of two edges meeting one side of a node.
         var port = 6.0
         /// Edges into an ellipse: the distance along its border between two arrowheads'
@@ -209,16 +212,17 @@ struct LayeredLayout {
                 // in parallel and overlapped), and so does the route's last, short arm, so
                 // the line runs into the arrowhead straight.
                 let a = items[head].extent.along / 2, b = items[head].extent.across / 2
-                tip = Point(x: along(head) - a * cos(angle), y: across[head] + b * sin(angle))
+                let border = Point(x: along(head) - a * cos(angle), y: across[head] + b * sin(angle))
                 let length = hypot(cos(angle) / a, sin(angle) / b)
                 let normal = (x: -cos(angle) / a / length, y: sin(angle) / b / length)
+                tip = Point(x: border.x + spacing.tipReach * normal.x, y: border.y + spacing.tipReach * normal.y)
                 let end = Point(x: tip.x + spacing.arrow * normal.x, y: tip.y + spacing.arrow * normal.y)
                 if end.x - start > 0.01 { curve(to: Point(x: start, y: end.y)) }
                 let p = points[points.count - 1]
                 let d = max(0, end.x - p.x) / 2, arm = min(d, 2 * spacing.arrow)
                 points += [Point(x: p.x + d, y: p.y), Point(x: end.x + arm * normal.x, y: end.y + arm * normal.y), end]
             } else {
-                tip = Point(x: along(head) - halfAlong(head, into), y: across[head] + into)
+                tip = Point(x: along(head) - halfAlong(head, into) - spacing.tipReach, y: across[head] + into)
                 let end = Point(x: tip.x - spacing.arrow, y: tip.y)
                 if end.x - start > 0.01 {
                     curve(to: Point(x: start, y: end.y))

@@ -163,7 +163,8 @@ final class EdgeEndsTests: XCTestCase {
     /// Each straight edge's arrowhead as drawn — its triangle (the polygon) stroked with the
     /// edge's pen, miter joined, so the tip reaches half the pen over the sine of its
     /// half-angle beyond the triangle's — and how far that tip is from its head's outline
-    /// (Graphviz's rounded box: lines and cubics). `corner`: the tip is on a rounded corner.
+    /// (Graphviz's rounded box: lines and cubics; an operation's ellipse). `corner`: the tip is
+    /// on a rounded corner.
     func tipsOffOutline(_ svg: String) throws -> [(edge: String, pen: Double, distance: Double, corner: Bool)] {
         var outline: [String: [(Double, Double)]] = [:], tips: [(edge: String, head: String, pen: Double, x: Double, y: Double)] = []
         let groups = TestSupport.svgGroups(svg)  // each with its tooltip's anchor group
@@ -184,9 +185,19 @@ final class EdgeEndsTests: XCTestCase {
                     i += 3
                 }
                 outline[id] = samples
+            } else if chunk.hasPrefix(id + "\" class=\"node\""), let e = chunk.range(of: "<ellipse") {
+                // An operation's ellipse.
+                func attribute(_ name: String) -> Double? {
+                    guard let r = chunk[e.upperBound...].range(of: " \(name)=\"") else { return nil }
+                    return Double(chunk[r.upperBound...].prefix { $0 != "\"" })
+                }
+                guard let cx = attribute("cx"), let cy = attribute("cy"), let rx = attribute("rx"), let ry = attribute("ry") else { continue }
+                outline[id] = (0...720).map { k in let a = Double(k) * Double.pi / 360; return (cx + rx * cos(a), cy + ry * sin(a)) }
             } else if chunk.hasPrefix(id + "\" class=\"edge\""), let path = chunk.range(of: "<path"),
-                      let w = chunk[path.upperBound...].range(of: "stroke-width=\""), let pen = Double(chunk[w.upperBound...].prefix { $0 != "\"" }),
                       let polygon = chunk.range(of: "<polygon"), let points = chunk[polygon.upperBound...].range(of: "points=\"") {
+                // The path's pen (Graphviz leaves out a pen of 1).
+                let tag = chunk[path.upperBound...].prefix { $0 != ">" }
+                let pen = tag.range(of: "stroke-width=\"").flatMap { Double(tag[$0.upperBound...].prefix { $0 != "\"" }) } ?? 1
                 let n = numbers(chunk[points.upperBound...].prefix { $0 != "\"" })
                 guard n.count >= 6 else { continue }
                 // Graphviz's polygon: the tip between the two base corners.
@@ -279,6 +290,19 @@ final class EdgeEndsTests: XCTestCase {
                 }
             }
             XCTAssertEqual(crossings, 0, sample)
+        }
+    }
+
+    /// The ops view's routed edges end as the grid views' do: each stroked tip touches its
+    /// head, an operation's ellipse or a value's box (they reached 1.3–1.7 points inside).
+    func testOpsViewArrowheadsTouchTheirHeads() throws {
+        for sample in ["question-1.yaml", "softmax-classifier.yaml"] {
+            let solution = try NetworkFile.load(path: TestSupport.sample(sample)).solve()
+            let svg = String(decoding: try DiagramRenderer(theme: try Theme.named("classroom")).render(try View.ops.diagram(solution), format: .svg), as: UTF8.self)
+            let tips = try tipsOffOutline(svg)
+            XCTAssertGreaterThan(tips.count, 40, sample)
+            // Graphviz draws a node's box and ellipse whole points in size: a few tenths.
+            for tip in tips { XCTAssertLessThan(tip.distance, 0.3, "\(sample) ops: the arrowhead of \(tip.edge) ends \(tip.distance) points off its head") }
         }
     }
 }

@@ -49,12 +49,14 @@ final class LayeredLayoutTests: XCTestCase {
         for (e, (t, h)) in edges.enumerated() {
             let route = layout.routes[e]
             XCTAssertEqual(route.count % 3, 1, "edge \(e): a cubic Bézier's points")
-            let tip = try XCTUnwrap(layout.tips[e])
+            let tip = try XCTUnwrap(layout.tips[e]), end = route[route.count - 1]
             let extentT = t == 2 || t == 5 ? 24.0 : 60, extentH = h == 2 || h == 5 ? 24.0 : 60
             XCTAssertEqual(route[0].x, layout.centers[t].x + extentT / 2, accuracy: 1e-9, "edge \(e) leaves its tail's border")
-            XCTAssertEqual(tip.x, layout.centers[h].x - extentH / 2 * (h == 2 || h == 5 ? (1 - pow((tip.y - layout.centers[h].y) / 12, 2)).squareRoot() : 1),
-                           accuracy: 1e-9, "edge \(e) ends on its head's border")
-            let end = route[route.count - 1]
+            // The tip stops short of the border by the stroked tip's reach, along the arrowhead.
+            let reach = L.Spacing().tipReach, touch = Point(x: tip.x + (tip.x - end.x) / 7 * reach, y: tip.y + (tip.y - end.y) / 7 * reach)
+            XCTAssertGreaterThan(reach, 1.4)
+            XCTAssertEqual(touch.x, layout.centers[h].x - extentH / 2 * (h == 2 || h == 5 ? (1 - pow((touch.y - layout.centers[h].y) / 12, 2)).squareRoot() : 1),
+                           accuracy: 1e-9, "edge \(e)'s stroked tip touches its head's border")
             XCTAssertEqual(hypot(end.x - tip.x, end.y - tip.y), 7, accuracy: 1e-9, "room for the arrowhead")
             XCTAssertLessThan(end.x, tip.x, "the arrowhead points into its head")
             XCTAssertTrue(zip(route, route.dropFirst()).allSatisfy { $0.0.x <= $0.1.x + 1e-9 }, "edge \(e) never turns back")
@@ -81,9 +83,11 @@ final class LayeredLayoutTests: XCTestCase {
         var tips: [Point] = []
         for e in 0..<tails {
             let tip = try XCTUnwrap(layout.tips[e]), end = try XCTUnwrap(layout.routes[e].last)
-            XCTAssertEqual(hypot(tip.x - center.x, tip.y - center.y), 15, accuracy: 1e-9, "edge \(e) ends on the circle")
+            // The stroked tip touches the circle: the triangle's stops its reach short.
+            let reach = L.Spacing().tipReach
+            XCTAssertEqual(hypot(tip.x - center.x, tip.y - center.y), 15 + reach, accuracy: 1e-9, "edge \(e) ends at the circle")
             // The arrowhead (end → tip) points at the centre.
-            XCTAssertEqual(hypot(center.x - end.x, center.y - end.y), 15 + 7, accuracy: 1e-9, "edge \(e)'s arrowhead lies along the radius")
+            XCTAssertEqual(hypot(center.x - end.x, center.y - end.y), 15 + reach + 7, accuracy: 1e-9, "edge \(e)'s arrowhead lies along the radius")
             XCTAssertLessThan(end.x, center.x, "edge \(e) comes in from the front")
             // The route never turns back and bends at most once: no hook at the arrowhead.
             let r = layout.routes[e]
