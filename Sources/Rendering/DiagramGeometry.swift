@@ -101,12 +101,13 @@ struct DiagramGeometry: Equatable {
         for node in diagram.nodes { columns[node.column].append(node) }
         for c in columns.indices { columns[c].sort { $0.row < $1.row } }
 
-        // A lone loss node goes under the output layer instead of into a column of its own:
+        // A lone loss node goes under a lone output unit instead of into a column of its own:
         // the picture gets narrower, closer to a slide's shape, and the loss stays beside
-        // the output it is computed from.
+        // the output it is computed from. Under two outputs, the edge from the upper one ran
+        // down through the lower one, and read as an edge between them.
         var stackedLoss: DiagramNode?
         if lr, columnCount >= 3, columns[columnCount - 1].count == 1, columns[columnCount - 1][0].kind == .loss,
-           columns[columnCount - 2].count <= 2 {
+           columns[columnCount - 2].count == 1 {
             stackedLoss = columns.removeLast()[0]
             columnCount -= 1
         }
@@ -141,8 +142,9 @@ struct DiagramGeometry: Equatable {
             // Whole points: Graphviz draws a node's box that size (POINTS rounds its height).
             let need = (span + corners).rounded(.up)
             // Each unit grows to `need` (a column's boxes can differ: a dead ReLU's is a line
-            // taller, and its neighbours still need the room).
-            guard need <= limit else { continue }
+            // taller, and its neighbours still need the room). The limit in whole points, as
+            // `need` is: 96 against 95.9994 kept five heads squeezed onto 18 points.
+            guard need <= limit.rounded(.up) else { continue }
             for node in column {
                 var s = boxSize[node.id]!
                 if lr { s.height = max(s.height, need) } else { s.width = max(s.width, need) }

@@ -626,8 +626,8 @@ struct GraphBuilder {
     /// side when several end on one: where each would, moved apart in that order until
     /// neighbouring arrowheads are their widths apart (half each, and a point), centred on
     /// where they would be, and kept on the side clear of its rounded corners (squeezed
-    /// together only when they cannot all fit: DiagramGeometry makes units taller for them,
-    /// up to twice their height). The flow view's thick arrowheads into one
+    /// together only when they cannot all fit: DiagramGeometry makes units taller for them
+    /// when twice their height is enough, a lone unit as tall as the tallest column). The flow view's thick arrowheads into one
     /// unit, all within the side's middle half, had piled up into one blot, the red one of
     /// a negative gradient over the blue ones. Only heads: edges still leave a tail within
     /// its side's middle half (see `facingSides`), and a line that ends on its head's side

@@ -305,4 +305,32 @@ final class EdgeEndsTests: XCTestCase {
             for tip in tips { XCTAssertLessThan(tip.distance, 0.3, "\(sample) ops: the arrowhead of \(tip.edge) ends \(tip.distance) points off its head") }
         }
     }
+
+    /// With two outputs the loss gets a column of its own: hung under the lower output, the
+    /// edge from the upper one ran down through it and read as an edge between the outputs.
+    /// No straight edge crosses a node other than its own two, in any grid view.
+    func testNoEdgeRunsThroughANodeWithTwoOutputs() throws {
+        let text = """
+            name: two outputs
+            input: [0.95, 0.71, -0.83]
+            target: [0.5, 0.5]
+            loss: half_sse
+            layers:
+              - { units: 3, activation: relu, weights: [[0.4, -0.3, 0.3], [-0.2, 0.6, -0.3], [0.1, 0.4, 0.5]], bias: 0.1 }
+              - { units: 2, activation: identity, weights: [[0.39, -0.08], [-0.51, 0.07], [0.39, -0.86]], bias: [0.38, 0.44] }
+            """
+        let solution = try NetworkFile.parse(text: text, file: "two.yaml").solve()
+        for view in [View.full, .flow, .forward, .backward] {
+            let svg = String(decoding: try DiagramRenderer(theme: try Theme.named("classroom")).render(try view.diagram(solution), format: .svg), as: UTF8.self)
+            let (nodes, edges) = shapes(svg)
+            XCTAssertGreaterThan(edges.count, 8, "\(view)")
+            for e in edges {
+                // Units and the loss (labels are svgcheck's: an edge runs under its own).
+                for (id, box) in nodes where id != e.tail && id != e.head && !id.hasPrefix("legend") && !id.hasPrefix("title") && !id.hasPrefix("header") && !id.hasSuffix("__label") {
+                    let inner = Box(x0: box.x0 + 1, y0: box.y0 + 1, x1: box.x1 - 1, y1: box.y1 - 1)
+                    XCTAssertFalse(crosses(e.from, e.to, inner), "\(view): \(e.tail)→\(e.head) runs through \(id)")
+                }
+            }
+        }
+    }
 }

@@ -44,9 +44,14 @@ enum FrameZoom {
             var left = r.left + (r.width - v.width * s) / 2, top = r.top + (r.height - v.height * s) / 2;
             return { fx: (b.left + x - left) / (v.width * s), fy: (b.top + y - top) / (v.height * s) };
           }
-          // What the box's centre shows, kept while the reader scrolls: a resize keeps it.
-          var view = { fx: 0.5, fy: 0.5 };
-          box.addEventListener("scroll", function () { if (level > 0) { view = drawingAt(box.clientWidth / 2, box.clientHeight / 2); } });
+          // What the box's centre shows, kept while the reader scrolls: a resize keeps it. A
+          // scroll the zoom made itself (clamped at an edge) leaves the point it asked for.
+          var view = { fx: 0.5, fy: 0.5 }, placed = null;
+          box.addEventListener("scroll", function () {
+            if (placed && box.scrollLeft === placed.left && box.scrollTop === placed.top) { return; }
+            placed = null;
+            if (level > 0) { view = drawingAt(box.clientWidth / 2, box.clientHeight / 2); }
+          });
           // Shows the zoom of `level` with the drawing's point p under the box's (x, y) (its
           // centre when no anchor is given, measured once the scroll bars are there).
           function apply(p, anchor) {
@@ -77,7 +82,8 @@ enum FrameZoom {
             var f = shown();
             box.scrollLeft = p.fx * f.offsetWidth + f.offsetLeft - x;
             box.scrollTop = p.fy * f.offsetHeight + f.offsetTop - y;
-            view = drawingAt(box.clientWidth / 2, box.clientHeight / 2);
+            placed = { left: box.scrollLeft, top: box.scrollTop };
+            view = anchor ? drawingAt(box.clientWidth / 2, box.clientHeight / 2) : p;
           }
           function zoomTo(next, anchor) {
             next = Math.max(0, Math.min(levels.length - 1, next));
@@ -96,12 +102,16 @@ enum FrameZoom {
             else if (e.key === "0") { zoomTo(0); e.preventDefault(); }
           });
           // Ctrl+wheel (and a touchpad's pinch) zooms at the pointer, a level per notch of a
-          // wheel (100 pixels, 3 lines); a pinch's small steps add up. The plain wheel scrolls.
-          var wheel = 0;
+          // wheel (100 pixels, 3 lines); a pinch's small steps add up, until it turns or
+          // pauses. The plain wheel scrolls.
+          var wheel = 0, lastWheel = 0;
           box.addEventListener("wheel", function (e) {
             if (!e.ctrlKey || e.deltaY === 0) { return; }
             e.preventDefault();
-            wheel += e.deltaY * (e.deltaMode === 1 ? 100 / 3 : e.deltaMode === 2 ? 800 : 1);
+            var delta = e.deltaY * (e.deltaMode === 1 ? 100 / 3 : e.deltaMode === 2 ? 800 : 1);
+            if ((delta < 0) !== (wheel < 0) || e.timeStamp - lastWheel > 500) { wheel = 0; }
+            lastWheel = e.timeStamp;
+            wheel += delta;
             if (Math.abs(wheel) < 100) { return; }
             var steps = wheel < 0 ? 1 : -1;
             wheel = 0;

@@ -76,19 +76,22 @@ enum TrainingPlayer {
           var label = document.getElementById("step");
           var summary = document.getElementById("summary");
           var current = 0;
+          function fillSummary(i) {
+            summary.textContent = "";
+            frames[i].getAttribute("data-summary").split(" · ").forEach(function (term, j) {
+              if (j > 0) { summary.appendChild(document.createTextNode(" · ")); }
+              var span = document.createElement("span");
+              span.textContent = term;
+              summary.appendChild(span);
+            });
+          }
           function show(i) {
             current = Math.max(0, Math.min(frames.length - 1, i));
             frames.forEach(function (f, j) { f.hidden = j !== current; });
             var step = parseInt(frames[current].getAttribute("data-step"), 10);
             slider.value = current;
             label.textContent = "step " + step + " (frame " + (current + 1) + " / " + frames.length + ")";
-            summary.textContent = "";
-            frames[current].getAttribute("data-summary").split(" · ").forEach(function (term, j) {
-              if (j > 0) { summary.appendChild(document.createTextNode(" · ")); }
-              var span = document.createElement("span");
-              span.textContent = term;
-              summary.appendChild(span);
-            });
+            fillSummary(current);
             charts.forEach(function (svg) {
               var left = parseFloat(svg.getAttribute("data-left")), right = parseFloat(svg.getAttribute("data-right"));
               var steps = parseFloat(svg.getAttribute("data-steps"));
@@ -100,6 +103,21 @@ enum TrainingPlayer {
             if (history.replaceState) { history.replaceState(null, "", "#" + step); }
           }
           slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
+          // The header and the frame keep still while stepping: the step counter as wide as
+          // its widest text (the buttons beside it moved), the summary as tall as the tallest
+          // (a summary that wraps once more took height from the frame).
+          var steps = frames.map(function (f) { return parseInt(f.getAttribute("data-step"), 10); });
+          label.textContent = "step " + Math.max.apply(null, steps) + " (frame " + frames.length + " / " + frames.length + ")";
+          label.style.minWidth = Math.ceil(label.getBoundingClientRect().width) + "px";
+          function reserveSummary() {
+            summary.style.minHeight = "";
+            var tallest = 0;
+            frames.forEach(function (f, j) { fillSummary(j); tallest = Math.max(tallest, summary.getBoundingClientRect().height); });
+            summary.style.minHeight = Math.ceil(tallest) + "px";
+            fillSummary(current);
+          }
+          reserveSummary();
+          window.addEventListener("resize", reserveSummary);
           bpvizNavigation(show, function () { return current; }, frames.length);
           bpvizFrameZoom(document.getElementById("frames"), frames);
           var wanted = parseInt((location.hash || "#0").slice(1), 10), start = 0;
