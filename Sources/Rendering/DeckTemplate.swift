@@ -35,8 +35,9 @@ struct DeckTemplate {
         /// A `<text>` element from its start: the marker colour's seven bytes at `color` take
         /// the line's colour; the content (after the tag's end, up to `close`) may become "?".
         case text(marker: Int, color: Int, tagEnd: Int, close: Int)
-        /// A stroke marker `"#ppxxxx"` and, when `width` is true, the ` stroke-width="…"` after it.
-        case stroke(owner: Int, width: Bool)
+        /// A stroke marker `"#ppxxxx"` and, when `width` is true, the ` stroke-width="…"` after it;
+        /// `arrowhead`: in an edge's arrowhead (its polygon).
+        case stroke(owner: Int, width: Bool, arrowhead: Bool)
         /// A tooltip marker `@@Tn@@`.
         case tooltip(owner: Int)
     }
@@ -177,7 +178,10 @@ struct DeckTemplate {
                     width = true
                     i = q + 1
                 }
-                steps.append(Step(start: start, resume: i, edit: .stroke(owner: index, width: width)))
+                // In an arrowhead: the marker's tag is the edge's polygon.
+                let tag = input[..<start].lastIndex(of: UInt8(ascii: "<")) ?? start
+                let arrowhead = input.starts(with: Array("<polygon".utf8), at: tag)
+                steps.append(Step(start: start, resume: i, edit: .stroke(owner: index, width: width, arrowhead: arrowhead)))
                 continue
             }
             if byte == UInt8(ascii: "@"), input.starts(with: tipMark, at: i),
@@ -251,17 +255,22 @@ struct DeckTemplate {
             case .edge(let i): return i < frame.edges.count ? (frame.edges[i].lines, frame.edges[i].emphasis.dimmed) : ([], false)
             }
         }
-        // Each owner's stroke in this frame, computed once.
-        let strokes: [(color: [UInt8], width: [UInt8])] = owners.map { owner in
+        // Each owner's stroke in this frame, computed once. An arrowhead keeps the pen its
+        // edge has when not highlighted: the drawing placed its tip for that pen (see
+        // GraphBuilder.geometricPen), so a highlighted edge's head touches its node as a
+        // plain one's does instead of reaching 3 points into it.
+        let strokes: [(color: [UInt8], width: [UInt8], arrowhead: [UInt8])] = owners.map { owner in
             switch owner {
             case .node(let i) where i < frame.nodes.count:
                 let paint = builder.nodePaint(frame.nodes[i])
-                return (Array(paint.border.utf8), Array(builder.f(paint.penwidth).utf8))
+                let width = Array(builder.f(paint.penwidth).utf8)
+                return (Array(paint.border.utf8), width, width)
             case .edge(let i) where i < frame.edges.count:
                 let paint = builder.edgePaint(frame.edges[i])
-                return (Array(paint.color.utf8), Array(builder.f(paint.penwidth, digits: 3).utf8))
+                return (Array(paint.color.utf8), Array(builder.f(paint.penwidth, digits: 3).utf8),
+                        Array(builder.f(GraphBuilder.plainPen(frame.edges[i]), digits: 3).utf8))
             default:
-                return (Array(theme.color("edge").utf8), Array("1".utf8))
+                return (Array(theme.color("edge").utf8), Array("1".utf8), Array("1".utf8))
             }
         }
         func tooltip(_ owner: Int) -> String {
@@ -299,13 +308,13 @@ struct DeckTemplate {
                 }
                 out += input[(color + 7)..<tagEnd]
                 if let content { out += content } else { out += input[tagEnd..<close] }
-            case let .stroke(owner, width):
+            case let .stroke(owner, width, arrowhead):
                 out.append(UInt8(ascii: "\""))
                 out += strokes[owner].color
                 out.append(UInt8(ascii: "\""))
                 if width {
                     out += widthKey
-                    out += strokes[owner].width
+                    out += arrowhead ? strokes[owner].arrowhead : strokes[owner].width
                     out.append(UInt8(ascii: "\""))
                 }
             case .tooltip(let owner):

@@ -533,11 +533,14 @@ struct GraphBuilder {
 
     /// The pen an edge's end is placed for (Arrowhead.tip): its own, or in a deck's template
     /// (one drawing for every frame, its strokes markers) the pen it has when not highlighted,
-    /// which most frames draw; a frame that highlights it (pen 3) reaches 3 points further.
+    /// which most frames draw (DeckTemplate strokes its arrowhead with that pen in every frame).
     func geometricPen(_ edge: DiagramEdge) -> Double {
         guard markers != nil else { return edgePaint(edge).penwidth }
-        return edge.flow.map(FlowScale.penwidth) ?? 1
+        return Self.plainPen(edge)
     }
+
+    /// An edge's pen when it is not highlighted: its flow's width, or 1.
+    static func plainPen(_ edge: DiagramEdge) -> Double { edge.flow.map(FlowScale.penwidth) ?? 1 }
 
     func edgeAttributes(_ edge: DiagramEdge) -> Attributes {
         let (color, penwidth) = edgePaint(edge)
