@@ -153,7 +153,7 @@ struct DeckTemplate {
         var steps: [Step] = []
         let textOpen = Array("<text ".utf8), textClose = Array("</text>".utf8)
         let textFill = Array("fill=\"\(textPrefix)".utf8)
-        let strokeMark = Array("\"\(strokePrefix)".utf8), widthKey = Array(" stroke-width=\"".utf8)
+        let strokeMark = Array("\"\(strokePrefix)".utf8), widthKey = Array(" stroke-width=\"".utf8), polygonOpen = Array("<polygon".utf8)
         let tipMark = Array("@@T".utf8)
         var i = 0
         while i < input.count {
@@ -180,7 +180,7 @@ struct DeckTemplate {
                 }
                 // In an arrowhead: the marker's tag is the edge's polygon.
                 let tag = input[..<start].lastIndex(of: UInt8(ascii: "<")) ?? start
-                let arrowhead = input.starts(with: Array("<polygon".utf8), at: tag)
+                let arrowhead = input.starts(with: polygonOpen, at: tag)
                 steps.append(Step(start: start, resume: i, edit: .stroke(owner: index, width: width, arrowhead: arrowhead)))
                 continue
             }

@@ -547,23 +547,31 @@ struct GraphBuilder {
         var attributes: Attributes = ["color": .text(color), "penwidth": .text(f(penwidth, digits: 3)),
                                       "tooltip": .text(markers?.tooltips[edge.id.raw] ?? edge.tooltip), "id": .text(Self.edgeID(edge))]
         // The arrowhead's triangle stays 4.9 wide on a thick pen (see Arrowhead).
-        if Arrowhead.arrowsize(penwidth: penwidth) != Arrowhead.size { attributes["arrowsize"] = .text(f(Arrowhead.arrowsize(penwidth: penwidth), digits: 4)) }
+        let arrowsize = Arrowhead.arrowsize(penwidth: penwidth)
+        if arrowsize != Arrowhead.size { attributes["arrowsize"] = .text(f(arrowsize, digits: 4)) }
         // The sign is told by line style as well as colour (WCAG 1.4.1; greyscale print).
         if let flow = edge.flow, let style = Self.strokePaint(flow.stroke, theme: theme).style { attributes["style"] = .text(style) }
         return attributes
     }
 
-    /// A straight cubic from the tail's border to the arrowhead's base, with the arrowhead's
-    /// tip (`e,…`) where its stroke touches the head's border.
-    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, geometry: DiagramGeometry, penwidth: Double,
-                headAcross: Double? = nil) -> String {
+    /// A straight edge's line from the tail's border to the arrowhead's base, and the tip
+    /// (page coordinates), placed so the tip's stroke touches the head's border. The SVG's
+    /// spline and the TikZ picture draw the same.
+    func straightArrow(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, penwidth: Double,
+                       headAcross: Double? = nil) -> (start: Point, base: Point, tip: Point) {
         let ends = straightEnds(from: tail, to: head, sides: sides, headAcross: headAcross)
-        let start = geometry.graphvizPoint(ends.start)
-        let tip = geometry.graphvizPoint(Arrowhead.tip(touching: ends.tip, from: ends.start, penwidth: penwidth))
-        let dx = tip.x - start.x, dy = tip.y - start.y
+        let tip = Arrowhead.tip(touching: ends.tip, from: ends.start, penwidth: penwidth)
+        let dx = tip.x - ends.start.x, dy = tip.y - ends.start.y
         let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
         let arrow = Arrowhead.triangle(penwidth: penwidth).length
-        let end = Point(x: tip.x - dx / length * arrow, y: tip.y - dy / length * arrow)
+        return (ends.start, Point(x: tip.x - dx / length * arrow, y: tip.y - dy / length * arrow), tip)
+    }
+
+    /// `straightArrow` as Graphviz's `pos`: a straight cubic to the base, the tip as `e,…`.
+    func spline(from tail: DiagramGeometry.Box, to head: DiagramGeometry.Box, sides: Bool, geometry: DiagramGeometry, penwidth: Double,
+                headAcross: Double? = nil) -> String {
+        let arrow = straightArrow(from: tail, to: head, sides: sides, penwidth: penwidth, headAcross: headAcross)
+        let start = geometry.graphvizPoint(arrow.start), tip = geometry.graphvizPoint(arrow.tip), end = geometry.graphvizPoint(arrow.base)
         let p1 = Point(x: start.x + (end.x - start.x) / 3, y: start.y + (end.y - start.y) / 3)
         let p2 = Point(x: start.x + 2 * (end.x - start.x) / 3, y: start.y + 2 * (end.y - start.y) / 3)
         return "e,\(f(tip.x)),\(f(tip.y)) " + [start, p1, p2, end].map { "\(f($0.x)),\(f($0.y))" }.joined(separator: " ")

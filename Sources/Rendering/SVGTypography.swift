@@ -110,8 +110,7 @@ public enum SVGTypography {
         while i < range.upperBound && !scripted {
             let byte = input[i]
             if byte == family, input.starts(with: fonts.familyKey, at: i) {
-                scripted = input.fits(fonts.sub, at: i, before: range.upperBound) || input.fits(fonts.sup, at: i, before: range.upperBound)
-                    || input.fits(fonts.boldSub, at: i, before: range.upperBound) || input.fits(fonts.boldSup, at: i, before: range.upperBound)
+                scripted = fonts.scripts.contains { input.fits($0.marker, at: i, before: range.upperBound) }
                 bold = bold || input.fits(fonts.bold, at: i, before: range.upperBound)
             } else if byte == space, input.starts(with: shiftKey, at: i) {
                 scripted = input.fits(subShift, at: i, before: range.upperBound) || input.fits(supShift, at: i, before: range.upperBound)

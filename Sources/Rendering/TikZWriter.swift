@@ -106,14 +106,10 @@ public struct TikZWriter: Sendable {
                 path = route.points
                 tip = route.tip ?? route.points[route.points.count - 1]
             } else {
-                let (start, border) = builder.straightEnds(from: tail, to: head, sides: edge.lines.isEmpty, headAcross: ports[edge.id])
                 // As GraphBuilder draws it: the stroked tip on the border, Graphviz's triangle.
-                let end = Arrowhead.tip(touching: border, from: start, penwidth: paint.penwidth)
-                let dx = end.x - start.x, dy = end.y - start.y
-                let length = max((dx * dx + dy * dy).squareRoot(), 1e-9)
-                let arrow = Arrowhead.triangle(penwidth: paint.penwidth).length
-                path = [start, Point(x: end.x - dx / length * arrow, y: end.y - dy / length * arrow)]
-                tip = end
+                let arrow = builder.straightArrow(from: tail, to: head, sides: edge.lines.isEmpty, penwidth: paint.penwidth, headAcross: ports[edge.id])
+                path = [arrow.start, arrow.base]
+                tip = arrow.tip
             }
             body += "\\draw[\(style)] \(c(path[0]))"
             if path.count >= 4 {
